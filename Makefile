@@ -1,0 +1,38 @@
+# Two commands matter: `make run` and `make test`. Both install what they need first.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-dev
+
+.PHONY: run test lint typecheck bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+# Reinstall only when the project's metadata changes.
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[dev,bench]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	@if [ -n "$$TELEGRAM_BOT_TOKEN" ]; then \
+		exec $(BIN)/csp-bot run; \
+	else \
+		echo "No TELEGRAM_BOT_TOKEN set: starting the terminal chat. To go live: TELEGRAM_BOT_TOKEN=... make run" >&2; \
+		exec $(BIN)/csp-bot chat; \
+	fi
+
+test: $(STAMP)
+	bash .ci/browser-deps
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check bot handlers tests bench
+	$(BIN)/mypy bot handlers
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
