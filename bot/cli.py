@@ -1,0 +1,274 @@
+"""The ``csp-bot`` command line.
+
+Formatting is done by pure functions; ``main`` only parses arguments, prints, and maps
+:class:`~bot.errors.CspBotError` to one line on stderr and a non-zero exit. Telegram is
+imported only by ``csp-bot run``, so ``csp-bot ask`` starts fast and works offline.
+
+Exit codes: 0 success, 1 a check failed (kb check, eval), 2 usage or configuration error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import json
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+from bot.errors import CspBotError, KnowledgeError, Problem
+
+if TYPE_CHECKING:
+    from bot.answer import Reply, Responder
+    from bot.config import Config
+
+logger = logging.getLogger(__name__)
+
+#: Where the shipped knowledge base lives, for installs run from another directory.
+PACKAGED_KB = Path(__file__).resolve().parent.parent / "knowledge"
+CHAT_PROMPT = "you> "
+
+
+# --------------------------------------------------------------------------- set-up
+
+
+def load_settings(path: str | None) -> Config:
+    """Config from ``--config``, else ``$CSP_BOT_CONFIG``, else ``config.yaml`` if present."""
+    from bot.config import load_config
+
+    chosen = path or os.environ.get("CSP_BOT_CONFIG")
+    if chosen is None and Path("config.yaml").is_file():
+        chosen = "config.yaml"
+    return load_config(chosen, env=os.environ)
+
+
+def kb_dir(arg: str | None, config: Config | None) -> Path:
+    """The knowledge directory: ``--kb``, else the config's, else the shipped one."""
+    if arg:
+        return Path(arg)
+    configured = Path(config.knowledge.dir) if config else Path("knowledge")
+    if configured.is_dir() or configured.is_absolute():
+        return configured
+    return PACKAGED_KB
+
+
+def make_responder(args: argparse.Namespace) -> Responder:
+    from bot.answer import Responder
+    from bot.knowledge import load_knowledge
+
+    config = load_settings(args.config)
+    kb = load_knowledge(kb_dir(args.kb, config))
+    return Responder(
+        kb,
+        threshold=config.matching.threshold,
+        suggest_margin=config.matching.suggest_margin,
+    )
+
+
+# --------------------------------------------------------------------------- formatters
+
+
+def format_problems(problems: Sequence[Problem]) -> str:
+    errors = sum(p.severity == "error" for p in problems)
+    warnings = len(problems) - errors
+    lines = [str(p) for p in problems]
+    lines.append(f"{errors} error(s), {warnings} warning(s)")
+    return "\n".join(lines)
+
+
+def format_reply_plain(reply: Reply) -> str:
+    text = reply.text
+    if reply.related:
+        text += "\n\nRelated: " + "; ".join(r.title for r in reply.related)
+    return text
+
+
+# --------------------------------------------------------------------------- commands
+
+
+def cmd_ask(args: argparse.Namespace, out: TextIO) -> int:
+    responder = make_responder(args)
+    if args.question == ["-"]:
+        questions: Any = (line.rstrip("\n") for line in sys.stdin)
+    else:
+        questions = [" ".join(args.question)]
+    for q in questions:
+        if args.question == ["-"] and not q.strip():
+            continue
+        reply = responder.answer(q)
+        if args.json:
+            out.write(json.dumps(reply.to_json(), ensure_ascii=False) + "\n")
+        else:
+            out.write(format_reply_plain(reply) + "\n")
+        out.flush()
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace, out: TextIO) -> int:
+    responder = make_responder(args)
+    interactive = sys.stdin.isatty()
+    if interactive:
+        out.write("East Staffordshire Community Safety Partnership. Ask me a question; "
+                  "Ctrl-D to leave.\nIn an emergency call 999.\n")
+    while True:
+        if interactive:
+            out.write(CHAT_PROMPT)
+            out.flush()
+        line = sys.stdin.readline()
+        if not line:
+            if interactive:
+                out.write("\n")
+            return 0
+        if not line.strip():
+            continue
+        out.write(format_reply_plain(responder.answer(line.strip())) + "\n\n")
+        out.flush()
+
+
+def cmd_kb_check(args: argparse.Namespace, out: TextIO) -> int:
+    from bot.knowledge import check_knowledge
+
+    config = load_settings(args.config)
+    directory = kb_dir(args.kb, config)
+    problems = check_knowledge(directory)
+    if not problems:
+        out.write(f"{directory}: ok\n")
+        return 0
+    out.write(format_problems(problems) + "\n")
+    return 1 if any(p.severity == "error" for p in problems) else 0
+
+
+def cmd_eval(args: argparse.Namespace, out: TextIO) -> int:
+    from bot.evaluation import evaluate, format_report, load_cases
+
+    responder = make_responder(args)
+    report = evaluate(load_cases(args.file), lambda q: responder.answer(q).to_json())
+    out.write(format_report(report, args.min) + "\n")
+    return 0 if report.ok(args.min) else 1
+
+
+def cmd_run(args: argparse.Namespace, out: TextIO) -> int:
+    from bot.app import run  # imports telegram: only here
+
+    config = load_settings(args.config)
+    if args.webhook:
+        config = config.model_copy(
+            update={"telegram": config.telegram.model_copy(update={"mode": "webhook"})}
+        )
+    run(config)
+    return 0
+
+
+def cmd_unanswered(args: argparse.Namespace, out: TextIO) -> int:
+    from bot.storage import Storage
+
+    config = load_settings(args.config)
+
+    async def top() -> list[dict[str, Any]]:
+        async with await Storage.open(config.storage.path) as storage:
+            return list(await storage.top_unanswered(args.limit))
+
+    rows = asyncio.run(top())
+    for row in rows:
+        out.write(f"{row['count']:>5}  {row['last_seen'][:10]}  {row['normalised']}\n")
+    if not rows:
+        out.write("no unanswered questions recorded\n")
+    return 0
+
+
+def _date_arg(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value}") from exc
+
+
+# --------------------------------------------------------------------------- parser
+
+#: Extra sub-commands registered by other modules: name -> (module, function to add parser).
+_PLUGINS = (
+    "bot.partners_cli",  # csp-bot audit
+    "bot.summary_cli",  # csp-bot summary, csp-bot broadcast status
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="csp-bot",
+        description="East Staffordshire Community Safety Partnership bot.",
+    )
+    parser.add_argument("--config", help="YAML config file (default: $CSP_BOT_CONFIG, "
+                        "else ./config.yaml if present, else built-in defaults)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debug detail")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("ask", help="answer a question as the bot would")
+    p.add_argument("--json", action="store_true", help="print one JSON object per answer")
+    p.add_argument("--kb", help="knowledge directory (default: the shipped one)")
+    p.add_argument("question", nargs="+", help="the question, or - to read one per line")
+    p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("chat", help="talk to the bot in the terminal")
+    p.add_argument("--kb", help="knowledge directory")
+    p.set_defaults(func=cmd_chat)
+
+    p = sub.add_parser("kb", help="knowledge base tools")
+    kb_sub = p.add_subparsers(dest="kb_command", required=True, metavar="ACTION")
+    c = kb_sub.add_parser("check", help="validate the knowledge base")
+    c.add_argument("--kb", help="knowledge directory")
+    c.set_defaults(func=cmd_kb_check)
+
+    p = sub.add_parser("eval", help="score answers against a questions file")
+    p.add_argument("file", help="questions file (format of shared/eval/questions.yaml)")
+    p.add_argument("--kb", help="knowledge directory")
+    p.add_argument("--min", type=float, default=0.95, help="minimum accuracy (default 0.95)")
+    p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("run", help="run the Telegram bot")
+    p.add_argument("--webhook", action="store_true", help="use a webhook instead of polling")
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("unanswered", help="questions the bot could not answer (anonymous)")
+    p.add_argument("--limit", type=int, default=30)
+    p.set_defaults(func=cmd_unanswered)
+
+    import importlib
+
+    for name in _PLUGINS:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        module.add_commands(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    level = logging.DEBUG if args.verbose else (
+        logging.INFO if args.command == "run" else logging.WARNING)
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        return int(args.func(args, sys.stdout))
+    except KnowledgeError as exc:
+        sys.stderr.write("csp-bot: knowledge base has errors:\n" +
+                         format_problems(exc.problems) + "\n")
+        return 2
+    except CspBotError as exc:
+        sys.stderr.write(f"csp-bot: {exc}\n")
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

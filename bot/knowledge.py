@@ -1,0 +1,414 @@
+"""The knowledge base: topics, contacts, partners and wards loaded from ``knowledge/*.yaml``.
+
+Loading validates every entry with pydantic and reports each problem with its file and line,
+so a knowledge author sees exactly what to fix. :func:`load_knowledge` raises
+:class:`~bot.errors.KnowledgeError` on any error; :func:`check_knowledge` returns the problems
+(errors and warnings) without raising, for ``csp-bot kb check``.
+
+The format is documented in ``docs/knowledge-format.md``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from bot.errors import KnowledgeError, Problem
+
+logger = logging.getLogger(__name__)
+
+#: Entries checked against their source longer ago than this are flagged for review.
+REVIEW_AFTER_DAYS = 365
+
+TopicKind = Literal["priority", "theme", "report", "support", "plan", "ward", "partner"]
+_SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+
+# A phone number as UK services write them: 0 then 9-10 more digits (spaces allowed), or a
+# 116 xxx helpline. Short numbers (999, 101, 111, 55, 85258) are checked by their contacts.
+_PHONE_RE = re.compile(r"(?<![\d,.])(?:0\d(?:[ ]?\d){8,9}|116 ?\d{3})(?![\d,])")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Contact(_Strict):
+    """A verified way to reach a service, copied from ``shared/facts/contacts.yaml``."""
+
+    id: str = Field(pattern=_SLUG)
+    name: str
+    phone: str | None = None
+    web: str | None = None
+    email: str | None = None
+    use: str
+    notes: str | None = None
+    confidence: Literal["official", "secondary", "well-known"]
+    source: str = Field(min_length=3)
+    reviewed: dt.date | None = None  # filled from the file's ``reviewed`` when absent
+
+    def line(self) -> str:
+        """``Name: phone, web`` as shown under an answer."""
+        parts = [p for p in (self.phone, self.web, self.email) if p]
+        return f"{self.name}: {', '.join(parts)}" if parts else self.name
+
+
+class Figure(_Strict):
+    """One figure the plan gives for a priority or theme."""
+
+    name: str
+    value: float
+    unit: str
+    period: str | None = None
+    staffordshire: float | None = None
+    england_wales: float | None = None
+    note: str | None = None
+
+
+class Topic(_Strict):
+    """Something a resident can ask about, with its answer and where the answer comes from."""
+
+    id: str = Field(pattern=_SLUG)
+    title: str = Field(min_length=3)
+    kind: TopicKind
+    order: int | None = None
+    questions: list[str] = Field(min_length=1)
+    keywords: list[str] = Field(min_length=1)
+    answer: str = Field(min_length=10)
+    contacts: list[str] = Field(default_factory=list)
+    figures: list[Figure] = Field(default_factory=list)
+    related: list[str] = Field(default_factory=list)
+    source: str = Field(min_length=3)
+    reviewed: dt.date
+
+    @field_validator("answer")
+    @classmethod
+    def _plain_text(cls, value: str) -> str:
+        # Answers are escaped for Telegram HTML by the bot; markup here would show literally.
+        if re.search(r"</?[a-zA-Z][^>]*>", value):
+            raise ValueError("answer must be plain text (no HTML tags)")
+        return value.strip()
+
+
+class Partner(_Strict):
+    """A partner organisation (plan section 8) and the priorities it reports on."""
+
+    id: str = Field(pattern=_SLUG)
+    name: str
+    short: str
+    does: str
+    owns: list[str] = Field(default_factory=list)
+    contact: str | None = None
+    source: str = Field(min_length=3)
+    reviewed: dt.date
+
+
+class WardFigure(_Strict):
+    """A figure the plan gives for an area, with what it is compared against."""
+
+    name: str
+    value: float
+    unit: str
+    area: str | None = None
+    comparison: dict[str, float] = Field(default_factory=dict)
+
+
+class Ward(_Strict):
+    """A ward or area the plan names."""
+
+    id: str = Field(pattern=_SLUG)
+    name: str
+    aliases: list[str] = Field(default_factory=list)
+    status: Literal["priority", "inner-burton", "precision-policing"]
+    figures: list[WardFigure] = Field(default_factory=list)
+    note: str = ""
+    source: str = Field(min_length=3)
+    reviewed: dt.date
+
+
+class _ContactsFile(_Strict):
+    reviewed: dt.date
+    contacts: list[Contact]
+
+
+class _PartnersFile(_Strict):
+    partners: list[Partner]
+
+
+class _WardsFile(_Strict):
+    wards: list[Ward]
+    places: list[str] = Field(default_factory=list)
+
+
+class _TopicsFile(_Strict):
+    topics: list[Topic]
+
+
+@dataclass
+class KnowledgeBase:
+    """Everything loaded from one knowledge directory."""
+
+    topics: dict[str, Topic]
+    contacts: dict[str, Contact]
+    partners: dict[str, Partner]
+    wards: dict[str, Ward]
+    places: list[str]
+    source_dir: Path
+    warnings: list[Problem] = field(default_factory=list)
+
+    def priorities(self) -> list[Topic]:
+        """Priorities then cross-cutting themes, in the plan's order."""
+        ordered = [t for t in self.topics.values() if t.kind in ("priority", "theme")]
+        return sorted(ordered, key=lambda t: (t.kind != "priority", t.order or 99, t.id))
+
+    def contacts_for(self, topic: Topic) -> list[Contact]:
+        return [self.contacts[c] for c in topic.contacts if c in self.contacts]
+
+
+# --------------------------------------------------------------------------- YAML with lines
+
+
+def _node_line(node: yaml.Node | None, loc: Iterable[Any]) -> int | None:
+    """Line (1-based) of the YAML node at ``loc``, or of its nearest ancestor that exists."""
+    if node is None:
+        return None
+    line = node.start_mark.line + 1
+    for key in loc:
+        child: yaml.Node | None = None
+        if isinstance(node, yaml.MappingNode) and isinstance(key, str):
+            for k, v in node.value:
+                if isinstance(k, yaml.ScalarNode) and k.value == key:
+                    child = v
+                    line = k.start_mark.line + 1
+                    break
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int):
+            if 0 <= key < len(node.value):
+                child = node.value[key]
+                line = child.start_mark.line + 1
+        if child is None:
+            break
+        node = child
+    return line
+
+
+def _parse(path: Path, label: str) -> tuple[Any, yaml.Node | None, list[Problem]]:
+    """Parse one YAML file, returning its data, node tree and any syntax problem."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, None, [Problem(label, None, f"cannot read file: {exc}")]
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        reason = getattr(exc, "problem", None) or str(exc)
+        return None, None, [Problem(label, line, f"malformed YAML: {reason}")]
+    return data, node, []
+
+
+def _validation_problems(
+    exc: ValidationError, label: str, node: yaml.Node | None
+) -> list[Problem]:
+    problems = []
+    for err in exc.errors():
+        loc = err["loc"]
+        where = ".".join(str(p) for p in loc) or "(top level)"
+        msg = err["msg"]
+        if err["type"] == "extra_forbidden":
+            msg = "unknown field"
+        elif err["type"] == "missing":
+            msg = "missing field"
+        problems.append(Problem(label, _node_line(node, loc), f"{where}: {msg}"))
+    return problems
+
+
+@dataclass
+class _Loaded:
+    topics: list[tuple[Topic, str, int | None]] = field(default_factory=list)
+    contacts: list[tuple[Contact, str, int | None]] = field(default_factory=list)
+    partners: list[tuple[Partner, str, int | None]] = field(default_factory=list)
+    wards: list[tuple[Ward, str, int | None]] = field(default_factory=list)
+    places: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def _load_file(path: Path, label: str, out: _Loaded) -> None:
+    data, node, problems = _parse(path, label)
+    if problems:
+        out.problems.extend(problems)
+        return
+    if not isinstance(data, dict):
+        out.problems.append(Problem(label, 1, "expected a mapping at the top level"))
+        return
+
+    def line_of(*loc: Any) -> int | None:
+        return _node_line(node, loc)
+
+    try:
+        if path.name == "contacts.yaml":
+            cf = _ContactsFile.model_validate(data)
+            for i, c in enumerate(cf.contacts):
+                c2 = c if c.reviewed else c.model_copy(update={"reviewed": cf.reviewed})
+                out.contacts.append((c2, label, line_of("contacts", i)))
+        elif path.name == "partners.yaml":
+            pf = _PartnersFile.model_validate(data)
+            out.partners.extend(
+                (p, label, line_of("partners", i)) for i, p in enumerate(pf.partners)
+            )
+        elif path.name == "wards.yaml":
+            wf = _WardsFile.model_validate(data)
+            out.wards.extend((w, label, line_of("wards", i)) for i, w in enumerate(wf.wards))
+            out.places.extend(wf.places)
+        else:
+            tf = _TopicsFile.model_validate(data)
+            out.topics.extend((t, label, line_of("topics", i)) for i, t in enumerate(tf.topics))
+    except ValidationError as exc:
+        out.problems.extend(_validation_problems(exc, label, node))
+
+
+def _yaml_files(directory: Path) -> Iterator[Path]:
+    yield from sorted(p for p in directory.glob("*.yaml") if p.is_file())
+
+
+def _cross_check(out: _Loaded, today: dt.date) -> None:
+    """Problems that span entries or files: duplicate ids, dangling references, stale reviews."""
+    problems = out.problems
+    seen: dict[str, str] = {}
+    for t, label, line in out.topics:
+        where = f"{label}:{line}" if line else label
+        if t.id in seen:
+            problems.append(Problem(label, line, f"duplicate id '{t.id}' (first at {seen[t.id]})"))
+        else:
+            seen[t.id] = where
+    contact_ids: dict[str, Contact] = {}
+    for c, label, line in out.contacts:
+        if c.id in contact_ids:
+            problems.append(Problem(label, line, f"duplicate contact id '{c.id}'"))
+        contact_ids[c.id] = c
+    topic_ids = set(seen)
+    known_numbers = _numbers_in(
+        " ".join(f"{c.phone or ''} {c.notes or ''} {c.use}" for c in contact_ids.values())
+    )
+    for t, label, line in out.topics:
+        for rel in t.related:
+            if rel not in topic_ids:
+                problems.append(Problem(label, line, f"{t.id}: related id '{rel}' does not exist"))
+        for cid in t.contacts:
+            if cid not in contact_ids:
+                problems.append(Problem(label, line, f"{t.id}: contact '{cid}' does not exist"))
+        for number in sorted(_numbers_in(t.answer) - known_numbers):
+            problems.append(
+                Problem(
+                    label,
+                    line,
+                    f"{t.id}: phone number '{number}' is not in contacts.yaml "
+                    "(every number must come from a verified contact)",
+                )
+            )
+    partner_seen: set[str] = set()
+    for p, label, line in out.partners:
+        if p.id in partner_seen:
+            problems.append(Problem(label, line, f"duplicate partner id '{p.id}'"))
+        partner_seen.add(p.id)
+        for owned in p.owns:
+            if owned not in topic_ids:
+                problems.append(Problem(label, line, f"{p.id}: owns unknown topic '{owned}'"))
+        if p.contact and p.contact not in contact_ids:
+            problems.append(Problem(label, line, f"{p.id}: contact '{p.contact}' does not exist"))
+    ward_seen: set[str] = set()
+    for w, label, line in out.wards:
+        if w.id in ward_seen:
+            problems.append(Problem(label, line, f"duplicate ward id '{w.id}'"))
+        ward_seen.add(w.id)
+
+    dated: list[tuple[str, dt.date | None, str, int | None]] = []
+    dated += [(t.id, t.reviewed, label, line) for t, label, line in out.topics]
+    dated += [(c.id, c.reviewed, label, line) for c, label, line in out.contacts]
+    dated += [(p.id, p.reviewed, label, line) for p, label, line in out.partners]
+    dated += [(w.id, w.reviewed, label, line) for w, label, line in out.wards]
+    for ident, reviewed, label, line in dated:
+        if reviewed and (today - reviewed).days > REVIEW_AFTER_DAYS:
+            problems.append(
+                Problem(
+                    label,
+                    line,
+                    f"{ident}: last reviewed {reviewed.isoformat()}, over 12 months ago",
+                    severity="warning",
+                )
+            )
+
+
+def _numbers_in(text: str) -> set[str]:
+    return {re.sub(r"\s", "", m) for m in _PHONE_RE.findall(text)}
+
+
+def _collect(directory: Path, today: dt.date | None) -> tuple[_Loaded, Path]:
+    directory = Path(directory)
+    out = _Loaded()
+    if not directory.is_dir():
+        out.problems.append(Problem(str(directory), None, "knowledge directory not found"))
+        return out, directory
+    files = list(_yaml_files(directory))
+    if not files:
+        out.problems.append(Problem(str(directory), None, "no .yaml files found"))
+    for path in files:
+        _load_file(path, str(path), out)
+    names = {p.name for p in files}
+    if files and "contacts.yaml" not in names:
+        out.problems.append(Problem(str(directory), None, "contacts.yaml is missing"))
+    _cross_check(out, today or dt.date.today())
+    return out, directory
+
+
+def check_knowledge(directory: str | Path, today: dt.date | None = None) -> list[Problem]:
+    """Every problem in the knowledge base at ``directory`` (errors and warnings)."""
+    out, _ = _collect(Path(directory), today)
+    return out.problems
+
+
+def load_knowledge(directory: str | Path, today: dt.date | None = None) -> KnowledgeBase:
+    """Load and validate the knowledge base; raise :class:`KnowledgeError` on any error."""
+    out, path = _collect(Path(directory), today)
+    errors = [p for p in out.problems if p.severity == "error"]
+    if errors:
+        raise KnowledgeError(out.problems)
+    kb = KnowledgeBase(
+        topics={t.id: t for t, _, _ in out.topics},
+        contacts={c.id: c for c, _, _ in out.contacts},
+        partners={p.id: p for p, _, _ in out.partners},
+        wards={w.id: w for w, _, _ in out.wards},
+        places=list(out.places),
+        source_dir=path,
+        warnings=[p for p in out.problems if p.severity == "warning"],
+    )
+    logger.info("knowledge base loaded: %d topics from %s", len(kb.topics), path)
+    return kb
+
+
+class KnowledgeStore:
+    """Holds the knowledge base in use and reloads it without ever serving a broken one.
+
+    A failed reload keeps the previous knowledge serving and returns the problems, so a
+    typo in a YAML edit never takes the bot's answers down.
+    """
+
+    def __init__(self, directory: str | Path) -> None:
+        self.directory = Path(directory)
+        self.current = load_knowledge(self.directory)
+
+    def reload(self) -> list[Problem]:
+        try:
+            self.current = load_knowledge(self.directory)
+        except KnowledgeError as exc:
+            logger.warning("knowledge reload failed, keeping the previous version: %s", exc)
+            return exc.problems
+        return self.current.warnings

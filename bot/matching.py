@@ -1,0 +1,235 @@
+"""Matching a resident's question to a topic of the knowledge base.
+
+Two signals, both tolerant of typos, are blended into one confidence in [0, 1]:
+
+* **coverage**: how much of the question's meaning (its content words, weighted by how
+  rare they are across topics) the topic's own words explain. Words are stemmed and
+  misspellings are pulled back to the knowledge base's vocabulary with rapidfuzz first.
+  Out-of-scope questions ("weather tomorrow") explain nothing and so score low.
+* **phrasing**: rapidfuzz similarity between the question and the topic's title and
+  alternate questions, which rewards a close paraphrase over a bag of shared words.
+
+Wards and places the plan names get an entry each, so "is stapenhil a priority area" finds
+Stapenhill. Everything here is pure and Telegram-free; the index is built once per
+knowledge base.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from rapidfuzz import fuzz, process
+
+from bot.knowledge import KnowledgeBase, Ward
+from bot.text import STOPWORDS, content_tokens, normalise, stem
+
+#: Weight of the coverage signal; phrasing gets the rest.
+COVERAGE_WEIGHT = 0.62
+#: How many entries, best by coverage, are compared phrase by phrase.
+SHORTLIST = 12
+
+
+@dataclass(frozen=True)
+class Entry:
+    """Something the matcher can return: a topic, a ward or a place."""
+
+    id: str
+    title: str
+    kind: str
+    phrases: tuple[str, ...]  # stemmed content words of the title and each question
+    tf: dict[str, float]  # stem -> saturated frequency within the entry
+
+
+@dataclass(frozen=True)
+class Candidate:
+    id: str
+    title: str
+    score: float
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    """The best entry (if confident enough), its confidence and close runners-up."""
+
+    best: Candidate | None
+    confidence: float
+    candidates: list[Candidate] = field(default_factory=list)
+    suggestions: list[Candidate] = field(default_factory=list)
+
+    @property
+    def matched(self) -> bool:
+        return self.best is not None
+
+
+def ward_entry_id(ward_id: str) -> str:
+    return f"ward:{ward_id}"
+
+
+def place_entry_id(place: str) -> str:
+    return "place:" + "-".join(normalise(place).split())
+
+
+def _ward_phrases(name: str) -> list[str]:
+    # How residents ask about an area; the area's name carries the meaning.
+    return [
+        name,
+        f"{name} ward",
+        f"crime in {name}",
+        f"is {name} a priority ward",
+        f"is {name} a priority area",
+        f"how safe is {name}",
+        f"{name} crime figures",
+        f"what is the partnership doing in {name}",
+        f"anti social behaviour in {name}",
+        f"i live in {name}",
+    ]
+
+
+class Matcher:
+    """Scores questions against every entry of one knowledge base."""
+
+    def __init__(
+        self, kb: KnowledgeBase, threshold: float = 0.45, suggest_margin: float = 0.08
+    ) -> None:
+        self.kb = kb
+        self.threshold = threshold
+        self.suggest_margin = suggest_margin
+        self.entries: dict[str, Entry] = {}
+        raw: list[tuple[str, str, str, list[str], list[str]]] = []
+        for t in kb.topics.values():
+            raw.append((t.id, t.title, t.kind, [t.title, *t.questions], t.keywords))
+        self.area_names: dict[str, str] = {}  # normalised name or alias -> entry id
+        for w in kb.wards.values():
+            eid = ward_entry_id(w.id)
+            names = [w.name, *w.aliases]
+            raw.append((eid, w.name, "ward", _ward_phrases(w.name), names + ["ward", "area"]))
+            for n in names:
+                self.area_names[normalise(n)] = eid
+        for place in kb.places:
+            eid = place_entry_id(place)
+            raw.append((eid, place, "place", _ward_phrases(place), [place, "area"]))
+            self.area_names.setdefault(normalise(place), eid)
+
+        df: Counter[str] = Counter()
+        vocab: dict[str, str] = {}  # surface word -> stem, for typo correction
+        for eid, title, kind, phrases, keywords in raw:
+            counts: Counter[str] = Counter()
+            stemmed_phrases = []
+            for p in phrases:
+                toks = content_tokens(normalise(p))
+                stemmed_phrases.append(" ".join(toks))
+                counts.update(set(toks))
+            for k in keywords:
+                # A keyword is a deliberate signal: it counts like two phrases.
+                toks = content_tokens(normalise(k))
+                for tok in set(toks):
+                    counts[tok] += 2
+            for p in [*phrases, *keywords]:
+                for w in normalise(p).split():
+                    if w not in STOPWORDS:
+                        vocab.setdefault(w, stem(w))
+            tf = {s: c / (c + 0.6) for s, c in counts.items()}
+            df.update(counts.keys())
+            self.entries[eid] = Entry(eid, title, kind, tuple(stemmed_phrases), tf)
+
+        n = len(self.entries)
+        self.idf = {s: math.log((n + 1) / (d + 0.5)) for s, d in df.items()}
+        # Words the knowledge base never uses still carry meaning ("weather", "football"):
+        # they count against coverage, a little less than an average known word.
+        self.unknown_idf = 0.7 * (sum(self.idf.values()) / max(len(self.idf), 1))
+        self.postings: dict[str, list[str]] = defaultdict(list)
+        for eid, e in self.entries.items():
+            for s in e.tf:
+                self.postings[s].append(eid)
+        self._vocab_words = list(vocab)
+        self._vocab = vocab
+        self._area_keys = list(self.area_names)
+        self._correct = lru_cache(maxsize=8192)(self._correct_uncached)
+
+    # ------------------------------------------------------------------ query analysis
+
+    def _correct_uncached(self, word: str) -> tuple[str | None, float]:
+        """The stem a word stands for in this knowledge base, and how sure that is."""
+        s = stem(word)
+        if s in self.idf:
+            return s, 1.0
+        if len(word) >= 4 and word.isalpha():
+            cutoff = 80 if len(word) >= 6 else 84
+            best = process.extractOne(word, self._vocab_words, scorer=fuzz.ratio,
+                                      score_cutoff=cutoff)
+            if best is not None:
+                return self._vocab[best[0]], 0.85
+        return None, 0.0
+
+    def _query_terms(self, normalised: str) -> list[tuple[str | None, float, float]]:
+        """(stem or None, idf weight, certainty) for each content word of the question."""
+        terms = []
+        for w in normalised.split():
+            if w in STOPWORDS:
+                continue
+            s, certainty = self._correct(w)
+            weight = self.idf.get(s, self.unknown_idf) if s else self.unknown_idf
+            terms.append((s, weight, certainty))
+        return terms
+
+    # ------------------------------------------------------------------ scoring
+
+    def match(self, text: str) -> MatchResult:
+        """Best entry for ``text`` with a confidence; unmatched below the threshold."""
+        normalised = normalise(text)
+        terms = self._query_terms(normalised)
+        total = sum(w for _, w, _ in terms)
+        if not terms or total <= 0:
+            return MatchResult(None, 0.0)
+
+        coverage: dict[str, float] = defaultdict(float)
+        for s, w, certainty in terms:
+            if s is None:
+                continue
+            for eid in self.postings.get(s, ()):
+                coverage[eid] += w * certainty * self.entries[eid].tf[s]
+        if not coverage:
+            return MatchResult(None, 0.0)
+
+        shortlist = sorted(coverage, key=coverage.__getitem__, reverse=True)[:SHORTLIST]
+        query_stems = " ".join(s for s, _, _ in terms if s)
+        scored = []
+        for eid in shortlist:
+            entry = self.entries[eid]
+            cov = coverage[eid] / total
+            phr = max(
+                (0.5 * fuzz.token_set_ratio(query_stems, p) + 0.5 * fuzz.token_sort_ratio(
+                    query_stems, p)) / 100
+                for p in entry.phrases
+            ) if entry.phrases else 0.0
+            score = COVERAGE_WEIGHT * min(cov, 1.0) + (1 - COVERAGE_WEIGHT) * phr
+            scored.append(Candidate(eid, entry.title, round(min(max(score, 0.0), 1.0), 4)))
+        scored.sort(key=lambda c: c.score, reverse=True)
+
+        top = scored[0]
+        close = [c for c in scored[1:4] if top.score - c.score <= self.suggest_margin
+                 and c.score >= self.threshold * 0.75]
+        if top.score < self.threshold:
+            weak = [c for c in scored[:3] if c.score >= self.threshold * 0.7]
+            return MatchResult(None, top.score, scored, weak)
+        return MatchResult(top, top.score, scored, close)
+
+    # ------------------------------------------------------------------ wards
+
+    def match_area(self, name: str) -> str | None:
+        """Entry id (``ward:...`` or ``place:...``) for a ward or place name, fuzzily."""
+        key = normalise(name)
+        if not key:
+            return None
+        if key in self.area_names:
+            return self.area_names[key]
+        best = process.extractOne(key, self._area_keys, scorer=fuzz.WRatio, score_cutoff=85)
+        return self.area_names[best[0]] if best else None
+
+    def ward(self, entry_id: str) -> Ward | None:
+        if entry_id.startswith("ward:"):
+            return self.kb.wards.get(entry_id.removeprefix("ward:"))
+        return None

@@ -1,0 +1,84 @@
+"""Partners' quarterly progress updates: the records and the queries on them.
+
+An update belongs to one organisation, one priority (or cross-cutting theme) and one
+period (a quarter, ``2024-25 Q3``). Submitting again for the same three makes a new
+*revision*; history is never overwritten. Only approved revisions feed the summary.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.periods import Period
+from bot.storage import Storage
+
+RAG = ("green", "amber", "red")
+RAG_MEANING = {
+    "green": "Green: on track",
+    "amber": "Amber: some concern",
+    "red": "Red: off track",
+}
+
+
+@dataclass(frozen=True)
+class UpdateRecord:
+    """One revision of one organisation's update for one priority and quarter."""
+
+    id: int
+    org: str
+    priority: str
+    period: str  # quarter label, e.g. "2024-25 Q3"
+    revision: int
+    rag: str
+    narrative: str
+    figures: list[tuple[str, str]] = field(default_factory=list)
+    status: str = "submitted"
+    submitted_by: int = 0
+    submitted_at: str = ""
+    reviewed_by: int | None = None
+    reviewed_at: str | None = None
+    review_comment: str | None = None
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> UpdateRecord:
+        return cls(
+            id=row["id"],
+            org=row["org"],
+            priority=row["priority"],
+            period=row["period"],
+            revision=row["revision"],
+            rag=row["rag"],
+            narrative=row["narrative"],
+            figures=[(str(n), str(v)) for n, v in json.loads(row["figures"] or "[]")],
+            status=row["status"],
+            submitted_by=row["submitted_by"],
+            submitted_at=row["submitted_at"],
+            reviewed_by=row["reviewed_by"],
+            reviewed_at=row["reviewed_at"],
+            review_comment=row["review_comment"],
+        )
+
+
+async def latest_approved(storage: Storage, period: Period) -> list[UpdateRecord]:
+    """The latest approved revision of each (org, priority, quarter) within ``period``.
+
+    For a year, each quarter's latest approved revision is returned; the summary decides
+    how to show several quarters of one partner.
+    """
+    labels = [q.label for q in period.quarters()]
+    marks = ",".join("?" for _ in labels)
+    rows = await storage.fetch_all(
+        f"""
+        SELECT u.* FROM updates u
+        WHERE u.status = 'approved' AND u.period IN ({marks})
+          AND u.revision = (
+            SELECT MAX(v.revision) FROM updates v
+            WHERE v.org = u.org AND v.priority = u.priority AND v.period = u.period
+              AND v.status = 'approved')
+        ORDER BY u.priority, u.org, u.period
+        """,
+        labels,
+    )
+    return [UpdateRecord.from_row(r) for r in rows]
