@@ -158,10 +158,10 @@ class Responder:
 
     # ------------------------------------------------------------------ entry points
 
-    def answer(self, text: str) -> Reply:
-        """Reply to a free-text message."""
+    def answer(self, text: str, kinds: frozenset[str] | None = None) -> Reply:
+        """Reply to a free-text message (optionally only from topics of ``kinds``)."""
         crisis = detect_crisis(text)
-        result = self.matcher.match(text)
+        result = self.matcher.match(text, kinds)
         reply = self._from_match(result)
         if crisis:
             reply.crisis = crisis
@@ -170,6 +170,15 @@ class Responder:
             if not reply.matched:
                 reply.body, reply.suggestions = "", []
         return reply
+
+    def topics_of(self, *kinds: str) -> list[Choice]:
+        """Topics of the given kinds, for menus, in a stable order."""
+        if "priority" in kinds or "theme" in kinds:
+            chosen = [t for t in self.kb.priorities() if t.kind in kinds]
+        else:
+            chosen = sorted((t for t in self.kb.topics.values() if t.kind in kinds),
+                            key=lambda t: t.title)
+        return [Choice(t.id, t.title) for t in chosen]
 
     def topic_reply(self, entry_id: str) -> Reply | None:
         """Reply for a known topic, ward or place id (a button press), or ``None``."""

@@ -104,6 +104,10 @@ _ME = (r"(?:me|us|her|him|them|mum|dad|(?:my|our) (?:mum|dad|mother|father|wife|
        r"partner|child|children|son|daughter|kid|kids|baby|friend|mate|sister|brother|"
        r"girlfriend|boyfriend|nan|gran|grandad|grandma|neighbour|carer|family))")
 
+# "I want to stop hurting my partner" is someone asking for help to change (the Respect
+# phoneline), not a victim in danger: the speaker as the one doing it does not count.
+_NOT_BY_ME = r"(?<!\bi )(?<!\bi am )(?<!\bstop )(?<!\bkeep )(?<!\bi keep )(?<!\bto )"
+
 # (name, pattern, kind, strong). Strong rules are first-person or clearly happening now and
 # fire even beside statistics words ("I want to kill myself, what's the suicide rate").
 _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
@@ -135,8 +139,9 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
          r"(?:has been|have been|just been|got|been) (?:stabbed|shot))\b",
          CrisisKind.MEDICAL, False),
         # --- danger now
-        ("hurting-me", r"\b(?:hitting|beating|punching|kicking|attacking|strangling|choking|"
-         r"stabbing|hurting|assaulting|raping|strangled|battering|slapping) " + _ME + r"\b",
+        ("hurting-me", _NOT_BY_ME + r"\b(?:hitting|beating|punching|kicking|attacking|"
+         r"strangling|choking|stabbing|hurting|assaulting|raping|strangled|battering|"
+         r"slapping) " + _ME + r"\b",
          CrisisKind.DANGER, True),
         ("kill-me", r"\b(?:going to|gonna|trying to|try to|threatening to|threatened to|"
          r"says he will|said he would|says she will|will|wants to) kill " + _ME + r"\b",

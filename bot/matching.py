@@ -75,7 +75,6 @@ def place_entry_id(place: str) -> str:
 def _ward_phrases(name: str) -> list[str]:
     # How residents ask about an area; the area's name carries the meaning.
     return [
-        name,
         f"{name} ward",
         f"crime in {name}",
         f"is {name} a priority ward",
@@ -128,15 +127,15 @@ class Matcher:
                 for tok in set(toks):
                     counts[tok] += 2
             for p in [*phrases, *keywords]:
-                for w in normalise(p).split():
-                    if w not in STOPWORDS:
-                        vocab.setdefault(w, stem(w))
+                for word in normalise(p).split():
+                    if word not in STOPWORDS:
+                        vocab.setdefault(word, stem(word))
             tf = {s: c / (c + 0.6) for s, c in counts.items()}
             df.update(counts.keys())
             self.entries[eid] = Entry(eid, title, kind, tuple(stemmed_phrases), tf)
 
-        n = len(self.entries)
-        self.idf = {s: math.log((n + 1) / (d + 0.5)) for s, d in df.items()}
+        size = len(self.entries)
+        self.idf = {s: math.log((size + 1) / (d + 0.5)) for s, d in df.items()}
         # Words the knowledge base never uses still carry meaning ("weather", "football"):
         # they count against coverage, a little less than an average known word.
         self.unknown_idf = 0.7 * (sum(self.idf.values()) / max(len(self.idf), 1))
@@ -151,46 +150,64 @@ class Matcher:
 
     # ------------------------------------------------------------------ query analysis
 
-    def _correct_uncached(self, word: str) -> tuple[str | None, float]:
-        """The stem a word stands for in this knowledge base, and how sure that is."""
+    def _correct_uncached(self, word: str) -> tuple[tuple[str, ...], float]:
+        """The stems a word stands for in this knowledge base, and how sure that is.
+
+        A misspelt word is pulled to the closest known word; a run-together one
+        ("flytiping") is split into two known words.
+        """
         s = stem(word)
         if s in self.idf:
-            return s, 1.0
-        if len(word) >= 4 and word.isalpha():
-            cutoff = 80 if len(word) >= 6 else 84
-            best = process.extractOne(word, self._vocab_words, scorer=fuzz.ratio,
-                                      score_cutoff=cutoff)
-            if best is not None:
-                return self._vocab[best[0]], 0.85
-        return None, 0.0
+            return (s,), 1.0
+        if len(word) < 4 or not word.isalpha():
+            return (), 0.0
+        cutoff = 80 if len(word) >= 6 else 84
+        best = process.extractOne(word, self._vocab_words, scorer=fuzz.ratio, score_cutoff=cutoff)
+        if best is not None:
+            return (self._vocab[best[0]],), 0.85
+        for cut in range(3, len(word) - 2):
+            left, right = word[:cut], word[cut:]
+            if left in self._vocab:
+                hit = process.extractOne(right, self._vocab_words, scorer=fuzz.ratio,
+                                         score_cutoff=84)
+                if hit is not None:
+                    return (self._vocab[left], self._vocab[hit[0]]), 0.8
+        return (), 0.0
 
     def _query_terms(self, normalised: str) -> list[tuple[str | None, float, float]]:
         """(stem or None, idf weight, certainty) for each content word of the question."""
-        terms = []
+        terms: list[tuple[str | None, float, float]] = []
         for w in normalised.split():
             if w in STOPWORDS:
                 continue
-            s, certainty = self._correct(w)
-            weight = self.idf.get(s, self.unknown_idf) if s else self.unknown_idf
-            terms.append((s, weight, certainty))
+            stems, certainty = self._correct(w)
+            if not stems:
+                terms.append((None, self.unknown_idf, 0.0))
+            for s in stems:
+                terms.append((s, self.idf[s], certainty))
         return terms
 
     # ------------------------------------------------------------------ scoring
 
-    def match(self, text: str) -> MatchResult:
-        """Best entry for ``text`` with a confidence; unmatched below the threshold."""
+    def match(self, text: str, kinds: frozenset[str] | None = None) -> MatchResult:
+        """Best entry for ``text`` with a confidence; unmatched below the threshold.
+
+        ``kinds`` limits the answer to entries of those kinds (``/report`` wants reports).
+        """
         normalised = normalise(text)
         terms = self._query_terms(normalised)
         total = sum(w for _, w, _ in terms)
         if not terms or total <= 0:
             return MatchResult(None, 0.0)
 
-        coverage: dict[str, float] = defaultdict(float)
+        coverage: dict[str, float] = defaultdict(float)  # entry id -> weighted words
         for s, w, certainty in terms:
             if s is None:
                 continue
             for eid in self.postings.get(s, ()):
                 coverage[eid] += w * certainty * self.entries[eid].tf[s]
+        if kinds is not None:
+            coverage = {e: c for e, c in coverage.items() if self.entries[e].kind in kinds}
         if not coverage:
             return MatchResult(None, 0.0)
 
@@ -205,7 +222,10 @@ class Matcher:
                     query_stems, p)) / 100
                 for p in entry.phrases
             ) if entry.phrases else 0.0
-            score = COVERAGE_WEIGHT * min(cov, 1.0) + (1 - COVERAGE_WEIGHT) * phr
+            cov = min(cov, 1.0)
+            # Phrasing only counts as far as the words back it: "best pizza in burton" looks
+            # like "crime in burton" but explains almost nothing of the question.
+            score = COVERAGE_WEIGHT * cov + (1 - COVERAGE_WEIGHT) * phr * min(1.0, cov / 0.5)
             scored.append(Candidate(eid, entry.title, round(min(max(score, 0.0), 1.0), 4)))
         scored.sort(key=lambda c: c.score, reverse=True)
 

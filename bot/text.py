@@ -195,7 +195,7 @@ STOPWORDS = frozenset(
     and but not no yes please hi hello hey thanks thank could would should can will shall may
     might must just also really very any some what which who whom whose when where why how
     is it ok okay tell know need want like get got go going one someone somebody anyone
-    anybody something thing things bit lot lots let im ive id ill would
+    anybody something thing things bit lot lots let im ive id ill would all see
     """.split()
 )
 

@@ -1,0 +1,76 @@
+"""Crisis detection: emergency help first, whatever the spelling; statistics are not crises."""
+
+import re
+
+import pytest
+
+from bot.answer import CRISIS_TEXT, Responder
+from bot.crisis import CrisisKind, detect_crisis
+from bot.knowledge import KnowledgeBase
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("he's hitting me right now", CrisisKind.DANGER),
+        ("hes hiting me", CrisisKind.DANGER),
+        ("my boyfriend is strangling me", CrisisKind.DANGER),
+        ("someone is trying to break into my house", CrisisKind.DANGER),
+        ("there's a fight outside right now", CrisisKind.DANGER),
+        ("he says he will kill me", CrisisKind.DANGER),
+        ("someone has a knife outside my flat", CrisisKind.DANGER),
+        ("I'm being followed home", CrisisKind.DANGER),
+        ("I want to kill myself", CrisisKind.SELF_HARM),
+        ("im gonna kil myslef", CrisisKind.SELF_HARM),
+        ("i want to end my life", CrisisKind.SELF_HARM),
+        ("I feel suicidal", CrisisKind.SELF_HARM),
+        ("i dont want to be alive anymore", CrisisKind.SELF_HARM),
+        ("my friend has taken an overdose", CrisisKind.MEDICAL),
+        ("she took all her tablets", CrisisKind.MEDICAL),
+    ],
+)
+def test_crises_are_detected(text: str, kind: CrisisKind) -> None:
+    crisis = detect_crisis(text)
+    assert crisis is not None, text
+    assert crisis.kind == kind
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what is the suicide rate in east staffordshire",
+        "suicide statistics",
+        "how many knife crimes were there",
+        "how many people have been stabbed",
+        "how do I report domestic abuse",
+        "the kids keep kicking my fence",
+        "my son is getting into drugs",
+        "I want to stop hurting my wife",
+        "I get angry and hurt my partner and want to stop",
+        "my husband hit me last year, where can I get support",
+        "my teenage son has gone missing",
+        "what is county lines",
+    ],
+)
+def test_questions_about_harm_are_not_crises(text: str) -> None:
+    assert detect_crisis(text) is None, text
+
+
+def test_crisis_reply_leads_with_999_and_has_no_buttons(responder: Responder) -> None:
+    reply = responder.answer("hes hitting me rn")
+    assert reply.crisis is not None
+    assert reply.text.startswith("If you or someone else is in danger now, call 999")
+    assert "55" in reply.text
+    assert reply.to_json()["crisis"] is True
+
+
+def test_self_harm_reply_gives_samaritans(responder: Responder) -> None:
+    reply = responder.answer("i want to die")
+    assert "116 123" in reply.text.split("\n\n")[0]
+
+
+def test_crisis_numbers_all_come_from_verified_contacts(kb: KnowledgeBase) -> None:
+    known = " ".join(f"{c.phone} {c.notes}" for c in kb.contacts.values())
+    for text in CRISIS_TEXT.values():
+        for number in re.findall(r"\b\d[\d ]{1,10}\d\b|\b\d{2,3}\b", text):
+            assert number.strip() in known, number

@@ -1,0 +1,122 @@
+"""Matching residents' own words to the right answer."""
+
+import pytest
+
+from bot.answer import Responder
+from bot.knowledge import KnowledgeBase
+from bot.matching import Matcher
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("how do i report anti social behavior", "asb-report"),
+        ("who do i ring about yobs hanging round the shops", "asb-report"),
+        ("someone dumped a mattress in the alley", "fly-tipping"),
+        ("my neighbour plays loud music every night", "noise"),
+        ("i was called a racist name on the bus", "hate-crime-report"),
+        ("domestic violence helpline number", "domestic-abuse-support"),
+        ("why is domestic abuse a priority", "domestic-abuse"),
+        ("knife crime figures", "knife-crime"),
+        ("free home fire safety check", "safe-and-well"),
+        ("how do i report a crime without giving my name", "anonymous"),
+        ("what does trent and dove do", "partner-trent-dove"),
+        ("what is cuckooing", "county-lines-explained"),
+    ],
+)
+def test_residents_wording_finds_the_topic(responder: Responder, question: str,
+                                           topic: str) -> None:
+    reply = responder.answer(question)
+    assert reply.topic == topic, (question, reply.topic, reply.confidence)
+
+
+@pytest.mark.parametrize(
+    ("typo", "topic"),
+    [
+        ("how do i reprot anti socail behavour", "asb-report"),
+        ("domestik abuse helpline", "domestic-abuse-support"),
+        ("flytiping", "fly-tipping"),
+    ],
+)
+def test_typos_still_match(responder: Responder, typo: str, topic: str) -> None:
+    assert responder.answer(typo).topic == topic
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["what's the weather like tomorrow", "who won the football last night", "asdfgh",
+     "best pizza in burton", "how do i pay my council tax", ""],
+)
+def test_out_of_scope_is_declined_with_menu_and_emergency_line(
+    responder: Responder, question: str
+) -> None:
+    reply = responder.answer(question)
+    assert not reply.matched, (question, reply.topic, reply.confidence)
+    assert "I can help with" in reply.text
+    assert "999" in reply.text
+
+
+def test_confidence_is_in_unit_interval_and_orders_matches(responder: Responder) -> None:
+    good = responder.answer("how do i report anti social behaviour")
+    vague = responder.answer("behaviour")
+    none = responder.answer("weather tomorrow")
+    for r in (good, vague, none):
+        assert 0.0 <= r.confidence <= 1.0
+    assert good.confidence > none.confidence
+
+
+def test_threshold_is_configurable(kb: KnowledgeBase) -> None:
+    question = "kids causing trouble"
+    lenient = Responder(kb, threshold=0.05).answer(question)
+    strict = Responder(kb, threshold=0.99).answer(question)
+    assert lenient.matched
+    assert not strict.matched
+
+
+def test_close_answers_are_offered_as_suggestions(kb: KnowledgeBase) -> None:
+    matcher = Matcher(kb, threshold=0.3, suggest_margin=0.5)
+    result = matcher.match("domestic abuse")
+    assert result.best is not None
+    assert result.suggestions, "a wide margin must surface runners-up"
+    assert all(s.id != result.best.id for s in result.suggestions)
+    narrow = Matcher(kb, threshold=0.3, suggest_margin=0.0).match("knife crime figures")
+    assert narrow.suggestions == []
+
+
+def test_unmatched_reply_may_suggest_near_misses(kb: KnowledgeBase) -> None:
+    result = Matcher(kb, threshold=0.99).match("abuse")
+    assert result.best is None
+    assert result.suggestions
+
+
+@pytest.mark.parametrize(
+    ("name", "ward"),
+    [("stapenhil", "ward:stapenhill"), ("Stapenhill", "ward:stapenhill"),
+     ("eton prk", "ward:eton-park"), ("SHOBNALL", "ward:shobnall"),
+     ("anglesy", "ward:anglesey")],
+)
+def test_ward_names_match_fuzzily(kb: KnowledgeBase, name: str, ward: str) -> None:
+    assert Matcher(kb).match_area(name) == ward
+
+
+def test_unknown_place_is_not_forced_onto_a_ward(kb: KnowledgeBase) -> None:
+    assert Matcher(kb).match_area("Timbuktu") is None
+
+
+def test_ward_question_answers_about_that_ward(responder: Responder) -> None:
+    reply = responder.answer("is stapenhil a priority area")
+    assert "Stapenhill" in reply.text
+
+
+def test_place_without_figures_gets_honest_answer_and_borough_figures(
+    responder: Responder,
+) -> None:
+    reply = responder.unknown_area_reply("Nowhereville")
+    assert "no ward figures" in reply.text
+    assert "53.4" in reply.text
+
+
+def test_kinds_restrict_answers(responder: Responder) -> None:
+    reply = responder.answer("domestic abuse", kinds=frozenset({"report"}))
+    assert reply.topic is not None
+    assert responder.kb.topics[reply.topic].kind == "report"
