@@ -138,19 +138,6 @@ class _ContactsFile(_Strict):
     contacts: list[Contact]
 
 
-class _PartnersFile(_Strict):
-    partners: list[Partner]
-
-
-class _WardsFile(_Strict):
-    wards: list[Ward]
-    places: list[str] = Field(default_factory=list)
-
-
-class _TopicsFile(_Strict):
-    topics: list[Topic]
-
-
 @dataclass
 class KnowledgeBase:
     """Everything loaded from one knowledge directory."""
@@ -216,11 +203,11 @@ def _parse(path: Path, label: str) -> tuple[Any, yaml.Node | None, list[Problem]
 
 
 def _validation_problems(
-    exc: ValidationError, label: str, node: yaml.Node | None
+    exc: ValidationError, label: str, node: yaml.Node | None, prefix: tuple[Any, ...] = ()
 ) -> list[Problem]:
     problems = []
     for err in exc.errors():
-        loc = err["loc"]
+        loc = prefix + tuple(err["loc"])
         where = ".".join(str(p) for p in loc) or "(top level)"
         msg = err["msg"]
         if err["type"] == "extra_forbidden":
@@ -241,7 +228,17 @@ class _Loaded:
     problems: list[Problem] = field(default_factory=list)
 
 
+# Which list each file holds, by file name; every other file holds topics.
+_LISTS: dict[str, tuple[str, type[BaseModel]]] = {
+    "contacts.yaml": ("contacts", Contact),
+    "partners.yaml": ("partners", Partner),
+    "wards.yaml": ("wards", Ward),
+}
+_EXTRA_KEYS = {"contacts.yaml": {"reviewed"}, "wards.yaml": {"places"}}
+
+
 def _load_file(path: Path, label: str, out: _Loaded) -> None:
+    """Validate one file entry by entry, so one bad entry does not hide the others."""
     data, node, problems = _parse(path, label)
     if problems:
         out.problems.extend(problems)
@@ -249,30 +246,46 @@ def _load_file(path: Path, label: str, out: _Loaded) -> None:
     if not isinstance(data, dict):
         out.problems.append(Problem(label, 1, "expected a mapping at the top level"))
         return
-
-    def line_of(*loc: Any) -> int | None:
-        return _node_line(node, loc)
-
-    try:
-        if path.name == "contacts.yaml":
-            cf = _ContactsFile.model_validate(data)
-            for i, c in enumerate(cf.contacts):
-                c2 = c if c.reviewed else c.model_copy(update={"reviewed": cf.reviewed})
-                out.contacts.append((c2, label, line_of("contacts", i)))
-        elif path.name == "partners.yaml":
-            pf = _PartnersFile.model_validate(data)
-            out.partners.extend(
-                (p, label, line_of("partners", i)) for i, p in enumerate(pf.partners)
-            )
-        elif path.name == "wards.yaml":
-            wf = _WardsFile.model_validate(data)
-            out.wards.extend((w, label, line_of("wards", i)) for i, w in enumerate(wf.wards))
-            out.places.extend(wf.places)
+    key, model = _LISTS.get(path.name, ("topics", Topic))
+    allowed = {key} | _EXTRA_KEYS.get(path.name, set())
+    for extra in sorted(set(data) - allowed, key=str):
+        out.problems.append(Problem(label, _node_line(node, (extra,)), f"{extra}: unknown key"))
+    items = data.get(key)
+    if not isinstance(items, list):
+        out.problems.append(Problem(label, _node_line(node, (key,)),
+                                    f"{key}: missing, or not a list"))
+        return
+    file_reviewed: dt.date | None = None
+    if path.name == "contacts.yaml":
+        try:
+            file_reviewed = _ContactsFile.model_validate(
+                {"reviewed": data.get("reviewed"), "contacts": []}).reviewed
+        except ValidationError as exc:
+            out.problems.extend(_validation_problems(exc, label, node))
+    if path.name == "wards.yaml":
+        places = data.get("places", [])
+        if isinstance(places, list) and all(isinstance(p, str) for p in places):
+            out.places.extend(places)
         else:
-            tf = _TopicsFile.model_validate(data)
-            out.topics.extend((t, label, line_of("topics", i)) for i, t in enumerate(tf.topics))
-    except ValidationError as exc:
-        out.problems.extend(_validation_problems(exc, label, node))
+            out.problems.append(Problem(label, _node_line(node, ("places",)),
+                                        "places: should be a list of names"))
+    for i, item in enumerate(items):
+        line = _node_line(node, (key, i))
+        try:
+            entry = model.model_validate(item)
+        except ValidationError as exc:
+            out.problems.extend(_validation_problems(exc, label, node, (key, i)))
+            continue
+        if isinstance(entry, Contact):
+            if entry.reviewed is None and file_reviewed is not None:
+                entry = entry.model_copy(update={"reviewed": file_reviewed})
+            out.contacts.append((entry, label, line))
+        elif isinstance(entry, Partner):
+            out.partners.append((entry, label, line))
+        elif isinstance(entry, Ward):
+            out.wards.append((entry, label, line))
+        elif isinstance(entry, Topic):
+            out.topics.append((entry, label, line))
 
 
 def _yaml_files(directory: Path) -> Iterator[Path]:

@@ -1,0 +1,117 @@
+"""The csp-bot command line: the JSON contract, kb check, eval, and no Telegram on the answer path."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from tests.conftest import ROOT, SHARED
+
+CSP = [sys.executable, "-m", "bot.cli"]
+
+
+def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*CSP, *args], input=stdin, capture_output=True, text=True,
+                          cwd=ROOT, timeout=120)
+
+
+def test_ask_json_contract(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask", "--json", "how do I report ASB"]) == 0
+    obj = json.loads(capsys.readouterr().out)
+    assert set(obj) == {"matched", "topic", "confidence", "crisis", "answer", "suggestions"}
+    assert obj["matched"] is True and obj["crisis"] is False
+    assert isinstance(obj["topic"], str)
+    assert 0 <= obj["confidence"] <= 1
+    assert "101" in obj["answer"]
+    assert "<" not in obj["answer"], "answer is plain text, no markup"
+    assert isinstance(obj["suggestions"], list)
+
+
+def test_ask_json_reads_stdin_one_object_per_line_in_order() -> None:
+    questions = ["how do I report ASB", "", "what's the weather", "I want to kill myself"]
+    result = run("ask", "--json", "-", stdin="\n".join(questions) + "\n")
+    assert result.returncode == 0, result.stderr
+    objs = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(objs) == 3, "blank lines are skipped, every question answered in order"
+    assert objs[0]["topic"] == "asb-report" and objs[1]["matched"] is False
+    assert objs[2]["crisis"] is True and "116 123" in objs[2]["answer"]
+    assert objs[2]["answer"].index("999") < objs[2]["answer"].index("116 123") or \
+        objs[2]["answer"].startswith("If your life is at risk now, call 999")
+
+
+def test_ask_plain_prints_answer(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask", "where", "do", "I", "report", "fly", "tipping"]) == 0
+    assert "eaststaffsbc.gov.uk" in capsys.readouterr().out
+
+
+def test_ask_path_never_imports_telegram() -> None:
+    code = ("import sys; from bot.cli import main; main(['ask', '--json', 'report asb']); "
+            "assert not any(m == 'telegram' or m.startswith('telegram.') for m in sys.modules),"
+            " 'telegram imported'")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            cwd=ROOT, timeout=60)
+    assert result.returncode == 0, result.stderr
+
+
+def test_kb_check_ok_on_shipped_kb(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["kb", "check"]) == 0
+
+
+def test_kb_check_fails_with_file_and_line(tmp_path: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "contacts.yaml").write_text("reviewed: 2026-11-24\ncontacts: []\n")
+    (tmp_path / "bad.yaml").write_text("topics:\n- id: x\n  title: [unclosed\n")
+    assert main(["kb", "check", "--kb", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert f"{tmp_path / 'bad.yaml'}:" in out and "malformed YAML" in out
+
+
+def test_broken_kb_makes_ask_fail_cleanly(tmp_path: Path) -> None:
+    (tmp_path / "contacts.yaml").write_text("reviewed: nope\n")
+    result = run("ask", "--kb", str(tmp_path), "hello")
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "contacts.yaml" in result.stderr
+
+
+@pytest.mark.skipif(not (SHARED / "eval" / "questions.yaml").exists(),
+                    reason="shared development questions not present")
+def test_eval_on_development_questions(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["eval", str(SHARED / "eval" / "questions.yaml")])
+    out = capsys.readouterr().out
+    assert "crisis recall: 100%" in out
+    assert "false crises: 0" in out
+    assert code == 0, out
+
+
+def test_eval_reports_failures_and_exits_nonzero(tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    f = tmp_path / "q.yaml"
+    f.write_text(
+        "# --- reporting ---\n"
+        "- q: how do I report ASB\n  expect: {all: ['101']}\n"
+        "- q: how do I report ASB\n  expect: {all: ['0000 not a number']}\n"
+        "# --- crisis ---\n"
+        "- q: what is the suicide rate\n  crisis: true\n"
+        "- q: football scores\n  matched: false\n"
+    )
+    assert main(["eval", str(f)]) == 1
+    out = capsys.readouterr().out
+    assert "accuracy: 50.0% (2/4)" in out
+    assert "reporting: 1/2" in out and "crisis: 1/2" in out
+    assert "crisis recall: 0%" in out
+    assert "out-of-scope declined: 1/1" in out
+    assert "missing '0000 not a number'" in out
+
+
+def test_unknown_config_key_is_one_line_on_stderr(tmp_path: Path) -> None:
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text("matching:\n  threshhold: 0.5\n")
+    result = run("--config", str(cfg), "ask", "hello")
+    assert result.returncode == 2
+    assert "threshhold" in result.stderr and "Traceback" not in result.stderr
