@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import datetime as dt
 import json
 import logging
 import os
@@ -151,10 +150,35 @@ def cmd_eval(args: argparse.Namespace, out: TextIO) -> int:
     return 0 if report.ok(args.min) else 1
 
 
+class RedactToken(logging.Filter):
+    """Defence in depth: the token never reaches a log line, whoever logs it."""
+
+    def __init__(self, secret: str) -> None:
+        super().__init__()
+        self.secret = secret
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self.secret:
+            message = record.getMessage()
+            if self.secret in message:
+                record.msg, record.args = message.replace(self.secret, "<token>"), None
+        return True
+
+
 def cmd_run(args: argparse.Namespace, out: TextIO) -> int:
-    from bot.app import run  # imports telegram: only here
+    from bot.config import require_token
 
     config = load_settings(args.config)
+    token = require_token(config)  # before importing telegram: a clear line, fast
+    root = logging.getLogger()
+    root.setLevel(logging.DEBUG if args.verbose else config.logging.level)
+    for handler in root.handlers:
+        handler.addFilter(RedactToken(token))
+    # httpx logs every request URL at INFO, and Bot API URLs contain the token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+
+    from bot.app import run  # imports telegram: only here
+
     if args.webhook:
         config = config.model_copy(
             update={"telegram": config.telegram.model_copy(update={"mode": "webhook"})}
@@ -179,12 +203,6 @@ def cmd_unanswered(args: argparse.Namespace, out: TextIO) -> int:
         out.write("no unanswered questions recorded\n")
     return 0
 
-
-def _date_arg(value: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value}") from exc
 
 
 # --------------------------------------------------------------------------- parser
