@@ -101,16 +101,20 @@ class Matcher:
         for t in kb.topics.values():
             raw.append((t.id, t.title, t.kind, [t.title, *t.questions], t.keywords))
         self.area_names: dict[str, str] = {}  # normalised name or alias -> entry id
+        # A ward or place answer needs the area named in full: "park" alone is not Eton Park.
+        self.area_stems: dict[str, list[frozenset[str]]] = defaultdict(list)
         for w in kb.wards.values():
             eid = ward_entry_id(w.id)
             names = [w.name, *w.aliases]
             raw.append((eid, w.name, "ward", _ward_phrases(w.name), names + ["ward", "area"]))
             for n in names:
                 self.area_names[normalise(n)] = eid
+                self.area_stems[eid].append(frozenset(content_tokens(normalise(n))))
         for place in kb.places:
             eid = place_entry_id(place)
             raw.append((eid, place, "place", _ward_phrases(place), [place, "area"]))
             self.area_names.setdefault(normalise(place), eid)
+            self.area_stems[eid].append(frozenset(content_tokens(normalise(place))))
 
         df: Counter[str] = Counter()
         vocab: dict[str, str] = {}  # surface word -> stem, for typo correction
@@ -208,6 +212,11 @@ class Matcher:
                 coverage[eid] += w * certainty * self.entries[eid].tf[s]
         if kinds is not None:
             coverage = {e: c for e, c in coverage.items() if self.entries[e].kind in kinds}
+        present = {s for s, _, _ in terms if s}
+        coverage = {
+            e: c for e, c in coverage.items()
+            if e not in self.area_stems or any(n <= present for n in self.area_stems[e])
+        }
         if not coverage:
             return MatchResult(None, 0.0)
 

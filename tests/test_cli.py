@@ -1,4 +1,4 @@
-"""The csp-bot command line: the JSON contract, kb check, eval, and no Telegram on the answer path."""
+"""The csp-bot command line: JSON contract, kb check, eval, and no Telegram when answering."""
 
 from __future__ import annotations
 

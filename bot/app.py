@@ -1,0 +1,166 @@
+"""Building and running the Telegram application: the one place Telegram meets the core.
+
+``build_application(config)`` wires python-telegram-bot's ``ApplicationBuilder`` with HTML
+defaults, the strict rate limiter, SQLite persistence, the handlers from ``handlers/``, an
+error handler and ``set_my_commands`` in ``post_init``. ``run(config)`` checks the token and
+starts long polling or the webhook server.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+from pathlib import Path
+
+from telegram import BotCommandScopeChat, Update
+from telegram.constants import ParseMode
+from telegram.error import InvalidToken, TelegramError
+from telegram.ext import Application, ApplicationBuilder, Defaults
+
+from bot.config import Config, require_token, require_webhook
+from bot.errors import ConfigError
+from bot.services import Services
+from handlers import register_all
+from handlers.common import SERVICES_KEY, Context, services
+from handlers.persistence import SqlitePersistence
+from handlers.ratelimit import PacedRateLimiter
+from handlers.residents import COMMANDS
+
+logger = logging.getLogger(__name__)
+
+SORRY = ("Sorry, something went wrong on our side. Please try again in a moment. "
+         "In an emergency call 999.")
+
+
+def knowledge_dir(config: Config) -> Path:
+    from bot.cli import kb_dir
+
+    return kb_dir(None, config)
+
+
+def build_application(
+    config: Config,
+    *,
+    svc: Services | None = None,
+    rate_limiter: PacedRateLimiter | None = None,
+) -> Application:  # type: ignore[type-arg]
+    """The bot, ready to start: handlers, persistence, limits and start-up hooks.
+
+    ``svc`` and ``rate_limiter`` are for tests (a pre-built core, faster pacing).
+    """
+    token = require_token(config)
+    svc = svc or Services(config, knowledge_dir(config))
+    # Telegram's limits: about 30 messages a second overall, 1 a second per chat.
+    rate_limiter = rate_limiter or PacedRateLimiter(overall_per_second=30.0,
+                                                    per_chat_interval=1.0)
+    builder = (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(config.telegram.base_url)
+        .base_file_url(config.telegram.base_file_url)
+        .defaults(Defaults(parse_mode=ParseMode.HTML))
+        .rate_limiter(rate_limiter)
+        .persistence(SqlitePersistence(svc.storage))
+        .concurrent_updates(True)  # a slow answer for one resident never blocks another
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+    )
+    application = builder.build()
+    application.bot_data[SERVICES_KEY] = svc
+    register_all(application)
+    application.add_error_handler(on_error)
+    return application
+
+
+async def _post_init(application: Application) -> None:  # type: ignore[type-arg]
+    svc: Services = application.bot_data[SERVICES_KEY]
+    db = await svc.storage()
+    # Unanswered questions are kept for 12 months (as /privacy promises).
+    await db.execute("DELETE FROM unanswered WHERE last_seen < datetime('now', '-365 days')")
+    await application.bot.set_my_commands(COMMANDS)
+    staff = _staff_commands()
+    for user_id in svc.config.roles.coordinators:
+        try:
+            await application.bot.set_my_commands(
+                COMMANDS + staff, scope=BotCommandScopeChat(user_id)
+            )
+        except TelegramError as exc:
+            # A coordinator who never started the bot has no chat yet: not fatal.
+            logger.warning("could not set coordinator commands for %s: %s", user_id, exc)
+    for hook in _startup_hooks():
+        await hook(application)
+
+
+def _staff_commands() -> list:  # type: ignore[type-arg]
+    try:
+        from handlers.coordinators import COORDINATOR_COMMANDS
+    except ImportError:
+        return []
+    return list(COORDINATOR_COMMANDS)
+
+
+def _startup_hooks() -> list:  # type: ignore[type-arg]
+    hooks = []
+    for name in ("handlers.partners", "handlers.coordinators"):
+        try:
+            module = __import__(name, fromlist=["on_startup"])
+        except ImportError:
+            continue
+        hook = getattr(module, "on_startup", None)
+        if hook is not None:
+            hooks.append(hook)
+    return hooks
+
+
+async def _post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
+    svc: Services = application.bot_data[SERVICES_KEY]
+    await svc.close()
+
+
+async def on_error(update: object, context: Context) -> None:
+    """Log with the traceback (never the message text) and apologise to the user."""
+    logger.error("error handling an update", exc_info=context.error)
+    if isinstance(update, Update) and update.effective_chat:
+        try:
+            await context.bot.send_message(update.effective_chat.id, html.escape(SORRY))
+        except TelegramError:
+            logger.warning("could not send the apology either")
+        if update.callback_query:
+            try:
+                await update.callback_query.answer()
+            except TelegramError:
+                pass  # already answered by the handler that failed
+
+
+def run(config: Config) -> None:
+    """Run the bot until interrupted: long polling, or the webhook server."""
+    try:
+        application = build_application(config)
+    except InvalidToken as exc:
+        raise ConfigError("TELEGRAM_BOT_TOKEN was refused as malformed") from exc
+    svc = services_of(application)
+    logger.info("knowledge: %d topics; storage: %s", len(svc.kb.topics), config.storage.path)
+    if config.telegram.mode == "webhook":
+        secret = require_webhook(config)
+        hook = config.telegram.webhook
+        if not hook.url:
+            raise ConfigError("telegram.webhook.url is required in webhook mode")
+        application.run_webhook(
+            listen=hook.listen,
+            port=hook.port,
+            url_path=hook.url_path,
+            webhook_url=hook.url,
+            secret_token=secret,
+            allowed_updates=Update.ALL_TYPES,
+        )
+    else:
+        application.run_polling(allowed_updates=Update.ALL_TYPES)
+
+
+def services_of(application: Application) -> Services:  # type: ignore[type-arg]
+    svc = application.bot_data[SERVICES_KEY]
+    assert isinstance(svc, Services)
+    return svc
+
+
+__all__ = ["build_application", "run", "services"]
