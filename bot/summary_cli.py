@@ -1,0 +1,89 @@
+"""``csp-bot summary``: the residents' progress summary from the command line.
+
+A plugin of :mod:`bot.cli`, which imports this module if present and calls
+:func:`add_commands`. Coordinators use it to preview a summary, or to write the HTML page
+or Markdown that is published each April.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+from bot.errors import SummaryError
+
+if TYPE_CHECKING:
+    from bot.knowledge import KnowledgeBase
+    from bot.periods import Period
+    from bot.summary import Summary
+
+logger = logging.getLogger(__name__)
+
+FORMATS = ("text", "md", "html")
+#: Printed between Telegram messages when the text format is written out.
+MESSAGE_BREAK = "\n\n----- next message -----\n\n"
+
+
+def add_commands(sub: argparse._SubParsersAction[Any]) -> None:
+    """Register this module's sub-commands on ``csp-bot``'s sub-parsers."""
+    p = sub.add_parser("summary", help="the residents' progress summary for a period")
+    # nargs="+": `csp-bot summary 2024-25 Q3` without quotes is two arguments.
+    p.add_argument("period", nargs="+", help="a quarter (2024-25 Q3) or a year (2024-25)")
+    p.add_argument("--format", choices=FORMATS, default="text",
+                   help="text (Telegram HTML messages), md (Markdown) or html (a web page)")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    p.add_argument("--kb", metavar="DIR", help="knowledge directory (default: the configured one)")
+    p.set_defaults(func=cmd_summary)
+
+    # `csp-bot broadcast status` is registered here too, below this line, when it lands.
+
+
+def cmd_summary(args: argparse.Namespace, out: TextIO) -> int:
+    from bot.cli import kb_dir, load_settings
+    from bot.knowledge import load_knowledge
+    from bot.periods import parse_period
+
+    # The period first: a typo should not wait for the knowledge base or the database.
+    period = parse_period(" ".join(args.period))
+    config = load_settings(args.config)
+    kb = load_knowledge(kb_dir(args.kb, config))
+    database = Path(config.storage.path)
+    if str(database) != ":memory:" and not database.expanduser().is_file():
+        # Opening would quietly create an empty database and print an empty summary.
+        raise SummaryError(f"no database at {database}: check storage.path in the config file")
+    summary = asyncio.run(_load(database, kb, period))
+    rendered = render(summary, args.format)
+    if args.output:
+        target = Path(args.output)
+        try:
+            target.write_text(rendered, encoding="utf-8")
+        except OSError as exc:
+            raise SummaryError(f"cannot write {target}: {exc.strerror or exc}") from exc
+        c = summary.counts
+        out.write(f"{period.label} summary ({args.format}) written to {target}: "
+                  f"{c.updates} update(s), {c.missing} missing\n")
+    else:
+        out.write(rendered if rendered.endswith("\n") else rendered + "\n")
+    return 0
+
+
+async def _load(database: Path, kb: KnowledgeBase, period: Period) -> Summary:
+    from bot.storage import Storage
+    from bot.summary import summary_for
+
+    async with Storage.open(database) as storage:
+        return await summary_for(storage, kb, period)
+
+
+def render(summary: Summary, fmt: str) -> str:
+    """The summary in one of :data:`FORMATS`."""
+    from bot.summary import render_html, render_markdown, render_text
+
+    if fmt == "html":
+        return render_html(summary)
+    if fmt == "md":
+        return render_markdown(summary)
+    return MESSAGE_BREAK.join(render_text(summary))
