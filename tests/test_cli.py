@@ -115,3 +115,50 @@ def test_unknown_config_key_is_one_line_on_stderr(tmp_path: Path) -> None:
     result = run("--config", str(cfg), "ask", "hello")
     assert result.returncode == 2
     assert "threshhold" in result.stderr and "Traceback" not in result.stderr
+
+
+def _env_without_token() -> dict[str, str]:
+    import os
+
+    return {k: v for k, v in os.environ.items()
+            if k not in ("TELEGRAM_BOT_TOKEN", "CSP_BOT_CONFIG")}
+
+
+def test_run_without_token_says_exactly_what_is_missing() -> None:
+    result = subprocess.run([*CSP, "run"], capture_output=True, text=True, cwd=ROOT,
+                            timeout=60, env=_env_without_token())
+    assert result.returncode == 2
+    assert "TELEGRAM_BOT_TOKEN is not set" in result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr.splitlines()) == 1
+
+
+def test_run_with_malformed_token_never_echoes_it() -> None:
+    env = _env_without_token() | {"TELEGRAM_BOT_TOKEN": "not-a-real-token-secret123"}
+    result = subprocess.run([*CSP, "run"], capture_output=True, text=True, cwd=ROOT,
+                            timeout=60, env=env)
+    assert result.returncode == 2
+    assert "TELEGRAM_BOT_TOKEN" in result.stderr
+    assert "secret123" not in result.stderr and "Traceback" not in result.stderr
+
+
+def test_webhook_without_secret_refuses_to_start(tmp_path: Path) -> None:
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text("telegram:\n  mode: webhook\n  webhook:\n    url: https://x.example/t\n")
+    env = _env_without_token() | {"TELEGRAM_BOT_TOKEN": "123456:" + "A" * 35}
+    result = subprocess.run([*CSP, "--config", str(cfg), "run"], capture_output=True,
+                            text=True, cwd=ROOT, timeout=60, env=env)
+    assert result.returncode == 2
+    assert "secret" in result.stderr.lower() and "Traceback" not in result.stderr
+
+
+def test_make_run_without_token_answers_piped_question() -> None:
+    import shutil
+
+    if shutil.which("make") is None:
+        pytest.skip("make not installed")
+    result = subprocess.run(["make", "-s", "run"], input="how do I report ASB\n",
+                            capture_output=True, text=True, cwd=ROOT, timeout=300,
+                            env=_env_without_token())
+    assert result.returncode == 0, result.stderr
+    assert "101" in result.stdout
+    assert "TELEGRAM_BOT_TOKEN" in result.stderr, "a one-line note on how to go live"
