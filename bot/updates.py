@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.periods import Period
 from bot.storage import Storage
+
+if TYPE_CHECKING:
+    from bot.knowledge import KnowledgeBase
 
 RAG = ("green", "amber", "red")
 RAG_MEANING = {
@@ -82,3 +85,41 @@ async def latest_approved(storage: Storage, period: Period) -> list[UpdateRecord
         labels,
     )
     return [UpdateRecord.from_row(r) for r in rows]
+
+
+# --------------------------------------------------------------------------- words
+#
+# How partners choose a status; the summary has its own wording for residents
+# (bot.summary.RAG_WORDS), and the partner's preview is rendered by the summary itself.
+
+#: RAG status in words, on the partner's buttons and in /myupdates.
+RAG_LABEL = {
+    "green": "Green – on track",
+    "amber": "Amber – some concern",
+    "red": "Red – off track",
+}
+#: One line on when to choose each status (shown with the buttons).
+RAG_HINT = {
+    "green": "delivering as planned; nothing the partnership needs to do",
+    "amber": "slipping or at risk, and being managed; the partnership should watch it",
+    "red": "not delivering; the partnership needs to act or help",
+}
+
+
+def priority_title(kb: KnowledgeBase, priority: str) -> str:
+    """A priority's or theme's short title, e.g. ``Anti-social behaviour (ASB)``.
+
+    Topic titles are written for residents ("... - figures and why it is a priority"); the
+    part before " - " is the priority's name. An unknown id (a priority since removed from
+    the knowledge base) is shown as it is, so old updates still read.
+    """
+    topic = kb.topics.get(priority)
+    if topic is None:
+        return priority
+    return topic.title.split(" - ")[0].strip()
+
+
+def org_name(kb: KnowledgeBase, org: str) -> str:
+    """A partner organisation's full name (its id if no longer in the knowledge base)."""
+    partner = kb.partners.get(org)
+    return partner.name if partner else org

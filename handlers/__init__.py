@@ -14,7 +14,7 @@ from telegram.ext import Application
 from handlers import residents
 
 #: Optional modules with a ``register(application)`` function, registered before residents'.
-_STAFF_MODULES = ("handlers.partners", "handlers.coordinators")
+_STAFF_MODULES = ("handlers.partners", "handlers.review", "handlers.coordinators")
 
 
 def register_all(application: Application) -> None:  # type: ignore[type-arg]

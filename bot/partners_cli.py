@@ -1,0 +1,50 @@
+"""``csp-bot audit [--since DATE]``: print who did what and when with partners' updates.
+
+Loaded by :mod:`bot.cli` as a plugin (``_PLUGINS``): :func:`add_commands` adds the
+sub-command. No Telegram import, so it works on a machine without a bot token.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+from typing import Any, TextIO
+
+from bot.partners import AuditEntry, audit_log
+from bot.storage import Storage
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        # argparse turns this into "invalid _date value" plus the message, exit 2.
+        raise argparse.ArgumentTypeError(f"not a date: {text!r} (use YYYY-MM-DD)") from exc
+
+
+def add_commands(sub: Any) -> None:
+    """Add ``audit`` to the ``csp-bot`` sub-commands (``sub`` from add_subparsers)."""
+    p = sub.add_parser("audit", help="print the audit log (invites, registrations, "
+                       "submissions, approvals, returns, revocations)")
+    p.add_argument("--since", type=_date, metavar="DATE",
+                   help="only entries on or after this date (YYYY-MM-DD)")
+    p.set_defaults(func=cmd_audit)
+
+
+def cmd_audit(args: argparse.Namespace, out: TextIO) -> int:
+    from bot.cli import load_settings
+
+    config = load_settings(args.config)
+
+    async def read() -> list[AuditEntry]:
+        async with Storage.open(config.storage.path) as storage:
+            return await audit_log(storage, args.since)
+
+    entries = asyncio.run(read())
+    for entry in entries:
+        out.write(entry.line() + "\n")
+    if not entries:
+        since = f" since {args.since}" if args.since else ""
+        out.write(f"no audit entries{since}\n")
+    return 0
