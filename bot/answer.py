@@ -14,7 +14,7 @@ from typing import Any
 
 from bot.crisis import Crisis, CrisisKind, detect_crisis
 from bot.knowledge import KnowledgeBase, Topic, Ward
-from bot.matching import Matcher, MatchResult, place_entry_id
+from bot.matching import DEFAULT_THRESHOLD, Matcher, MatchResult, place_entry_id
 
 MENU = (
     "I can help with:\n"
@@ -151,7 +151,8 @@ class Responder:
     """Answers residents from one knowledge base."""
 
     def __init__(
-        self, kb: KnowledgeBase, threshold: float = 0.45, suggest_margin: float = 0.08
+        self, kb: KnowledgeBase, threshold: float = DEFAULT_THRESHOLD,
+        suggest_margin: float = 0.08,
     ) -> None:
         self.kb = kb
         self.matcher = Matcher(kb, threshold=threshold, suggest_margin=suggest_margin)

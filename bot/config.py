@@ -39,6 +39,7 @@ from pydantic import (
 )
 
 from bot.errors import ConfigError
+from bot.matching import DEFAULT_THRESHOLD
 
 logger = logging.getLogger(__name__)
 
@@ -106,7 +107,7 @@ class KnowledgeConfig(_Section):
 class MatchingConfig(_Section):
     """How sure the matcher must be before answering."""
 
-    threshold: float = Field(default=0.45, ge=0.0, le=1.0)
+    threshold: float = Field(default=DEFAULT_THRESHOLD, ge=0.0, le=1.0)
     suggest_margin: float = Field(default=0.08, ge=0.0, le=1.0)
 
 

@@ -118,7 +118,10 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
          r"poison|poisoning|end) (?:my ?self)\b", CrisisKind.SELF_HARM, True),
         ("end-my-life", r"\b(?:end|ending|take|taking|took) (?:it all|my (?:own )?life)\b",
          CrisisKind.SELF_HARM, True),
-        ("want-to-die", r"\b(?:want|wanting|going|wish|ready|like) to die\b|"
+        ("want-to-die", r"\b(?:want|wants|wanting|going|wish|ready|like) to die\b|"
+         r"\b(?:going to|gonna|about to|wants to|want to) jump\b|\bjump off\b|"
+         r"\b(?:got|have|holding) (?:the |my |all my )?(?:pills|tablets) (?:in my hand|ready|"
+         r"lined up)\b|"
          r"\bwant to be dead\b|\bbetter off dead\b|\bno reason to live\b|"
          r"\b(?:not|never) want to (?:live|be alive|be here|wake up)\b|"
          r"\bcan not go on (?:any ?more|like this)\b|\bcan not (?:do|take) (?:this|it) any ?more\b",
@@ -134,6 +137,9 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
          r"\boverdosed\b|\boverdosing\b|"
          r"\b(?:took|taken|swallowed) (?:all|loads of|a lot of|too many|a load of|a bunch of) "
          r"(?:my |the |his |her |of )*(?:pills|tablets)\b", CrisisKind.MEDICAL, True),
+        ("wont-wake", r"\b(?:will not|can not|wont|cant|not) wak(?:e|ing) (?:up|him|her|them)\b|"
+         r"\bspiked me\b|\b(?:just|i think i have|i have) been spiked\b",
+         CrisisKind.MEDICAL, True),
         ("not-breathing", r"\b(?:not breathing|stopped breathing|unconscious|"
          r"(?:is|are|has) collapsed|bleeding (?:badly|heavily|a lot|everywhere)|"
          r"(?:has been|have been|just been|got|been) (?:stabbed|shot))\b",
@@ -149,7 +155,7 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
         ("break-in", r"\b(?:trying to|try to|is|are|currently|someone) (?:break|breaking) "
          r"(?:in|into)\b|\bbreaking (?:in|into) (?:my|our|the)\b",
          CrisisKind.DANGER, True),
-        ("armed", r"\b(?:has|got|with|holding|waving|pulled|pulling|carrying) (?:a |out a |his |"
+        ("armed", r"\b(?:has|got|with|holding|waving|pulled|pulling) (?:a |out a |his |"
          r"her )?(?:knife|gun|machete|weapon|blade)\b", CrisisKind.DANGER, False),
         ("in-danger", r"\b(?:i am|we are|am|are|i feel|she is|he is|they are) in (?:immediate )?"
          r"danger\b|\b(?:i am|we are) not safe\b|\bimmediate danger\b", CrisisKind.DANGER, True),
@@ -159,7 +165,15 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
          r"kicking off)\b.*\b(?:right now|happening now|going on now|outside now)\b|"
          r"\b(?:right now|happening now)\b.*\b(?:fight|fighting|attack|violence|stabbing|"
          r"hitting|shooting)\b", CrisisKind.DANGER, True),
-        ("fire", r"\b(?:house|flat|home|building|kitchen|car|shop) (?:is )?on fire\b|"
+        ("intruder", r"\bsome ?one(?: is)? (?:in|inside) (?:my|our) (?:back |front )?"
+         r"(?:garden|house|home|flat|room|kitchen)\b.*\b(?:now|door|window|trying)\b|"
+         r"\btrying (?:the|my|our) (?:door|doors|door handles|handles|windows)\b|"
+         r"\b(?:kicking|smashing|banging) (?:the|my|our) (?:door|front door|back door) "
+         r"(?:in|down)\b|"
+         r"\b(?:is|are|keeps|keep|started) (?:smashing|wrecking|breaking) (?:my|our|the)\b|"
+         r"\b(?:is|are|man|someone|somebody|guy|he|they) following me\b",
+         CrisisKind.DANGER, True),
+        ("fire", r"\bon fire\b|"
          r"\bthere is a fire\b", CrisisKind.DANGER, False),
         ("trapped", r"\b(?:kidnapped|abducted|held hostage|locked me in|locked in (?:a|the|my) "
          r"room|will not let me (?:leave|out))\b", CrisisKind.DANGER, True),
@@ -167,6 +181,10 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
          r"someone)\b|\bcall (?:the )?police (?:now|quick)\b", CrisisKind.DANGER, True),
     ]
 ]
+
+# Looking back, not in crisis now: "I used to self harm", "someone who was suicidal".
+_PAST = re.compile(r"\b(?:used to|in the past|years ago|was suicidal|were suicidal|"
+                   r"had been suicidal|recovering from)\b")
 
 # Asking *about* crime or suicide, not living through it.
 _STATS = re.compile(
@@ -188,7 +206,7 @@ def detect_crisis(text: str) -> Crisis | None:
     s = _corrected(text)
     if not s:
         return None
-    info_question = bool(_STATS.search(s))
+    info_question = bool(_STATS.search(s) or _PAST.search(s))
     for name, pattern, kind, strong in _RULES:
         if pattern.search(s) and (strong or not info_question):
             return Crisis(kind, name)

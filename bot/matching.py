@@ -26,8 +26,14 @@ from rapidfuzz import fuzz, process
 from bot.knowledge import KnowledgeBase, Ward
 from bot.text import STOPWORDS, content_tokens, normalise, stem
 
-#: Weight of the coverage signal; phrasing gets the rest.
-COVERAGE_WEIGHT = 0.62
+#: Logistic-regression weights turning :class:`Features` into a confidence, fitted by
+#: ``bench/calibrate.py`` on residents' questions labelled with the right topic (or none).
+#: Long, chatty questions explain a small share of their words but still carry strong
+#: evidence ("people in and out at all hours, pretty sure it's drugs being sold"): a
+#: fitted blend of share and absolute evidence calibrates them better than share alone.
+WEIGHTS = (-8.1064, -0.5858, 2.1967, -0.7219, 1.7059, 2.5884, 0.9853, 4.0270, -0.7587)
+#: Below this confidence the bot declines with its menu (``matching.threshold``).
+DEFAULT_THRESHOLD = 0.55
 #: How many entries, best by coverage, are compared phrase by phrase.
 SHORTLIST = 12
 
@@ -41,6 +47,38 @@ class Entry:
     kind: str
     phrases: tuple[str, ...]  # stemmed content words of the title and each question
     tf: dict[str, float]  # stem -> saturated frequency within the entry
+
+
+@dataclass(frozen=True)
+class Features:
+    """The evidence that one entry answers one question."""
+
+    fraction: float  # share of the question's (weighted) words the entry explains
+    evidence: float  # the same, absolute: rare, topical words weigh more
+    relative: float  # evidence compared with the best entry's
+    known: float  # share of the question's words the knowledge base knows at all
+    phrasing: float  # rapidfuzz similarity to the entry's closest title or question
+    words: int  # content words in the question
+
+    def vector(self) -> tuple[float, ...]:
+        """The inputs of :meth:`confidence`, in the order of :data:`WEIGHTS`."""
+        return (
+            1.0,
+            self.fraction,
+            math.log1p(self.evidence),
+            self.relative,
+            self.known,
+            self.phrasing,
+            self.phrasing * self.fraction,
+            # Smooth, so a near-tie with the best entry is not a cliff.
+            self.relative ** 10,
+            math.log1p(self.words),
+        )
+
+    def confidence(self) -> float:
+        """The probability that this entry answers the question (logistic, see WEIGHTS)."""
+        z = sum(w * x for w, x in zip(WEIGHTS, self.vector(), strict=True))
+        return 1.0 / (1.0 + math.exp(-z))
 
 
 @dataclass(frozen=True)
@@ -91,7 +129,8 @@ class Matcher:
     """Scores questions against every entry of one knowledge base."""
 
     def __init__(
-        self, kb: KnowledgeBase, threshold: float = 0.45, suggest_margin: float = 0.08
+        self, kb: KnowledgeBase, threshold: float = DEFAULT_THRESHOLD,
+        suggest_margin: float = 0.08,
     ) -> None:
         self.kb = kb
         self.threshold = threshold
@@ -126,10 +165,12 @@ class Matcher:
                 stemmed_phrases.append(" ".join(toks))
                 counts.update(set(toks))
             for k in keywords:
-                # A keyword is a deliberate signal: it counts like two phrases.
+                # A keyword is a deliberate signal: a one-word keyword counts like two
+                # phrases; the words of "gay man" count once each, as "man" alone says
+                # little about the topic.
                 toks = content_tokens(normalise(k))
                 for tok in set(toks):
-                    counts[tok] += 2
+                    counts[tok] += 2 if len(toks) == 1 else 1
             for p in [*phrases, *keywords]:
                 for word in normalise(p).split():
                     if word not in STOPWORDS:
@@ -193,17 +234,14 @@ class Matcher:
 
     # ------------------------------------------------------------------ scoring
 
-    def match(self, text: str, kinds: frozenset[str] | None = None) -> MatchResult:
-        """Best entry for ``text`` with a confidence; unmatched below the threshold.
-
-        ``kinds`` limits the answer to entries of those kinds (``/report`` wants reports).
-        """
-        normalised = normalise(text)
-        terms = self._query_terms(normalised)
+    def features(
+        self, text: str, kinds: frozenset[str] | None = None
+    ) -> list[tuple[str, Features]]:
+        """The shortlisted entries for ``text`` with the evidence for each."""
+        terms = self._query_terms(normalise(text))
         total = sum(w for _, w, _ in terms)
         if not terms or total <= 0:
-            return MatchResult(None, 0.0)
-
+            return []
         coverage: dict[str, float] = defaultdict(float)  # entry id -> weighted words
         for s, w, certainty in terms:
             if s is None:
@@ -218,26 +256,41 @@ class Matcher:
             if e not in self.area_stems or any(n <= present for n in self.area_stems[e])
         }
         if not coverage:
-            return MatchResult(None, 0.0)
-
+            return []
+        known = sum(w for s, w, _ in terms if s) / total
+        best = max(coverage.values())
         shortlist = sorted(coverage, key=coverage.__getitem__, reverse=True)[:SHORTLIST]
         query_stems = " ".join(s for s, _, _ in terms if s)
-        scored = []
+        out = []
         for eid in shortlist:
             entry = self.entries[eid]
-            cov = coverage[eid] / total
             phr = max(
                 (0.5 * fuzz.token_set_ratio(query_stems, p) + 0.5 * fuzz.token_sort_ratio(
                     query_stems, p)) / 100
                 for p in entry.phrases
             ) if entry.phrases else 0.0
-            cov = min(cov, 1.0)
-            # Phrasing only counts as far as the words back it: "best pizza in burton" looks
-            # like "crime in burton" but explains almost nothing of the question.
-            score = COVERAGE_WEIGHT * cov + (1 - COVERAGE_WEIGHT) * phr * min(1.0, cov / 0.5)
-            scored.append(Candidate(eid, entry.title, round(min(max(score, 0.0), 1.0), 4)))
-        scored.sort(key=lambda c: c.score, reverse=True)
+            out.append((eid, Features(
+                fraction=min(coverage[eid] / total, 1.0),
+                evidence=coverage[eid],
+                relative=coverage[eid] / best,
+                known=known,
+                phrasing=phr,
+                words=len(terms),
+            )))
+        return out
 
+    def match(self, text: str, kinds: frozenset[str] | None = None) -> MatchResult:
+        """Best entry for ``text`` with a confidence; unmatched below the threshold.
+
+        ``kinds`` limits the answer to entries of those kinds (``/report`` wants reports).
+        """
+        scored = [
+            Candidate(eid, self.entries[eid].title, round(f.confidence(), 4))
+            for eid, f in self.features(text, kinds)
+        ]
+        if not scored:
+            return MatchResult(None, 0.0)
+        scored.sort(key=lambda c: c.score, reverse=True)
         top = scored[0]
         close = [c for c in scored[1:4] if top.score - c.score <= self.suggest_margin
                  and c.score >= self.threshold * 0.75]

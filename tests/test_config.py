@@ -17,6 +17,7 @@ from bot.config import (
     require_webhook,
 )
 from bot.errors import ConfigError
+from bot.matching import DEFAULT_THRESHOLD
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "config.example.yaml"
@@ -54,7 +55,7 @@ def test_no_file_gives_defaults() -> None:
     assert config == Config()
     assert config.telegram.mode == "polling"
     assert config.telegram.base_url == "https://api.telegram.org/bot"
-    assert config.matching.threshold == 0.45
+    assert config.matching.threshold == DEFAULT_THRESHOLD
     assert config.partners.reminder_days == [7, 1]
     assert config.broadcast.schedule is None
     assert config.telegram.token is None

@@ -74,3 +74,33 @@ def test_crisis_numbers_all_come_from_verified_contacts(kb: KnowledgeBase) -> No
     for text in CRISIS_TEXT.values():
         for number in re.findall(r"\b\d[\d ]{1,10}\d\b|\b\d{2,3}\b", text):
             assert number.strip() in known, number
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hes kicking the door in right now im so scared",
+        "my mate took too much and wont wake up",
+        "ive got the pills in my hand",
+        "someones in my back garden trying the door handles NOW",
+        "theres a man following me down the canal",
+        "my sister is on the bridge saying shes going to jump",
+        "house next door is on fire",
+        "i think someones spiked me",
+    ],
+)
+def test_danger_in_residents_own_words(text: str) -> None:
+    assert detect_crisis(text) is not None, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i think my mates lad is carrying a blade, what should i do",
+        "how can i support someone who was suicidal in the past",
+        "i used to self harm, is there somewhere to talk if the urges come back",
+        "a man keeps following me home from work, its been weeks",
+    ],
+)
+def test_worry_about_the_past_or_others_is_not_an_emergency(text: str) -> None:
+    assert detect_crisis(text) is None, text

@@ -21,13 +21,14 @@ from bot.matching import Matcher
         ("free home fire safety check", "safe-and-well"),
         ("how do i report a crime without giving my name", "anonymous"),
         ("what does trent and dove do", "partner-trent-dove"),
-        ("what is cuckooing", "county-lines-explained"),
+        ("what is cuckooing", {"county-lines-explained", "cuckooing-report"}),
     ],
 )
 def test_residents_wording_finds_the_topic(responder: Responder, question: str,
-                                           topic: str) -> None:
+                                           topic: str | set[str]) -> None:
     reply = responder.answer(question)
-    assert reply.topic == topic, (question, reply.topic, reply.confidence)
+    allowed = topic if isinstance(topic, set) else {topic}
+    assert reply.topic in allowed, (question, reply.topic, reply.confidence)
 
 
 @pytest.mark.parametrize(
@@ -84,7 +85,7 @@ def test_close_answers_are_offered_as_suggestions(kb: KnowledgeBase) -> None:
 
 
 def test_unmatched_reply_may_suggest_near_misses(kb: KnowledgeBase) -> None:
-    result = Matcher(kb, threshold=0.99).match("abuse")
+    result = Matcher(kb, threshold=0.9).match("abuse")
     assert result.best is None
     assert result.suggestions
 
