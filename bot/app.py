@@ -20,7 +20,8 @@ from telegram.ext import Application, ApplicationBuilder, Defaults
 from bot.config import Config, require_token, require_webhook
 from bot.errors import ConfigError
 from bot.services import Services
-from handlers import register_all
+from handlers import COORDINATOR_COMMANDS, register_all
+from handlers import on_startup as handlers_startup
 from handlers.common import SERVICES_KEY, Context, services
 from handlers.persistence import SqlitePersistence
 from handlers.ratelimit import PacedRateLimiter
@@ -78,38 +79,15 @@ async def _post_init(application: Application) -> None:  # type: ignore[type-arg
     # Unanswered questions are kept for 12 months (as /privacy promises).
     await db.execute("DELETE FROM unanswered WHERE last_seen < datetime('now', '-365 days')")
     await application.bot.set_my_commands(COMMANDS)
-    staff = _staff_commands()
     for user_id in svc.config.roles.coordinators:
         try:
             await application.bot.set_my_commands(
-                COMMANDS + staff, scope=BotCommandScopeChat(user_id)
+                COMMANDS + COORDINATOR_COMMANDS, scope=BotCommandScopeChat(user_id)
             )
         except TelegramError as exc:
             # A coordinator who never started the bot has no chat yet: not fatal.
             logger.warning("could not set coordinator commands for %s: %s", user_id, exc)
-    for hook in _startup_hooks():
-        await hook(application)
-
-
-def _staff_commands() -> list:  # type: ignore[type-arg]
-    try:
-        from handlers.coordinators import COORDINATOR_COMMANDS
-    except ImportError:
-        return []
-    return list(COORDINATOR_COMMANDS)
-
-
-def _startup_hooks() -> list:  # type: ignore[type-arg]
-    hooks = []
-    for name in ("handlers.partners", "handlers.coordinators"):
-        try:
-            module = __import__(name, fromlist=["on_startup"])
-        except ImportError:
-            continue
-        hook = getattr(module, "on_startup", None)
-        if hook is not None:
-            hooks.append(hook)
-    return hooks
+    await handlers_startup(application)
 
 
 async def _post_shutdown(application: Application) -> None:  # type: ignore[type-arg]

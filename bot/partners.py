@@ -447,8 +447,8 @@ def format_update_preview(update: Any, kb: KnowledgeBase) -> str:
     built = summary.build_summary(kb, [record], period)
     for section in built.sections:
         if section.id == update.priority and section.entries:
-            # _text_entry is the summary's own renderer for one partner's entry.
-            entry = summary._text_entry(section.entries[0], period.is_year)
+            # The summary's own renderer for one partner's entry: the preview is exact.
+            entry = summary.render_entry_text(section.entries[0], period.is_year)
             return f"<b>{html.escape(section.heading)}</b>\n\n{entry}"
     raise UpdateError("This update can't be previewed: its status or quarter is not valid.")
 

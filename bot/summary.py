@@ -342,7 +342,7 @@ def _e(text: str) -> str:
     return html.escape(text)
 
 
-def _text_entry(entry: PartnerEntry, year: bool) -> str:
+def render_entry_text(entry: PartnerEntry, year: bool) -> str:
     lines = [f"{RAG_MARKS[entry.rag]} <b>{_e(entry.partner)}</b>: {entry.rag_words} ({entry.rag})"]
     if year:
         lines.append(f"<i>Latest update: {_e(_quarter_words(entry.quarter))}</i>")
@@ -359,7 +359,7 @@ def _text_section(section: PrioritySection, year: bool) -> list[str]:
     paras = [f"<b>{_e(section.heading)}</b>"]
     if not section.entries:
         paras[0] += "\nNo updates received for this priority."
-    paras.extend(_text_entry(entry, year) for entry in section.entries)
+    paras.extend(render_entry_text(entry, year) for entry in section.entries)
     if section.missing:
         paras.append("\n".join(f"No update received from {_e(name)}." for name in section.missing))
     return paras

@@ -7,24 +7,22 @@ last.
 
 from __future__ import annotations
 
-import importlib
-
+from telegram import BotCommand
 from telegram.ext import Application
 
-from handlers import residents
+from handlers import partners, residents, review
 
-#: Optional modules with a ``register(application)`` function, registered before residents'.
-_STAFF_MODULES = ("handlers.partners", "handlers.review", "handlers.coordinators")
+#: Extra commands shown in coordinators' own command menus.
+COORDINATOR_COMMANDS: list[BotCommand] = [*partners.COORDINATOR_COMMANDS]
 
 
 def register_all(application: Application) -> None:  # type: ignore[type-arg]
-    for name in _STAFF_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue
-        module.register(application)
+    partners.register(application)
+    review.register(application)
     residents.register(application)
     residents.register_fallbacks(application)
+
+
+async def on_startup(application: Application) -> None:  # type: ignore[type-arg]
+    """Jobs that run while the bot is up (reminders, scheduled broadcasts)."""
+    await review.on_startup(application)

@@ -780,7 +780,3 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
     for handler in handlers():
         application.add_handler(handler)
 
-
-async def on_startup(application: Application) -> None:  # type: ignore[type-arg]
-    # bot.app calls this module's on_startup; the reminders live in handlers.review.
-    review.schedule_reminders(application)
