@@ -512,11 +512,13 @@ class BroadcastEngine:
 
         now = storage.now_iso()
         async with storage.transaction():
-            await storage.execute(
+            claimed = await storage.execute(
                 "UPDATE broadcasts SET status = 'running', started_at = COALESCE(started_at, ?) "
-                "WHERE id = ?",
+                "WHERE id = ? AND status IN ('pending', 'running')",
                 (now, broadcast_id),
             )
+            if not claimed:  # cancelled since the look above
+                return await broadcast_status(storage, broadcast_id)
             # Left 'sending' by a crash: unknown whether Telegram got them, so send again.
             interrupted = await storage.execute(
                 "UPDATE broadcast_recipients SET state = 'pending', updated_at = ?, "
@@ -587,6 +589,9 @@ class BroadcastEngine:
             if run.stopping:
                 break
             await run.slots.acquire()
+            if run.stopping or run.failure is not None:
+                run.slots.release()
+                continue  # decided while waiting for a slot; the checks above act on it
             run.wake.clear()  # before looking, so a change made after the look wakes us
             chat_id, wait_until = self._take(run)
             if chat_id is None:
@@ -675,7 +680,9 @@ class BroadcastEngine:
                 await self._failed(run, chat_id, exc, ended)
             except Exception as exc:  # noqa: BLE001 - an adapter bug must not stop the rest
                 ended = self._clock()
-                logger.exception("broadcast %d: the sender raised an unmapped error", run.id)
+                logger.exception(
+                    "broadcast %d: the sender raised an unmapped error", run.broadcast_id
+                )
                 await self._record(run, chat_id, "failed", f"unexpected: {exc!r}")
             else:
                 ended = self._clock()
@@ -738,7 +745,7 @@ class BroadcastEngine:
         self._limiter.pause(pause)
         logger.warning(
             "broadcast %d: %d chats failed in a row, looks like an outage; "
-            "all sending paused for %.1f s",
+            "all sending paused for %.2f s",
             broadcast_id,
             len(self._failing_chats),
             pause,
@@ -796,10 +803,11 @@ async def resume_unfinished(
 ) -> list[int]:
     """Run again every broadcast left ``running`` by a crash; return the ids resumed.
 
-    They run one after another on one engine from ``engine_factory`` (one limiter, so
-    together they keep to the rate). This awaits them all: at start-up, run it as a
-    background task so residents are answered meanwhile. A broadcast that fails is logged
-    and skipped (it stays ``running`` for the next start), and is not in the returned list.
+    They run one after another on one engine, ``engine_factory()`` (an engine on
+    ``storage``; one limiter, so together they keep to the rate). This awaits them all: at
+    start-up, run it as a background task so residents are answered meanwhile. A broadcast
+    that fails is logged and skipped (it stays ``running`` for the next start), and is not in
+    the returned list.
     """
     rows = await storage.fetch_all("SELECT id FROM broadcasts WHERE status = 'running' ORDER BY id")
     if not rows:
