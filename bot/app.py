@@ -29,6 +29,10 @@ from handlers.residents import COMMANDS
 
 logger = logging.getLogger(__name__)
 
+#: Outgoing pace of the whole bot (see build_application).
+OVERALL_PER_SECOND = 29.0
+PER_CHAT_INTERVAL = 1.05
+
 SORRY = ("Sorry, something went wrong on our side. Please try again in a moment. "
          "In an emergency call 999.")
 
@@ -51,9 +55,10 @@ def build_application(
     """
     token = require_token(config)
     svc = svc or Services(config, knowledge_dir(config))
-    # Telegram's limits: about 30 messages a second overall, 1 a second per chat.
-    rate_limiter = rate_limiter or PacedRateLimiter(overall_per_second=30.0,
-                                                    per_chat_interval=1.0)
+    # Telegram's limits: about 30 messages a second overall, 1 a second per chat. Telegram
+    # measures on arrival, after network jitter, so we pace with a small margin on both.
+    rate_limiter = rate_limiter or PacedRateLimiter(overall_per_second=OVERALL_PER_SECOND,
+                                                    per_chat_interval=PER_CHAT_INTERVAL)
     builder = (
         ApplicationBuilder()
         .token(token)

@@ -38,7 +38,11 @@ def add_commands(sub: argparse._SubParsersAction[Any]) -> None:
     p.add_argument("--kb", metavar="DIR", help="knowledge directory (default: the configured one)")
     p.set_defaults(func=cmd_summary)
 
-    # `csp-bot broadcast status` is registered here too, below this line, when it lands.
+    p = sub.add_parser("broadcast", help="broadcasts to subscribers")
+    actions = p.add_subparsers(dest="broadcast_command", required=True, metavar="ACTION")
+    status = actions.add_parser("status", help="progress or final report of a broadcast")
+    status.add_argument("id", nargs="?", type=int, help="broadcast id (default: the latest)")
+    status.set_defaults(func=cmd_broadcast_status)
 
 
 def cmd_summary(args: argparse.Namespace, out: TextIO) -> int:
@@ -87,3 +91,22 @@ def render(summary: Summary, fmt: str) -> str:
     if fmt == "md":
         return render_markdown(summary)
     return MESSAGE_BREAK.join(render_text(summary))
+
+
+def cmd_broadcast_status(args: argparse.Namespace, out: TextIO) -> int:
+    """``csp-bot broadcast status [ID]``: the same report coordinators see in chat."""
+    from bot.broadcast import broadcast_status, format_report
+    from bot.cli import load_settings
+    from bot.storage import Storage
+
+    config = load_settings(args.config)
+    database = Path(config.storage.path)
+    if not database.expanduser().is_file():
+        raise SummaryError(f"no database at {database}: check storage.path in the config file")
+
+    async def status() -> str:
+        async with Storage.open(database) as storage:
+            return format_report(await broadcast_status(storage, args.id))
+
+    out.write(asyncio.run(status()) + "\n")
+    return 0

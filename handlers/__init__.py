@@ -10,15 +10,17 @@ from __future__ import annotations
 from telegram import BotCommand
 from telegram.ext import Application
 
-from handlers import partners, residents, review
+from handlers import partners, publishing, residents, review
 
 #: Extra commands shown in coordinators' own command menus.
-COORDINATOR_COMMANDS: list[BotCommand] = [*partners.COORDINATOR_COMMANDS]
+COORDINATOR_COMMANDS: list[BotCommand] = [*partners.COORDINATOR_COMMANDS,
+                                          *publishing.COORDINATOR_COMMANDS]
 
 
 def register_all(application: Application) -> None:  # type: ignore[type-arg]
     partners.register(application)
     review.register(application)
+    publishing.register(application)
     residents.register(application)
     residents.register_fallbacks(application)
 
@@ -26,3 +28,4 @@ def register_all(application: Application) -> None:  # type: ignore[type-arg]
 async def on_startup(application: Application) -> None:  # type: ignore[type-arg]
     """Jobs that run while the bot is up (reminders, scheduled broadcasts)."""
     await review.on_startup(application)
+    await publishing.on_startup(application)

@@ -24,6 +24,7 @@ from telegram.ext import (
 )
 
 from bot.answer import Reply
+from bot.publishing import latest_published
 from bot.render import CAPTION_LIMIT, truncate_caption
 from bot.text import normalise
 from handlers.common import (
@@ -258,19 +259,19 @@ async def send_ward_chart(context: Context, chat_id: int, ward_id: str) -> None:
 
 async def progress(update: Update, context: Context) -> None:
     assert update.effective_chat
-    await send_html(context, update.effective_chat.id, await progress_text(context))
+    await send_progress(context, update.effective_chat.id)
 
 
-async def progress_text(context: Context) -> str:
-    db = await services(context).storage()
-    row = await db.fetch_one(
-        "SELECT period, version, published_at, text FROM published "
-        "ORDER BY published_at DESC, id DESC LIMIT 1"
-    )
-    if row is None:
-        return ("The partnership has not published a progress summary here yet. Progress "
-                "is published each April; /subscribe to get it when it is.")
-    return str(row["text"])
+async def send_progress(context: Context, chat_id: int) -> None:
+    """The latest published summary, message by message, or a plain "not yet"."""
+    latest = await latest_published(await services(context).storage())
+    if latest is None:
+        await context.bot.send_message(
+            chat_id, "The partnership has not published a progress summary here yet. "
+            "Progress is published each April; /subscribe to get it when it is.")
+        return
+    for message in latest.messages:
+        await send_html(context, chat_id, message)
 
 
 async def subscribe(update: Update, context: Context) -> None:
@@ -344,7 +345,7 @@ async def on_menu(update: Update, context: Context) -> None:
     name = query.data.removeprefix("m:")
     chat_id = query.message.chat.id if query.message else query.from_user.id
     if name == "progress":
-        await send_html(context, chat_id, await progress_text(context))
+        await send_progress(context, chat_id)
         return
     if name == "subscribe":
         db = await services(context).storage()
