@@ -24,16 +24,19 @@ from functools import lru_cache
 from rapidfuzz import fuzz, process
 
 from bot.knowledge import KnowledgeBase, Ward
-from bot.text import STOPWORDS, content_tokens, normalise, stem
+from bot.text import GENERIC, STOPWORDS, content_tokens, normalise, stem
 
 #: Logistic-regression weights turning :class:`Features` into a confidence, fitted by
 #: ``bench/calibrate.py`` on residents' questions labelled with the right topic (or none).
 #: Long, chatty questions explain a small share of their words but still carry strong
 #: evidence ("people in and out at all hours, pretty sure it's drugs being sold"): a
 #: fitted blend of share and absolute evidence calibrates them better than share alone.
-WEIGHTS = (-8.1064, -0.5858, 2.1967, -0.7219, 1.7059, 2.5884, 0.9853, 4.0270, -0.7587)
+WEIGHTS = (-8.0141, -0.7505, 2.0242, -0.1742, 1.4832, 2.1844, 1.0421, 4.0380, -0.4541)
 #: Below this confidence the bot declines with its menu (``matching.threshold``).
 DEFAULT_THRESHOLD = 0.55
+#: Everyday words ("actually", "take", "round") are rare in a small knowledge base, so
+#: their rarity would make them look like strong evidence: they count this much instead.
+GENERIC_WEIGHT = 0.25
 #: How many entries, best by coverage, are compared phrase by phrase.
 SHORTLIST = 12
 
@@ -189,6 +192,9 @@ class Matcher:
             for s in e.tf:
                 self.postings[s].append(eid)
         self._vocab_words = list(vocab)
+        self._by_initial: dict[str, list[str]] = defaultdict(list)
+        for word in vocab:
+            self._by_initial[word[0]].append(word)
         self._vocab = vocab
         self._area_keys = list(self.area_names)
         self._correct = lru_cache(maxsize=8192)(self._correct_uncached)
@@ -204,10 +210,16 @@ class Matcher:
         s = stem(word)
         if s in self.idf:
             return (s,), 1.0
-        if len(word) < 4 or not word.isalpha():
+        if len(word) < 5 or not word.isalpha():
             return (), 0.0
         cutoff = 80 if len(word) >= 6 else 84
-        best = process.extractOne(word, self._vocab_words, scorer=fuzz.ratio, score_cutoff=cutoff)
+        # People rarely mistype a word's first letter; insisting on it (unless the rest is
+        # nearly identical) stops "rain" becoming "brain" and "tonight" becoming "night".
+        best = process.extractOne(word, self._by_initial.get(word[0], []), scorer=fuzz.ratio,
+                                  score_cutoff=cutoff)
+        if best is None and len(word) >= 6:
+            best = process.extractOne(word, self._vocab_words, scorer=fuzz.ratio,
+                                      score_cutoff=90)
         if best is not None:
             return (self._vocab[best[0]],), 0.85
         for cut in range(3, len(word) - 2):
@@ -228,8 +240,9 @@ class Matcher:
             stems, certainty = self._correct(w)
             if not stems:
                 terms.append((None, self.unknown_idf, 0.0))
+            light = GENERIC_WEIGHT if w in GENERIC else 1.0
             for s in stems:
-                terms.append((s, self.idf[s], certainty))
+                terms.append((s, self.idf[s] * light, certainty))
         return terms
 
     # ------------------------------------------------------------------ scoring

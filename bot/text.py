@@ -147,6 +147,8 @@ _TOKENS: dict[str, str] = {
     "cellphone": "mobile",
     "911": "999",
     "knives": "knife",
+    "nife": "knife",
+    "nives": "knife",
     "wives": "wife",
     "lives": "life",
     "flytipping": "fly tipping",
@@ -219,6 +221,27 @@ def stem(word: str) -> str:
     if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "aeiouls":
         word = word[:-1]  # "hitting" -> "hitt" -> "hit"
     return word
+
+
+# Everyday words that carry little topic on their own. Unlike stopwords they still count,
+# lightly (see bot.matching.GENERIC_WEIGHT): "what does the council do" needs "do".
+GENERIC = frozenset(
+    """actually really just still even already always never ever again also anyway maybe
+    probably basically literally honestly seriously quite pretty rather round around about
+    here there where everywhere somewhere anywhere today tonight tomorrow yesterday week weeks
+    month months year years time times day days night nights morning evening weekend lately
+    recently ago soon now then later last next first other another same different own
+    take takes took taken make makes made get gets getting got do does doing did done go goes
+    going went gone come comes coming came say says said saying tell tells told think thought
+    know knew feel felt look looks looking see seen put give gave keep keeps kept let lets
+    use used using try tried trying mean means way ways thing things stuff something anything
+    everything nothing lot lots bit kind sort type much many more most less least very too
+    people person someone somebody everyone everybody anyone anybody guy guys bloke lad lads
+    good bad big small little new old right wrong sure whole real better worse best worst
+    place places area areas town local near nearby road street live lives living happen
+    happens happened happening thing able need needs needed want wants wanted like likes
+    help helps""".split()
+)
 
 
 def content_tokens(normalised: str) -> list[str]:

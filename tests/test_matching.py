@@ -121,3 +121,33 @@ def test_kinds_restrict_answers(responder: Responder) -> None:
     reply = responder.answer("domestic abuse", kinds=frozenset({"report"}))
     assert reply.topic is not None
     assert responder.kb.topics[reply.topic].kind == "report"
+
+
+def _labelled(name: str) -> list[tuple[str, set[str]]]:
+    from tests.conftest import ROOT
+
+    out = []
+    for line in (ROOT / "tests" / "data" / name).read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            question, expected = line.rsplit(" => ", 1)
+            out.append((question, set(expected.split())))
+    return out
+
+
+def test_held_out_resident_questions(responder: Responder) -> None:
+    """Questions written without seeing the knowledge base's own examples: every crisis is
+    caught, nothing else is treated as one, and most get the right answer or an honest
+    'I can help with...'."""
+    right = crises = caught = false_crises = 0
+    for question, expected in _labelled("heldout_questions.txt"):
+        reply = responder.answer(question)
+        if "CRISIS" in expected:
+            crises += 1
+            caught += reply.crisis is not None
+            continue
+        false_crises += reply.crisis is not None
+        right += (reply.topic if reply.matched else "NONE") in expected
+    total = sum(1 for _, e in _labelled("heldout_questions.txt") if "CRISIS" not in e)
+    assert caught == crises
+    assert false_crises == 0
+    assert right / total >= 0.85, f"{right}/{total}"
