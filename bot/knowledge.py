@@ -198,6 +198,10 @@ def _parse(path: Path, label: str) -> tuple[Any, yaml.Node | None, list[Problem]
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = mark.line + 1 if mark is not None else None
         reason = getattr(exc, "problem", None) or str(exc)
+        context, context_mark = getattr(exc, "context", None), getattr(exc, "context_mark", None)
+        if context and context_mark is not None and context_mark.line + 1 != line:
+            # Where the unfinished thing began is usually where the mistake is.
+            reason += f" ({context} at line {context_mark.line + 1})"
         return None, None, [Problem(label, line, f"malformed YAML: {reason}")]
     return data, node, []
 
@@ -378,7 +382,13 @@ def _collect(directory: Path, today: dt.date | None) -> tuple[_Loaded, Path]:
     names = {p.name for p in files}
     if files and "contacts.yaml" not in names:
         out.problems.append(Problem(str(directory), None, "contacts.yaml is missing"))
-    _cross_check(out, today or dt.date.today())
+    if any(p.message.startswith("malformed YAML") for p in out.problems):
+        # A file that does not parse takes its ids with it; checking references now would
+        # bury the one real mistake under dozens of knock-on "does not exist" errors.
+        out.problems.append(Problem(str(directory), None, "references not checked until "
+                                    "the malformed file is fixed", severity="warning"))
+    else:
+        _cross_check(out, today or dt.date.today())
     return out, directory
 
 
@@ -417,6 +427,20 @@ class KnowledgeStore:
     def __init__(self, directory: str | Path) -> None:
         self.directory = Path(directory)
         self.current = load_knowledge(self.directory)
+        self._stamp = self.stamp()
+
+    def stamp(self) -> tuple[tuple[str, float, int], ...]:
+        """What the YAML files look like on disk (names, times, sizes), to notice edits."""
+        return tuple(sorted((p.name, p.stat().st_mtime, p.stat().st_size)
+                            for p in _yaml_files(self.directory)))
+
+    def changed(self) -> bool:
+        """True once after the files change on disk."""
+        stamp = self.stamp()
+        if stamp == self._stamp:
+            return False
+        self._stamp = stamp
+        return True
 
     def reload(self) -> list[Problem]:
         try:

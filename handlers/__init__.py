@@ -10,17 +10,19 @@ from __future__ import annotations
 from telegram import BotCommand
 from telegram.ext import Application
 
-from handlers import partners, publishing, residents, review
+from handlers import knowledge, partners, publishing, residents, review
 
 #: Extra commands shown in coordinators' own command menus.
 COORDINATOR_COMMANDS: list[BotCommand] = [*partners.COORDINATOR_COMMANDS,
-                                          *publishing.COORDINATOR_COMMANDS]
+                                          *publishing.COORDINATOR_COMMANDS,
+                                          *knowledge.COORDINATOR_COMMANDS]
 
 
 def register_all(application: Application) -> None:  # type: ignore[type-arg]
     partners.register(application)
     review.register(application)
     publishing.register(application)
+    knowledge.register(application)
     residents.register(application)
     residents.register_fallbacks(application)
 
@@ -29,3 +31,4 @@ async def on_startup(application: Application) -> None:  # type: ignore[type-arg
     """Jobs that run while the bot is up (reminders, scheduled broadcasts)."""
     await review.on_startup(application)
     await publishing.on_startup(application)
+    await knowledge.on_startup(application)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from typing import Any
 
 from telegram import (
     CallbackQuery,
@@ -105,24 +104,9 @@ async def edit_or_send(
     await send_html(context, chat_id, html_text, markup)
 
 
-def chat_id_of(update: Update) -> int | None:
-    return update.effective_chat.id if update.effective_chat else None
-
-
 def user_id_of(update: Update) -> int | None:
     return update.effective_user.id if update.effective_user else None
 
 
 def args_text(context: Context) -> str:
     return " ".join(context.args or []).strip()
-
-
-async def is_partner(svc: Services, user_id: int | None) -> str | None:
-    """The organisation id a partner belongs to, or ``None``."""
-    if user_id is None:
-        return None
-    db = await svc.storage()
-    row: dict[str, Any] | None = await db.fetch_one(
-        "SELECT org FROM members WHERE user_id = ?", (user_id,)
-    )
-    return str(row["org"]) if row else None

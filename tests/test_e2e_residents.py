@@ -187,3 +187,23 @@ async def test_forged_or_stale_button_is_answered_not_crashed(tmp_path: Path) ->
         qid = bot.api.inject_callback(RESIDENT, 999, "zz:garbage")
         answer = await bot.api.wait_for_callback_answer(qid)
         assert "no longer in use" in answer.get("text", "")
+
+
+async def test_broken_knowledge_edit_keeps_old_answers_and_names_file_and_line(
+    tmp_path: Path,
+) -> None:
+    import shutil
+
+    from tests.conftest import KNOWLEDGE
+
+    kb = tmp_path / "kb"
+    shutil.copytree(KNOWLEDGE, kb)
+    async with running_bot(tmp_path, coordinators=(500,), knowledge={"dir": str(kb)}) as bot:
+        (kb / "report.yaml").write_text("topics:\n  - id: [broken\n")
+        [reply] = await bot.say(500, "/reload")
+        assert "report.yaml:3" in reply.plain_text and "at line 2" in reply.plain_text
+        assert "previous version" in reply.plain_text
+        [answer] = await bot.say(RESIDENT, "how do I report anti-social behaviour")
+        assert "101" in answer.plain_text, "the old knowledge still answers"
+        [refused] = await bot.say(RESIDENT, "/reload")
+        assert "Only partnership coordinators" in refused.plain_text
