@@ -207,13 +207,6 @@ def cmd_unanswered(args: argparse.Namespace, out: TextIO) -> int:
 
 # --------------------------------------------------------------------------- parser
 
-#: Extra sub-commands registered by other modules: name -> (module, function to add parser).
-_PLUGINS = (
-    "bot.partners_cli",  # csp-bot audit
-    "bot.summary_cli",  # csp-bot summary, csp-bot broadcast status
-)
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="csp-bot",
@@ -254,16 +247,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, default=30)
     p.set_defaults(func=cmd_unanswered)
 
-    import importlib
+    # Commands whose code lives with their feature; both modules import only argparse-level
+    # code at the top, so `csp-bot ask` stays fast.
+    from bot import partners_cli, summary_cli
 
-    for name in _PLUGINS:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue
-        module.add_commands(sub)
+    partners_cli.add_commands(sub)  # csp-bot audit
+    summary_cli.add_commands(sub)  # csp-bot summary, csp-bot broadcast status
     return parser
 
 

@@ -1,7 +1,7 @@
 """``csp-bot audit [--since DATE]``: print who did what and when with partners' updates.
 
-Loaded by :mod:`bot.cli` as a plugin (``_PLUGINS``): :func:`add_commands` adds the
-sub-command. No Telegram import, so it works on a machine without a bot token.
+:mod:`bot.cli` calls :func:`add_commands` to add the sub-command. The database code is
+imported only when the command runs, so other commands (``csp-bot ask``) start fast.
 """
 
 from __future__ import annotations
@@ -9,10 +9,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from bot.partners import AuditEntry, audit_log
-from bot.storage import Storage
+if TYPE_CHECKING:
+    from bot.partners import AuditEntry
 
 
 def _date(text: str) -> dt.date:
@@ -34,6 +34,8 @@ def add_commands(sub: Any) -> None:
 
 def cmd_audit(args: argparse.Namespace, out: TextIO) -> int:
     from bot.cli import load_settings
+    from bot.partners import audit_log
+    from bot.storage import Storage
 
     config = load_settings(args.config)
 
