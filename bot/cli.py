@@ -176,6 +176,12 @@ def cmd_run(args: argparse.Namespace, out: TextIO) -> int:
         handler.addFilter(RedactToken(token))
     # httpx logs every request URL at INFO, and Bot API URLs contain the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
+    if not config.logging.log_message_text:
+        # At DEBUG, python-telegram-bot logs whole updates and aiosqlite logs SQL
+        # parameters: both would put residents' words in the log next to their ids.
+        logging.getLogger("telegram").setLevel(max(root.level, logging.INFO))
+        logging.getLogger("aiosqlite").setLevel(logging.WARNING)
 
     from bot.app import run  # imports telegram: only here
 

@@ -186,9 +186,12 @@ async def answer_text(update: Update, context: Context) -> None:
         return
     svc = services(context)
     reply = svc.responder.answer(message.text)
-    # Logged without the text: only what was matched, to see how the bot is doing.
+    # Logged without who asked: what was matched, to see how the bot is doing, and the
+    # text itself only when an operator turned logging.log_message_text on.
     logger.info("answered topic=%s confidence=%.2f crisis=%s", reply.topic, reply.confidence,
                 bool(reply.crisis))
+    if svc.config.logging.log_message_text:
+        logger.info("question text: %r", message.text)
     if not reply.matched and not reply.crisis:
         db = await svc.storage()
         await db.record_unanswered(normalise(message.text))

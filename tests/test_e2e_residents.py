@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from pathlib import Path
+
+import pytest
 
 from bot.render import visible_length
 from tests.fakebotapi import FakeBotAPI
@@ -207,3 +210,13 @@ async def test_broken_knowledge_edit_keeps_old_answers_and_names_file_and_line(
         assert "101" in answer.plain_text, "the old knowledge still answers"
         [refused] = await bot.say(RESIDENT, "/reload")
         assert "Only partnership coordinators" in refused.plain_text
+
+
+async def test_logs_carry_no_message_text_by_default(tmp_path: Path,
+                                                    caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO)  # the default logging.level
+    async with running_bot(tmp_path) as bot:
+        await bot.say(RESIDENT, "my neighbour Zebedee is dealing from his flat")
+        await bot.say(RESIDENT, "xyzzy plugh unanswerable")
+    assert "Zebedee" not in caplog.text and "plugh" not in caplog.text
+    assert bot.api.token not in caplog.text
