@@ -165,13 +165,10 @@ class RedactToken(logging.Filter):
         return True
 
 
-def cmd_run(args: argparse.Namespace, out: TextIO) -> int:
-    from bot.config import require_token
-
-    config = load_settings(args.config)
-    token = require_token(config)  # before importing telegram: a clear line, fast
+def configure_logging(config: Config, token: str, verbose: bool = False) -> None:
+    """Logging for a running bot: the configured level, no token, no residents' words."""
     root = logging.getLogger()
-    root.setLevel(logging.DEBUG if args.verbose else config.logging.level)
+    root.setLevel(logging.DEBUG if verbose else config.logging.level)
     for handler in root.handlers:
         handler.addFilter(RedactToken(token))
     # httpx logs every request URL at INFO, and Bot API URLs contain the token.
@@ -182,6 +179,14 @@ def cmd_run(args: argparse.Namespace, out: TextIO) -> int:
         # parameters: both would put residents' words in the log next to their ids.
         logging.getLogger("telegram").setLevel(max(root.level, logging.INFO))
         logging.getLogger("aiosqlite").setLevel(logging.WARNING)
+
+
+def cmd_run(args: argparse.Namespace, out: TextIO) -> int:
+    from bot.config import require_token
+
+    config = load_settings(args.config)
+    token = require_token(config)  # before importing telegram: a clear line, fast
+    configure_logging(config, token, verbose=args.verbose)
 
     from bot.app import run  # imports telegram: only here
 

@@ -214,9 +214,20 @@ async def test_broken_knowledge_edit_keeps_old_answers_and_names_file_and_line(
 
 async def test_logs_carry_no_message_text_by_default(tmp_path: Path,
                                                     caplog: pytest.LogCaptureFixture) -> None:
+    from bot.cli import configure_logging
+    from bot.config import Config
+    from tests.fakebotapi import DEFAULT_TOKEN
+
+    names = ["", "httpx", "httpcore", "telegram", "aiosqlite"]
+    saved = {n: logging.getLogger(n).level for n in names}
     caplog.set_level(logging.INFO)  # the default logging.level
-    async with running_bot(tmp_path) as bot:
-        await bot.say(RESIDENT, "my neighbour Zebedee is dealing from his flat")
-        await bot.say(RESIDENT, "xyzzy plugh unanswerable")
+    try:
+        configure_logging(Config(), DEFAULT_TOKEN, verbose=True)
+        async with running_bot(tmp_path) as bot:
+            await bot.say(RESIDENT, "my neighbour Zebedee is dealing from his flat")
+            await bot.say(RESIDENT, "xyzzy plugh unanswerable")
+    finally:
+        for n, level in saved.items():
+            logging.getLogger(n).setLevel(level)
     assert "Zebedee" not in caplog.text and "plugh" not in caplog.text
-    assert bot.api.token not in caplog.text
+    assert DEFAULT_TOKEN not in caplog.text
