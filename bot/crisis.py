@@ -64,6 +64,7 @@ _MISSPELLINGS = {
     "suiside": "suicide",
     "sucidal": "suicidal",
     "od": "overdose",
+    "odd would": "overdosed",
     "oded": "overdosed",
     "odd": "odd",
     "myslef": "myself",
@@ -98,6 +99,9 @@ def _correct(token: str) -> str:
 def _corrected(text: str) -> str:
     return " ".join(_correct(t) for t in normalise(text).split())
 
+
+_HURTING = (r"\b(?:hitting|beating|punching|kicking|attacking|strangling|choking|stabbing|"
+            r"hurting|assaulting|raping|strangled|battering|slapping)")
 
 # People, not things: "kicking my fence" is anti-social behaviour, "kicking my mum" is not.
 _ME = (r"(?:me|us|her|him|them|mum|dad|(?:my|our) (?:mum|dad|mother|father|wife|husband|"
@@ -134,21 +138,30 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
         ("self-harm", r"\bself harm(?:ing|ed)?\b", CrisisKind.SELF_HARM, False),
         # --- medical emergencies
         ("overdose", r"\b(?:taken|took|taking|had|done|has|have) (?:an |a )?overdose\b|"
+         r"\b(?:took|taken|swallowed|had) (?:a |the )?(?:whole |full )?(?:packet|box|bottle|"
+         r"load|strip|handful) of (?:paracetamol|pills|tablets|painkillers|meds|medication|"
+         r"sleeping pills|aspirin|ibuprofen)\b|"
          r"\boverdosed\b|\boverdosing\b|"
          r"\b(?:took|taken|swallowed) (?:all|loads of|a lot of|too many|a load of|a bunch of) "
          r"(?:my |the |his |her |of )*(?:pills|tablets)\b", CrisisKind.MEDICAL, True),
         ("wont-wake", r"\b(?:will not|can not|wont|cant|not) wak(?:e|ing) (?:up|him|her|them)\b|"
          r"\bspiked me\b|\b(?:just|i think i have|i have) been spiked\b",
          CrisisKind.MEDICAL, True),
-        ("not-breathing", r"\b(?:not breathing|stopped breathing|unconscious|"
+        ("not-breathing", r"\b(?:not breathing|stopped breathing|unconscious|not responding|"
+         r"unresponsive|"
          r"(?:is|are|has) collapsed|bleeding (?:badly|heavily|a lot|everywhere)|"
          r"(?:has been|have been|just been|got|been) (?:stabbed|shot))\b",
          CrisisKind.MEDICAL, False),
         # --- danger now
-        ("hurting-me", _NOT_BY_ME + r"\b(?:hitting|beating|punching|kicking|attacking|"
-         r"strangling|choking|stabbing|hurting|assaulting|raping|strangled|battering|"
-         r"slapping) " + _ME + r"\b",
-         CrisisKind.DANGER, True),
+        ("hurting-me", _NOT_BY_ME + _HURTING + r" (?:me|us)\b", CrisisKind.DANGER, True),
+        # Someone else being hurt: an emergency when it is happening, but "I think someone
+        # is hurting him at home" is a worry to report, so questions and suspicions don't fire.
+        ("hurting-other", _NOT_BY_ME + _HURTING + " " + _ME + r"\b", CrisisKind.DANGER, False),
+        ("just-attacked", r"\b(?:just|has just|have just|he just|she just|they just) "
+         r"(?:punched|hit|attacked|stabbed|beat|beaten|kicked|strangled|choked|raped|grabbed|"
+         r"slapped|headbutted|battered|assaulted) (?:me|us|my|her|him|a|someone|somebody)\b|"
+         r"\b(?:dragging|bundling|pulling) (?:her|him|them|a|someone|somebody|my)\b.*"
+         r"\b(?:car|van|house)\b", CrisisKind.DANGER, True),
         ("kill-me", r"\b(?:going to|gonna|trying to|try to|threatening to|threatened to|"
          r"says he will|said he would|says she will|will|wants to) kill " + _ME + r"\b",
          CrisisKind.DANGER, True),
@@ -191,6 +204,7 @@ _STATS = re.compile(
     r"\b(?:rate|rates|statistic|statistics|figure|figures|number of|numbers|how many|how much|"
     r"per 1000|percent|percentage|data|trend|trends|compared|average|prevent|prevention|"
     r"awareness|what is|what are|what does|meaning|define|definition|signs of|"
+    r"i think|worried|concerned|suspect|who do i|how do i|where can i|what should i|"
     r"leaflet|training|campaign|course|policy|strategy|plan)\b"
 )
 

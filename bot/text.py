@@ -13,6 +13,7 @@ from functools import lru_cache
 
 # Contractions first, while apostrophes are still there.
 _CONTRACTIONS = [
+    (r"\bod'?d\b", "overdosed"),  # "od'd" before "'d" becomes "would"
     (r"\bcan'?t\b", "can not"),
     (r"\bwon'?t\b", "will not"),
     (r"\bain'?t\b", "is not"),

@@ -87,6 +87,10 @@ def test_crisis_numbers_all_come_from_verified_contacts(kb: KnowledgeBase) -> No
         "my sister is on the bridge saying shes going to jump",
         "house next door is on fire",
         "i think someones spiked me",
+        "i took a whole packet of paracetamol about an hour ago",
+        "my husband just punched me and hes still in the house",
+        "a man just grabbed a girl and is dragging her into a car",
+        "my brother od'd on heroin and hes not responding",
     ],
 )
 def test_danger_in_residents_own_words(text: str) -> None:
@@ -100,6 +104,7 @@ def test_danger_in_residents_own_words(text: str) -> None:
         "how can i support someone who was suicidal in the past",
         "i used to self harm, is there somewhere to talk if the urges come back",
         "a man keeps following me home from work, its been weeks",
+        "worried about my grandson, I think someone is hurting him at home. who do I ring",
     ],
 )
 def test_worry_about_the_past_or_others_is_not_an_emergency(text: str) -> None:
