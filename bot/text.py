@@ -241,7 +241,7 @@ GENERIC = frozenset(
     good bad big small little new old right wrong sure whole real better worse best worst
     place places area areas town local near nearby road street live lives living happen
     happens happened happening thing able need needs needed want wants wanted like likes
-    help helps""".split()
+    help helps up out off over back""".split()
 )
 
 

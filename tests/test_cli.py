@@ -162,3 +162,11 @@ def test_make_run_without_token_answers_piped_question() -> None:
     assert result.returncode == 0, result.stderr
     assert "101" in result.stdout
     assert "TELEGRAM_BOT_TOKEN" in result.stderr, "a one-line note on how to go live"
+
+
+def test_eval_on_second_held_out_set(capsys: pytest.CaptureFixture[str]) -> None:
+    """A set written from the plan and contacts alone, in the development set's format."""
+    code = main(["eval", str(ROOT / "tests" / "data" / "heldout_eval.yaml"), "--min", "0.9"])
+    out = capsys.readouterr().out
+    assert "crisis recall: 100%" in out and "false crises: 0" in out
+    assert code == 0, out
