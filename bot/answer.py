@@ -225,11 +225,11 @@ class Responder:
 
     def _topic_reply(self, topic: Topic, confidence: float) -> Reply:
         contacts = self.kb.contacts_for(topic)
-        footer = f"Source: {topic.source}. Checked {_date(topic.reviewed)}."
-        if contacts:
-            reviewed = min(c.reviewed for c in contacts if c.reviewed) if any(
-                c.reviewed for c in contacts) else None
-            footer += f" Contacts verified {_date(reviewed)}."
+        source = topic.source.replace("contacts.yaml", "the partnership's verified contacts")
+        footer = f"Source: {source}. Checked {_date(topic.reviewed)}."
+        dates = [c.reviewed for c in contacts if c.reviewed]
+        if dates and min(dates) != topic.reviewed:
+            footer += f" Contacts verified {_date(min(dates))}."
         return Reply(
             matched=True,
             topic=topic.id,
