@@ -16,6 +16,7 @@ knowledge base.
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -187,10 +188,11 @@ class Matcher:
         # Words the knowledge base never uses still carry meaning ("weather", "football"):
         # they count against coverage, a little less than an average known word.
         self.unknown_idf = 0.7 * (sum(self.idf.values()) / max(len(self.idf), 1))
-        self.postings: dict[str, list[str]] = defaultdict(list)
+        # stem -> [(entry id, saturated tf)]: the scoring loop does no lookups per posting.
+        self.postings: dict[str, list[tuple[str, float]]] = defaultdict(list)
         for eid, e in self.entries.items():
-            for s in e.tf:
-                self.postings[s].append(eid)
+            for s, weight in e.tf.items():
+                self.postings[s].append((eid, weight))
         self._vocab_words = list(vocab)
         self._by_initial: dict[str, list[str]] = defaultdict(list)
         for word in vocab:
@@ -255,24 +257,27 @@ class Matcher:
         total = sum(w for _, w, _ in terms)
         if not terms or total <= 0:
             return []
-        coverage: dict[str, float] = defaultdict(float)  # entry id -> weighted words
+        # The hot loop: one pass over the postings of each word (thousands of entries for a
+        # common word in a large knowledge base), so nothing in it but one dict update.
+        coverage: dict[str, float] = {}  # entry id -> weighted words
+        get = coverage.get
         for s, w, certainty in terms:
             if s is None:
                 continue
-            for eid in self.postings.get(s, ()):
-                coverage[eid] += w * certainty * self.entries[eid].tf[s]
+            weight = w * certainty
+            for eid, tf in self.postings.get(s, ()):
+                coverage[eid] = get(eid, 0.0) + weight * tf
         if kinds is not None:
             coverage = {e: c for e, c in coverage.items() if self.entries[e].kind in kinds}
         present = {s for s, _, _ in terms if s}
-        coverage = {
-            e: c for e, c in coverage.items()
-            if e not in self.area_stems or any(n <= present for n in self.area_stems[e])
-        }
+        for eid, names in self.area_stems.items():  # a few dozen areas, not every entry
+            if eid in coverage and not any(n <= present for n in names):
+                del coverage[eid]
         if not coverage:
             return []
         known = sum(w for s, w, _ in terms if s) / total
         best = max(coverage.values())
-        shortlist = sorted(coverage, key=coverage.__getitem__, reverse=True)[:SHORTLIST]
+        shortlist = heapq.nlargest(SHORTLIST, coverage, key=coverage.__getitem__)
         query_stems = " ".join(s for s, _, _ in terms if s)
         out = []
         for eid in shortlist:
