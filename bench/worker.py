@@ -20,9 +20,7 @@ import json
 import logging
 import tempfile
 import time
-import warnings
 from collections.abc import AsyncIterator, Awaitable, Callable
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -194,34 +192,23 @@ async def _bot(api: dict[str, str], paced: bool) -> AsyncIterator[Any]:
 
 
 def _sender(bot: Any, seen: dict[str, int]) -> Callable[[int, str], Awaitable[None]]:
-    """The engine's sender, Telegram's errors mapped as handlers/publishing.py maps them."""
-    from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
-
+    """The bot's own broadcast sender (handlers/publishing.py), counting 429s and faults."""
     from bot import broadcast as engine
+    from handlers.publishing import telegram_sender
 
-    extra = {"rate_limit_args": {"max_retries": 0}} if hasattr(bot, "rate_limiter") else {}
+    send = telegram_sender(bot)
 
-    async def send(chat_id: int, text: str) -> None:
+    async def counted(chat_id: int, text: str) -> None:
         try:
-            await bot.send_message(chat_id, text, disable_web_page_preview=True, **extra)
-        except RetryAfter as exc:
+            await send(chat_id, text)
+        except engine.RetryLater:
             seen["429"] += 1
-            with warnings.catch_warnings():  # PTB warns about retry_after's type change
-                warnings.simplefilter("ignore")
-                wait = exc.retry_after
-            seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
-            raise engine.RetryLater(seconds) from exc
-        except Forbidden as exc:
-            raise engine.Blocked(str(exc)) from exc
-        except BadRequest as exc:
-            if "chat not found" in str(exc).lower():
-                raise engine.ChatNotFound(str(exc)) from exc
-            raise engine.Rejected(str(exc)) from exc
-        except (TimedOut, NetworkError) as exc:
+            raise
+        except engine.Transient:
             seen["transient"] += 1
-            raise engine.Transient(str(exc)) from exc
+            raise
 
-    return send
+    return counted
 
 
 def _report_fields(report: Any) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
-from telegram import BotCommand, InputFile, Update
+from telegram import Bot, BotCommand, InputFile, Update
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.ext import (
     Application,
@@ -239,13 +239,16 @@ async def broadcast_cancel(update: Update, context: Context) -> int:
 # --------------------------------------------------------------------------- sending
 
 
-def telegram_sender(application: Application) -> engine.Sender:  # type: ignore[type-arg]
+def telegram_sender(bot: Bot) -> engine.Sender:
     """The engine's sender: one message to one chat, Telegram's errors mapped to the core's."""
+    # The engine handles 429s itself (it pauses everything), so the app's rate limiter must
+    # not also retry them behind its back.
+    extra: dict[str, Any] = (
+        {"rate_limit_args": {"max_retries": 0}} if getattr(bot, "rate_limiter", None) else {})
 
     async def send(chat_id: int, text: str) -> None:
         try:
-            await application.bot.send_message(chat_id, text, disable_web_page_preview=True,
-                                               rate_limit_args={"max_retries": 0})
+            await bot.send_message(chat_id, text, disable_web_page_preview=True, **extra)
         except RetryAfter as exc:
             wait = exc.retry_after
             seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
@@ -270,7 +273,7 @@ def make_engine(application: Application,  # type: ignore[type-arg]
 
     def factory(storage: Any) -> engine.BroadcastEngine:
         return engine.BroadcastEngine(
-            storage, telegram_sender(application), rate_per_second=cfg.rate_per_second,
+            storage, telegram_sender(application.bot), rate_per_second=cfg.rate_per_second,
             per_chat_interval=cfg.per_chat_interval, max_retries=cfg.max_retries,
             progress=progress, progress_every=PROGRESS_EVERY)
 
