@@ -46,22 +46,9 @@ class UpdateRecord:
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> UpdateRecord:
-        return cls(
-            id=row["id"],
-            org=row["org"],
-            priority=row["priority"],
-            period=row["period"],
-            revision=row["revision"],
-            rag=row["rag"],
-            narrative=row["narrative"],
-            figures=[(str(n), str(v)) for n, v in json.loads(row["figures"] or "[]")],
-            status=row["status"],
-            submitted_by=row["submitted_by"],
-            submitted_at=row["submitted_at"],
-            reviewed_by=row["reviewed_by"],
-            reviewed_at=row["reviewed_at"],
-            review_comment=row["review_comment"],
-        )
+        fields = {k: row[k] for k in cls.__dataclass_fields__ if k != "figures"}
+        figures = [(str(n), str(v)) for n, v in json.loads(row["figures"] or "[]")]
+        return cls(**fields, figures=figures)
 
 
 async def latest_approved(storage: Storage, period: Period) -> list[UpdateRecord]:
