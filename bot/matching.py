@@ -199,6 +199,7 @@ class Matcher:
             self._by_initial[word[0]].append(word)
         self._vocab = vocab
         self._area_keys = list(self.area_names)
+        self._multiword_areas = [k for k in self.area_names if " " in k]
         self._correct = lru_cache(maxsize=8192)(self._correct_uncached)
 
     # ------------------------------------------------------------------ query analysis
@@ -233,6 +234,25 @@ class Matcher:
                     return (self._vocab[left], self._vocab[hit[0]]), 0.8
         return (), 0.0
 
+    def _canonical_areas(self, normalised: str) -> str:
+        """Misspelt multi-word area names put right: "eton prk" becomes "eton park".
+
+        Single words are left to the general typo correction; a ward needs its whole name
+        (see ``area_stems``), so a two-word name with one word mangled would otherwise be
+        lost.
+        """
+        words = normalised.split()
+        for n in (3, 2):
+            for i in range(len(words) - n + 1):
+                gram = " ".join(words[i:i + n])
+                if gram in self.area_names:
+                    continue
+                hit = process.extractOne(gram, self._multiword_areas, scorer=fuzz.ratio,
+                                         score_cutoff=85)
+                if hit is not None:
+                    words[i:i + n] = hit[0].split() + [""] * (n - len(hit[0].split()))
+        return " ".join(w for w in words if w)
+
     def _query_terms(self, normalised: str) -> list[tuple[str | None, float, float]]:
         """(stem or None, idf weight, certainty) for each content word of the question."""
         terms: list[tuple[str | None, float, float]] = []
@@ -253,7 +273,7 @@ class Matcher:
         self, text: str, kinds: frozenset[str] | None = None
     ) -> list[tuple[str, Features]]:
         """The shortlisted entries for ``text`` with the evidence for each."""
-        terms = self._query_terms(normalise(text))
+        terms = self._query_terms(self._canonical_areas(normalise(text)))
         total = sum(w for _, w, _ in terms)
         if not terms or total <= 0:
             return []

@@ -151,3 +151,13 @@ def test_held_out_resident_questions(responder: Responder) -> None:
     assert caught == crises
     assert false_crises == 0
     assert right / total >= 0.85, f"{right}/{total}"
+
+
+@pytest.mark.parametrize(
+    ("question", "ward"),
+    [("does the partnership cover eton prk", "ward:eton-park"),
+     ("crime in burtn town", "ward:burton-town")],
+)
+def test_misspelt_two_word_ward_in_a_sentence(responder: Responder, question: str,
+                                              ward: str) -> None:
+    assert responder.answer(question).topic == ward
