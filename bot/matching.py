@@ -38,6 +38,9 @@ DEFAULT_THRESHOLD = 0.55
 #: Everyday words ("actually", "take", "round") are rare in a small knowledge base, so
 #: their rarity would make them look like strong evidence: they count this much instead.
 GENERIC_WEIGHT = 0.25
+#: A word in more entries than this (or a twentieth of them) only scores entries that the
+#: question's rarer words already found (see Matcher.features).
+COMMON_POSTINGS = 200
 #: How many entries, best by coverage, are compared phrase by phrase.
 SHORTLIST = 12
 
@@ -200,6 +203,8 @@ class Matcher:
         self._vocab = vocab
         self._area_keys = list(self.area_names)
         self._multiword_areas = [k for k in self.area_names if " " in k]
+        # Postings longer than this belong to words too common to look for candidates by.
+        self._common_postings = max(COMMON_POSTINGS, len(self.entries) // 20)
         self._correct = lru_cache(maxsize=8192)(self._correct_uncached)
 
     # ------------------------------------------------------------------ query analysis
@@ -277,16 +282,32 @@ class Matcher:
         total = sum(w for _, w, _ in terms)
         if not terms or total <= 0:
             return []
-        # The hot loop: one pass over the postings of each word (thousands of entries for a
-        # common word in a large knowledge base), so nothing in it but one dict update.
+        # The hot loop: one pass over the postings of each word, so nothing in it but one
+        # dict update. In a large knowledge base a common word ("report") has thousands of
+        # postings; an entry with none of the question's rarer words cannot win, so common
+        # words only add to the entries the rarer words found. (A knowledge base the size of
+        # the shipped one has no word that common, so nothing is skipped there.)
         coverage: dict[str, float] = {}  # entry id -> weighted words
         get = coverage.get
+        common: list[tuple[str, float]] = []
         for s, w, certainty in terms:
             if s is None:
                 continue
+            postings = self.postings.get(s, ())
+            if len(postings) > self._common_postings:
+                common.append((s, w * certainty))
+                continue
             weight = w * certainty
-            for eid, tf in self.postings.get(s, ()):
+            for eid, tf in postings:
                 coverage[eid] = get(eid, 0.0) + weight * tf
+        if common and not coverage:
+            for s, weight in common:  # only common words: nothing to narrow by
+                for eid, tf in self.postings[s]:
+                    coverage[eid] = get(eid, 0.0) + weight * tf
+        elif common:
+            for eid in coverage:
+                tf_of = self.entries[eid].tf
+                coverage[eid] += sum(weight * tf_of.get(s, 0.0) for s, weight in common)
         if kinds is not None:
             coverage = {e: c for e, c in coverage.items() if self.entries[e].kind in kinds}
         present = {s for s, _, _ in terms if s}
