@@ -264,7 +264,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     partners_cli.add_commands(sub)  # csp-bot audit
     summary_cli.add_commands(sub)  # csp-bot summary, csp-bot broadcast status
+    _config_after_command(parser)
     return parser
+
+
+def _config_after_command(parser: argparse.ArgumentParser) -> None:
+    """Accept ``--config FILE`` after the command too (``csp-bot run --config FILE``)."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                # SUPPRESS: when not given here, the value given before the command stays.
+                sub.add_argument("--config", default=argparse.SUPPRESS,
+                                 help="YAML config file (as before the command)")
+                _config_after_command(sub)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

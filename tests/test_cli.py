@@ -170,3 +170,11 @@ def test_eval_on_second_held_out_set(capsys: pytest.CaptureFixture[str]) -> None
     out = capsys.readouterr().out
     assert "crisis recall: 100%" in out and "false crises: 0" in out
     assert code == 0, out
+
+
+def test_config_accepted_before_or_after_the_command(tmp_path: Path) -> None:
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text("matching:\n  threshhold: 0.5\n")
+    for args in (["--config", str(cfg), "run"], ["run", "--config", str(cfg)]):
+        result = run(*args)
+        assert result.returncode == 2 and "threshhold" in result.stderr, args
