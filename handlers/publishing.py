@@ -323,34 +323,39 @@ async def resume_broadcasts(application: Application) -> None:  # type: ignore[t
 
 
 async def scheduled_broadcast(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Daily job: on the configured date, broadcast the latest summary (once a year);
-    the day before, remind coordinators."""
-    application = context.application
+    """Daily job for ``broadcast.schedule``; see :func:`run_schedule`."""
+    await run_schedule(context.application, dt.date.today())
+
+
+async def run_schedule(application: Application,  # type: ignore[type-arg]
+                       today: dt.date) -> int | None:
+    """On the scheduled day, broadcast the latest published summary (once a year); the
+    day before, remind coordinators. Returns the broadcast id started, if any."""
     svc = services_of(application)
     schedule = svc.config.broadcast.schedule
     if schedule is None:
-        return
-    today = dt.date.today()
+        return None
     target = dt.date(today.year, schedule.month, schedule.day)
     if today == target - dt.timedelta(days=1):
         for coordinator in svc.config.roles.coordinators:
             await application.bot.send_message(
                 coordinator, "Reminder: tomorrow the latest published progress summary is "
                 "broadcast to subscribers. /summary to check it, /publish to update it.")
-        return
+        return None
     if today != target:
-        return
+        return None
     db = await svc.storage()
     already = await db.fetch_value(
         "SELECT COUNT(*) FROM broadcasts WHERE kind = 'scheduled' AND created_at LIKE ?",
         (f"{today.year}-%",))
     latest = await latest_published(db)
     if already or latest is None:
-        return
+        return None
     broadcast_id = await engine.create_broadcast(db, 0, "scheduled", latest.teaser())
     await record(db, None, "broadcast", f"broadcast={broadcast_id} scheduled")
     coordinators = svc.config.roles.coordinators
     start_broadcast(application, broadcast_id, coordinators[0] if coordinators else None)
+    return broadcast_id
 
 
 async def on_startup(application: Application) -> None:  # type: ignore[type-arg]

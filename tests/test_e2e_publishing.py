@@ -179,3 +179,29 @@ async def test_thousand_subscribers_faults_limits_kill_and_resume(tmp_path: Path
         assert api.max_overall_rate() <= 30
         assert api.max_per_chat_rate() <= 1
 
+
+
+async def test_scheduled_april_broadcast_once_with_reminder_the_day_before(
+    tmp_path: Path,
+) -> None:
+    import datetime as dt
+
+    schedule = {"schedule": {"month": 4, "day": 15, "time": "10:00"}}
+    async with coordinator_bot(tmp_path, broadcast=schedule) as bot:
+        db = await bot.services.storage()
+        await seed_updates(db)
+        bot.api.add_chat(4000)
+        bot.api.add_chat(COORD)  # the coordinator has started the bot
+        await db.subscribe(4000)
+        assert await publishing.run_schedule(bot.app, dt.date(2025, 4, 14)) is None
+        reminder = await bot.api.wait_for_messages(COORD, 1)
+        assert "tomorrow" in reminder[-1].plain_text
+        # Nothing published yet: the day passes without a broadcast.
+        assert await publishing.run_schedule(bot.app, dt.date(2025, 4, 15)) is None
+        await bot.say(COORD, "/publish 2024-25")
+        year = dt.datetime.now(dt.UTC).year
+        first = await publishing.run_schedule(bot.app, dt.date(year, 4, 15))
+        assert first is not None
+        assert await bot.api.wait_until(lambda: bool(bot.api.messages(4000)), timeout=10)
+        assert await publishing.run_schedule(bot.app, dt.date(year, 4, 15)) is None, "once"
+        assert await publishing.run_schedule(bot.app, dt.date(year, 5, 1)) is None
