@@ -25,6 +25,8 @@ MENU = (
     "• your ward or area\n"
     "• progress on the Community Safety Plan"
 )
+#: In a crisis, the matched answer follows the emergency help only when this sure.
+CRISIS_ANSWER_CONFIDENCE = 0.75
 EMERGENCY_LINE = "In an emergency, or if someone is in danger now, call 999."
 
 # Every number here is in knowledge/contacts.yaml (emergency, samaritans, shout, nhs-111);
@@ -166,10 +168,11 @@ class Responder:
         reply = self._from_match(result)
         if crisis:
             reply.crisis = crisis
-            # Emergency help comes first; the answer may follow, but a weak guess is noise
-            # to someone in danger, so only a confident match is kept.
-            if not reply.matched:
-                reply.body, reply.suggestions = "", []
+            # Emergency help comes first; the answer may follow, but a guess is noise (or
+            # worse: advice for the abuser) to someone in danger, so only a sure match stays.
+            if not reply.matched or reply.confidence < CRISIS_ANSWER_CONFIDENCE:
+                reply = Reply(matched=False, topic=None, title=None,
+                              confidence=reply.confidence, crisis=crisis)
         return reply
 
     def topics_of(self, *kinds: str) -> list[Choice]:

@@ -109,3 +109,16 @@ def test_danger_in_residents_own_words(text: str) -> None:
 )
 def test_worry_about_the_past_or_others_is_not_an_emergency(text: str) -> None:
     assert detect_crisis(text) is None, text
+
+
+def test_unsure_answer_is_left_out_of_a_crisis_reply(responder: Responder) -> None:
+    """Someone being hurt must not be shown a guess (here: help for abusers)."""
+    reply = responder.answer("my carer is hitting me")
+    assert reply.crisis is not None
+    assert reply.text == reply.crisis_text
+    assert "0808 8024 040" not in reply.text  # the Respect phoneline, for perpetrators
+
+
+def test_sure_answer_follows_the_emergency_help(responder: Responder) -> None:
+    reply = responder.answer("I want to kill myself")
+    assert reply.matched and reply.text.startswith(reply.crisis_text)
