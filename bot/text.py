@@ -248,3 +248,9 @@ GENERIC = frozenset(
 def content_tokens(normalised: str) -> list[str]:
     """Stemmed tokens of an already normalised text, without stopwords."""
     return [stem(w) for w in normalised.split() if w not in STOPWORDS]
+
+
+def scrub(normalised: str) -> str:
+    """A question fit to keep anonymously: words with digits (phone and house numbers,
+    postcodes, dates) become ``#``, so an unanswered question never stores them."""
+    return " ".join("#" if any(ch.isdigit() for ch in w) else w for w in normalised.split())

@@ -26,7 +26,7 @@ from telegram.ext import (
 from bot.answer import Reply
 from bot.publishing import latest_published
 from bot.render import CAPTION_LIMIT, truncate_caption
-from bot.text import normalise
+from bot.text import normalise, scrub
 from handlers.common import (
     Context,
     args_text,
@@ -57,8 +57,8 @@ PRIVACY = (
     "What this bot keeps, and for how long:\n\n"
     "• If you subscribe: this chat's id, to send you the yearly progress summary. Kept until "
     "you /unsubscribe or /forget.\n"
-    "• Questions I couldn't answer: the wording only, counted, never who asked, so the "
-    "partnership can improve the answers. Deleted after 12 months.\n"
+    "• Questions I couldn't answer: the wording only (numbers removed), counted, never who "
+    "asked, so the partnership can improve the answers. Deleted after 12 months.\n"
     "• Nothing else. Your messages are not stored, and the bot's logs carry no message text.\n"
     "• Partners who post progress updates: their Telegram id, organisation and the updates "
     "they submit, kept as the partnership's performance record.\n\n"
@@ -194,7 +194,7 @@ async def answer_text(update: Update, context: Context) -> None:
         logger.info("question text: %r", message.text)
     if not reply.matched and not reply.crisis:
         db = await svc.storage()
-        await db.record_unanswered(normalise(message.text))
+        await db.record_unanswered(scrub(normalise(message.text)))
     await send_reply(context, update.effective_chat.id, reply)
 
 

@@ -1,6 +1,6 @@
 """Normalisation: residents' spellings and abbreviations meet the knowledge base's."""
 
-from bot.text import content_tokens, normalise, stem
+from bot.text import content_tokens, normalise, scrub, stem
 
 
 def test_case_and_punctuation_fold() -> None:
@@ -45,3 +45,8 @@ def test_stem_is_consistent_across_forms() -> None:
 def test_content_tokens_drop_filler_but_keep_intent() -> None:
     toks = content_tokens(normalise("how many ASB incidents were there"))
     assert "many" in toks and "there" not in toks
+
+
+def test_scrub_drops_numbers_people_could_be_found_by() -> None:
+    kept = scrub(normalise("Ring me on 07700 900123 at 12 High St, DE14 2EB"))
+    assert kept == "ring me on # # at # high st # #"
