@@ -278,7 +278,8 @@ class Matcher:
         self, text: str, kinds: frozenset[str] | None = None
     ) -> list[tuple[str, Features]]:
         """The shortlisted entries for ``text`` with the evidence for each."""
-        terms = self._query_terms(self._canonical_areas(normalise(text)))
+        normalised = self._canonical_areas(normalise(text))
+        terms = self._query_terms(normalised)
         total = sum(w for _, w, _ in terms)
         if not terms or total <= 0:
             return []
@@ -312,7 +313,18 @@ class Matcher:
             coverage = {e: c for e, c in coverage.items() if self.entries[e].kind in kinds}
         present = {s for s, _, _ in terms if s}
         for eid, names in self.area_stems.items():  # a few dozen areas, not every entry
-            if eid in coverage and not any(n <= present for n in names):
+            if eid not in coverage:
+                continue
+            named = [n for n in names if n <= present]
+            if not named:
+                del coverage[eid]
+                continue
+            # "when does Tesco in Uttoxeter close" names a place but asks nothing the bot
+            # knows about it: with two or more other words, one must be about the area.
+            rest = [stem(w) for w in normalised.split()
+                    if w not in STOPWORDS and w not in GENERIC and stem(w) not in named[0]]
+            words_of_area = self.entries[eid].tf
+            if len(rest) >= 2 and not any(s in words_of_area for s in rest):
                 del coverage[eid]
         if not coverage:
             return []

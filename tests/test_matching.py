@@ -46,7 +46,8 @@ def test_typos_still_match(responder: Responder, typo: str, topic: str) -> None:
 @pytest.mark.parametrize(
     "question",
     ["what's the weather like tomorrow", "who won the football last night", "asdfgh",
-     "best pizza in burton", "how do i pay my council tax", ""],
+     "best pizza in burton", "how do i pay my council tax", "",
+     "what time does tesco in uttoxeter close tonight"],
 )
 def test_out_of_scope_is_declined_with_menu_and_emergency_line(
     responder: Responder, question: str
