@@ -203,6 +203,8 @@ class Matcher:
         self._vocab = vocab
         self._area_keys = list(self.area_names)
         self._multiword_areas = [k for k in self.area_names if " " in k]
+        # A misspelt area name still starts like one ("eton prk", "burtn town").
+        self._area_prefixes = {w[:3] for k in self._multiword_areas for w in k.split()}
         # Postings longer than this belong to words too common to look for candidates by.
         self._common_postings = max(COMMON_POSTINGS, len(self.entries) // 20)
         self._correct = lru_cache(maxsize=8192)(self._correct_uncached)
@@ -247,8 +249,12 @@ class Matcher:
         lost.
         """
         words = normalised.split()
+        if not any(w[:3] in self._area_prefixes for w in words):
+            return normalised  # nothing like an area name: the common, fast case
         for n in (3, 2):
             for i in range(len(words) - n + 1):
+                if not any(w[:3] in self._area_prefixes for w in words[i:i + n]):
+                    continue
                 gram = " ".join(words[i:i + n])
                 if gram in self.area_names:
                     continue
@@ -312,6 +318,7 @@ class Matcher:
         if kinds is not None:
             coverage = {e: c for e, c in coverage.items() if self.entries[e].kind in kinds}
         present = {s for s, _, _ in terms if s}
+        topical = [stem(w) for w in normalised.split() if w not in STOPWORDS and w not in GENERIC]
         for eid, names in self.area_stems.items():  # a few dozen areas, not every entry
             if eid not in coverage:
                 continue
@@ -321,8 +328,7 @@ class Matcher:
                 continue
             # "when does Tesco in Uttoxeter close" names a place but asks nothing the bot
             # knows about it: with two or more other words, one must be about the area.
-            rest = [stem(w) for w in normalised.split()
-                    if w not in STOPWORDS and w not in GENERIC and stem(w) not in named[0]]
+            rest = [s for s in topical if s not in named[0]]
             words_of_area = self.entries[eid].tf
             if len(rest) >= 2 and not any(s in words_of_area for s in rest):
                 del coverage[eid]
@@ -332,14 +338,10 @@ class Matcher:
         best = max(coverage.values())
         shortlist = heapq.nlargest(SHORTLIST, coverage, key=coverage.__getitem__)
         query_stems = " ".join(s for s, _, _ in terms if s)
+        phrasing = self._phrasing(query_stems, shortlist)
         out = []
         for eid in shortlist:
-            entry = self.entries[eid]
-            phr = max(
-                (0.5 * fuzz.token_set_ratio(query_stems, p) + 0.5 * fuzz.token_sort_ratio(
-                    query_stems, p)) / 100
-                for p in entry.phrases
-            ) if entry.phrases else 0.0
+            phr = phrasing[eid]
             out.append((eid, Features(
                 fraction=min(coverage[eid] / total, 1.0),
                 evidence=coverage[eid],
@@ -349,6 +351,28 @@ class Matcher:
                 words=len(terms),
             )))
         return out
+
+    def _phrasing(self, query: str, shortlist: list[str]) -> dict[str, float]:
+        """Best similarity of ``query`` to each entry's title and questions, in [0, 1].
+
+        Every phrase of the shortlist is scored in two rapidfuzz calls (the loops run in
+        C), rather than two Python-level calls per phrase.
+        """
+        owners: list[str] = []
+        texts: list[str] = []
+        for eid in shortlist:
+            for p in self.entries[eid].phrases:
+                owners.append(eid)
+                texts.append(p)
+        both = [0.0] * len(texts)
+        for scorer in (fuzz.token_set_ratio, fuzz.token_sort_ratio):
+            for _, score, index in process.extract(query, texts, scorer=scorer, limit=None):
+                both[index] += score / 200
+        best = dict.fromkeys(shortlist, 0.0)
+        for eid, score in zip(owners, both, strict=True):
+            if score > best[eid]:
+                best[eid] = score
+        return best
 
     def match(self, text: str, kinds: frozenset[str] | None = None) -> MatchResult:
         """Best entry for ``text`` with a confidence; unmatched below the threshold.
