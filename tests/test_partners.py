@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -17,6 +16,7 @@ from bot.knowledge import KnowledgeBase
 from bot.periods import Period
 from bot.storage import Storage
 from bot.updates import latest_approved
+from tests.conftest import FakeClock
 
 COORD = 1
 ALICE = 101  # police
@@ -24,26 +24,9 @@ BOB = 102  # esbc
 RESIDENT = 999
 
 
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = datetime(2024, 11, 5, 9, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **kwargs: float) -> None:
-        self.now += timedelta(**kwargs)
-
-
 @pytest.fixture
 def clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture
-async def db(clock: FakeClock) -> AsyncIterator[Storage]:
-    async with Storage.open(":memory:", clock=clock) as storage:
-        yield storage
+    return FakeClock(datetime(2024, 11, 5, 9, 0, tzinfo=UTC))
 
 
 @pytest.fixture

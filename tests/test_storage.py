@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
 from bot.errors import StorageError
 from bot.storage import MIGRATIONS, Storage, utcnow_iso
+from tests.conftest import FakeClock
 
 EXPECTED_TABLES = {
     "subscribers",
@@ -27,28 +27,6 @@ EXPECTED_TABLES = {
 }
 
 
-class FakeClock:
-    """A clock the test moves by hand."""
-
-    def __init__(self) -> None:
-        self.now = datetime(2025, 4, 15, 10, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += timedelta(seconds=seconds)
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture
-async def db(clock: FakeClock) -> AsyncIterator[Storage]:
-    async with Storage.open(":memory:", clock=clock) as storage:
-        yield storage
 
 
 async def columns(db: Storage, table: str) -> list[str]:
