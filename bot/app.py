@@ -22,7 +22,7 @@ from bot.errors import ConfigError
 from bot.services import Services
 from handlers import COORDINATOR_COMMANDS, register_all
 from handlers import on_startup as handlers_startup
-from handlers.common import SERVICES_KEY, Context, services
+from handlers.common import SERVICES_KEY, Context, services_of
 from handlers.persistence import SqlitePersistence
 from handlers.ratelimit import PacedRateLimiter
 from handlers.residents import COMMANDS
@@ -79,7 +79,7 @@ def build_application(
 
 
 async def _post_init(application: Application) -> None:  # type: ignore[type-arg]
-    svc: Services = application.bot_data[SERVICES_KEY]
+    svc = services_of(application)
     db = await svc.storage()
     # Unanswered questions are kept for 12 months (as /privacy promises).
     await db.execute("DELETE FROM unanswered WHERE last_seen < datetime('now', '-365 days')")
@@ -96,7 +96,7 @@ async def _post_init(application: Application) -> None:  # type: ignore[type-arg
 
 
 async def _post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
-    svc: Services = application.bot_data[SERVICES_KEY]
+    svc = services_of(application)
     await svc.close()
 
 
@@ -140,10 +140,4 @@ def run(config: Config) -> None:
         application.run_polling(allowed_updates=Update.ALL_TYPES)
 
 
-def services_of(application: Application) -> Services:  # type: ignore[type-arg]
-    svc = application.bot_data[SERVICES_KEY]
-    assert isinstance(svc, Services)
-    return svc
-
-
-__all__ = ["build_application", "run", "services"]
+__all__ = ["build_application", "run"]

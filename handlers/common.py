@@ -6,6 +6,7 @@ answer back. Everything here is about that translation.
 
 from __future__ import annotations
 
+import html
 import logging
 from collections.abc import Sequence
 
@@ -17,7 +18,7 @@ from telegram import (
     Update,
 )
 from telegram.error import BadRequest
-from telegram.ext import ContextTypes
+from telegram.ext import Application, ContextTypes
 
 from bot.answer import Choice
 from bot.render import CALLBACK_DATA_LIMIT, split_message
@@ -29,10 +30,35 @@ Context = ContextTypes.DEFAULT_TYPE
 SERVICES_KEY = "services"
 
 
-def services(context: Context) -> Services:
-    svc = context.bot_data[SERVICES_KEY]
+def services_of(application: Application) -> Services:  # type: ignore[type-arg]
+    svc = application.bot_data[SERVICES_KEY]
     assert isinstance(svc, Services)
     return svc
+
+
+def services(context: Context) -> Services:
+    return services_of(context.application)
+
+
+COORDINATORS_ONLY = "Only partnership coordinators can do that."
+
+
+async def coordinator_or_refuse(update: Update, context: Context, action: str,
+                                refusal: str = COORDINATORS_ONLY) -> int | None:
+    """The sender's user id if they are a coordinator now; otherwise None, after a polite
+    refusal (an alert for a button) logged with the user id only, never message text.
+
+    Called by every privileged command and button: callback data can be forged.
+    """
+    user_id = user_id_of(update)
+    if services(context).config.is_coordinator(user_id):
+        return user_id
+    logger.warning("refused %s by user %s: not a coordinator", action, user_id)
+    if update.callback_query is not None:
+        await update.callback_query.answer(refusal[:200], show_alert=True)
+    elif update.effective_chat is not None:
+        await context.bot.send_message(update.effective_chat.id, html.escape(refusal))
+    return None
 
 
 def button(text: str, data: str) -> InlineKeyboardButton:

@@ -14,7 +14,7 @@ from telegram import BotCommand, Update
 from telegram.ext import Application, CommandHandler, ContextTypes, filters
 
 from bot.errors import Problem
-from handlers.common import Context, services
+from handlers.common import Context, coordinator_or_refuse, services
 
 logger = logging.getLogger(__name__)
 
@@ -34,14 +34,10 @@ def describe(problems: list[Problem]) -> str:
 
 
 async def reload_command(update: Update, context: Context) -> None:
-    svc = services(context)
     assert update.effective_chat
-    user = update.effective_user
-    if user is None or not svc.config.is_coordinator(user.id):
-        logger.warning("refused /reload by user %s", user.id if user else None)
-        await context.bot.send_message(update.effective_chat.id,
-                                       "Only partnership coordinators can do that.")
+    if await coordinator_or_refuse(update, context, "/reload") is None:
         return
+    svc = services(context)
     problems = svc.reload_knowledge()
     await context.bot.send_message(update.effective_chat.id, html.escape(describe(problems)))
 

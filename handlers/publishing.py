@@ -34,12 +34,20 @@ from telegram.ext import (
 )
 
 from bot import broadcast as engine
-from bot.errors import CspBotError, PermissionDenied
-from bot.partners import record, require_coordinator
+from bot.errors import CspBotError
+from bot.partners import record
 from bot.periods import parse_period, year_of
 from bot.publishing import latest_published, publish
 from bot.summary import render_html, render_text, summary_for
-from handlers.common import Context, button, keyboard, send_html, services
+from handlers.common import (
+    Context,
+    button,
+    coordinator_or_refuse,
+    keyboard,
+    send_html,
+    services,
+    services_of,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -56,28 +64,6 @@ PROGRESS_EVERY = 10.0  # seconds between progress notes to the coordinator
 RUNNING_KEY = "broadcast_tasks"
 
 
-def _sender_id(update: Update) -> int | None:
-    return update.effective_user.id if update.effective_user else None
-
-
-async def _refuse(update: Update, context: Context, what: str) -> None:
-    """A polite no for someone without the role; logged with the user id only."""
-    logger.warning("refused %s by user %s", what, _sender_id(update))
-    if update.callback_query:
-        await update.callback_query.answer("Only coordinators can do that.", show_alert=True)
-    elif update.effective_chat:
-        await context.bot.send_message(update.effective_chat.id,
-                                       "Only partnership coordinators can do that.")
-
-
-def _is_coordinator(update: Update, context: Context) -> bool:
-    try:
-        require_coordinator(services(context).config, _sender_id(update))
-    except PermissionDenied:
-        return False
-    return True
-
-
 def _period_arg(context: Context) -> str:
     return " ".join(context.args or []).strip()
 
@@ -86,8 +72,7 @@ def _period_arg(context: Context) -> str:
 
 
 async def summary_command(update: Update, context: Context) -> None:
-    if not _is_coordinator(update, context):
-        await _refuse(update, context, "/summary")
+    if await coordinator_or_refuse(update, context, "/summary") is None:
         return
     assert update.effective_chat
     chat_id = update.effective_chat.id
@@ -108,8 +93,7 @@ async def summary_command(update: Update, context: Context) -> None:
 
 
 async def publish_command(update: Update, context: Context) -> None:
-    if not _is_coordinator(update, context):
-        await _refuse(update, context, "/publish")
+    if await coordinator_or_refuse(update, context, "/publish") is None:
         return
     assert update.effective_chat and update.effective_user
     chat_id = update.effective_chat.id
@@ -139,8 +123,7 @@ async def publish_command(update: Update, context: Context) -> None:
 
 
 async def broadcast_start(update: Update, context: Context) -> str | int:
-    if not _is_coordinator(update, context):
-        await _refuse(update, context, "/broadcast")
+    if await coordinator_or_refuse(update, context, "/broadcast") is None:
         return ConversationHandler.END
     assert update.effective_chat and context.user_data is not None
     context.user_data.pop(DRAFT_KEY, None)
@@ -155,8 +138,7 @@ async def broadcast_start(update: Update, context: Context) -> str | int:
 async def broadcast_choose(update: Update, context: Context) -> str | int:
     query = update.callback_query
     assert query and query.data and context.user_data is not None
-    if not _is_coordinator(update, context):
-        await _refuse(update, context, "broadcast button")
+    if await coordinator_or_refuse(update, context, "broadcast button") is None:
         return ConversationHandler.END
     await query.answer()
     if query.data == "bc:c":
@@ -174,8 +156,7 @@ async def broadcast_choose(update: Update, context: Context) -> str | int:
 
 
 async def broadcast_custom(update: Update, context: Context) -> str | int:
-    if not _is_coordinator(update, context):
-        await _refuse(update, context, "broadcast message")
+    if await coordinator_or_refuse(update, context, "broadcast message") is None:
         return ConversationHandler.END
     message = update.effective_message
     assert message and message.text is not None and context.user_data is not None
@@ -205,8 +186,7 @@ async def _preview(update: Update, context: Context) -> str:
 async def broadcast_confirm(update: Update, context: Context) -> int:
     query = update.callback_query
     assert query and context.user_data is not None
-    if not _is_coordinator(update, context):
-        await _refuse(update, context, "broadcast confirm")
+    if await coordinator_or_refuse(update, context, "broadcast confirm") is None:
         return ConversationHandler.END
     await query.answer()
     draft = context.user_data.pop(DRAFT_KEY, None)
@@ -278,10 +258,6 @@ def make_engine(application: Application,  # type: ignore[type-arg]
             progress=progress, progress_every=PROGRESS_EVERY)
 
     return factory
-
-
-def services_of(application: Application) -> Any:  # type: ignore[type-arg]
-    return application.bot_data["services"]
 
 
 def start_broadcast(application: Application, broadcast_id: int,  # type: ignore[type-arg]

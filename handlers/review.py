@@ -39,7 +39,14 @@ from bot.errors import UpdateError
 from bot.render import split_message
 from bot.services import Services
 from bot.updates import UpdateRecord, org_name, priority_title
-from handlers.common import SERVICES_KEY, Context, button, keyboard, services, user_id_of
+from handlers.common import (
+    Context,
+    button,
+    coordinator_or_refuse,
+    keyboard,
+    services,
+    services_of,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -133,17 +140,7 @@ async def notify_partner(bot: Bot, svc: Services, update: UpdateRecord, html_tex
 
 
 async def _coordinator_press(update: Update, context: Context, action: str) -> int | None:
-    """The coordinator's id, or None after refusing the press politely (and logging it)."""
-    query = update.callback_query
-    user_id = user_id_of(update)
-    if services(context).config.is_coordinator(user_id):
-        return user_id
-    logger.warning("refused %s by user %s: not a coordinator", action, user_id)
-    if query is not None:
-        await query.answer(REFUSED, show_alert=True)
-    elif update.effective_chat is not None:
-        await context.bot.send_message(update.effective_chat.id, html.escape(REFUSED))
-    return None
+    return await coordinator_or_refuse(update, context, action, REFUSED)
 
 
 def _update_id(query: CallbackQuery) -> int | None:
@@ -334,7 +331,7 @@ def reminder_text(reminder: core.Reminder, svc: Services, today: dt.date) -> str
 
 async def send_reminders(application: Application, today: dt.date) -> int:  # type: ignore[type-arg]
     """Remind every member of each organisation that owes updates; return messages sent."""
-    svc: Services = application.bot_data[SERVICES_KEY]
+    svc = services_of(application)
     db = await svc.storage()
     sent = 0
     for reminder in await core.due_reminders(db, svc.kb, svc.config, today):
