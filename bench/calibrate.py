@@ -6,7 +6,8 @@ Data: ``tests/data/tuning_questions.txt`` and ``tests/data/heldout_questions.txt
 (``question => topic-id [topic-id...] | NONE | CRISIS [...]``) and the development set
 ``../shared/eval/questions.yaml``, where a candidate counts as right when its answer meets
 the item's expectations. Crisis items are left out (crisis detection runs first). The
-fit is a plain L2-regularised logistic regression over every shortlisted candidate of
+fit is a plain L2-regularised logistic regression (over ``Features.vector``) of every
+shortlisted candidate of
 every question, so it learns ranking and calibration together. Two-fold cross-validation
 on the held-out file estimates accuracy on questions the weights did not see.
 """
@@ -23,7 +24,6 @@ import numpy as np
 from bot.answer import Responder
 from bot.evaluation import judge, load_cases
 from bot.knowledge import load_knowledge
-from bot.matching import Features
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
@@ -113,7 +113,6 @@ def main() -> None:
     print("WEIGHTS = (" + ", ".join(f"{v:.4f}" for v in w) + ")")
     for th in thresholds:
         print(f"  threshold {th:.2f}: train+held {accuracy(responder, train + held, w, th):.1%}")
-    _ = Features  # the vector layout lives with the Features class
 
 
 if __name__ == "__main__":
