@@ -7,8 +7,9 @@ Data: ``tests/data/tuning_questions.txt`` and ``tests/data/heldout_questions.txt
 ``../shared/eval/questions.yaml``, where a candidate counts as right when its answer meets
 the item's expectations. Crisis items are left out (crisis detection runs first). The
 fit is a plain L2-regularised logistic regression (over ``Features.vector``) of every
-shortlisted candidate of every question, so it learns ranking and calibration together. Two-fold cross-validation
-on the held-out file estimates accuracy on questions the weights did not see.
+shortlisted candidate of every question, so it learns ranking and calibration together.
+Two-fold cross-validation on the held-out file estimates accuracy on questions the weights
+did not see.
 """
 
 from __future__ import annotations
