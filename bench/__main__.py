@@ -61,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     header = [f"csp-bot benchmarks, {when}", f"machine: {_machine()}", f"note: {NOTE}"]
     print("\n".join(header) + "\n", flush=True)
 
-    from bot.answer import Responder
+    from bot.answering.answer import Responder
     from bot.config import MatchingConfig
     from bot.knowledge import load_knowledge
 

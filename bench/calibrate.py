@@ -1,4 +1,4 @@
-"""Fit the matcher's confidence (``bot.matching.WEIGHTS``) on labelled resident questions.
+"""Fit the matcher's confidence (``bot.answering.matching.WEIGHTS``) on labelled resident questions.
 
     .venv/bin/python -m bench.calibrate            # prints weights and accuracy by threshold
 
@@ -21,8 +21,8 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.answer import Responder
-from bot.evaluation import judge, load_cases
+from bot.answering.answer import Responder
+from bot.answering.evaluation import judge, load_cases
 from bot.knowledge import load_knowledge
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -21,7 +21,7 @@ BIN = Path(sys.executable).parent
 
 _CHECK = """
 import json, sys
-from bot.cli import main
+from bot.cli.main import main
 main(["ask", "--json", %r])
 names = sorted(m for m in sys.modules if m == "telegram" or m.startswith("telegram."))
 print(json.dumps(names))
@@ -31,21 +31,22 @@ print(json.dumps(names))
 _STAGES = """
 import json, time
 t0 = time.perf_counter()
-from bot.cli import kb_dir, load_settings
+from bot.cli.common import load_settings
+from bot.config import kb_dir
 t1 = time.perf_counter()
 config = load_settings(None)
 t2 = time.perf_counter()
 from bot.knowledge import load_knowledge
 kb = load_knowledge(kb_dir(None, config))
 t3 = time.perf_counter()
-from bot.answer import Responder
+from bot.answering.answer import Responder
 responder = Responder(kb, threshold=config.matching.threshold)
 t4 = time.perf_counter()
 responder.answer(%r).to_json()
 t5 = time.perf_counter()
 print(json.dumps([t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4]))
 """
-STAGE_NAMES = ("import bot.cli", "load config (imports pydantic, bot.config)",
+STAGE_NAMES = ("import bot.cli.main", "load config (imports pydantic, bot.config)",
                "load + validate knowledge YAML", "build matcher index", "answer one question")
 
 
@@ -64,7 +65,7 @@ def slowest_imports(top: int = 5) -> list[tuple[str, float]]:
     """Top-level imports of the ask path by cumulative time (``python -X importtime``)."""
     done = subprocess.run(
         [sys.executable, "-X", "importtime", "-c",
-         f"from bot.cli import main; main(['ask', '--json', {QUESTION!r}])"],
+         f"from bot.cli.main import main; main(['ask', '--json', {QUESTION!r}])"],
         cwd=ROOT, check=True, capture_output=True, text=True)
     found = []
     for line in done.stderr.splitlines():

@@ -7,8 +7,8 @@ Every method answers through the ``csp-bot ask --json`` contract, so one judge s
   title of every topic and the name of every ward and place the plan mentions.
 * **BM25**: ``bm25s`` over one document per entry: a topic's title, questions, keywords and
   answer; a ward's name, aliases and note; a place's name. Tokens are the matcher's own
-  (``bot.text``: normalised, stopwords removed, stemmed), so the comparison is about scoring,
-  not tokenising.
+  (``bot.answering.text``: normalised, stopwords removed, stemmed), so the comparison is about
+  scoring, not tokenising.
 
 A baseline answers with the entry's own reply (``Responder.topic_reply(id).to_json()``) when
 its score reaches a cutoff, else it declines with the bot's menu. Each cutoff is the one with
@@ -32,11 +32,11 @@ from rapidfuzz import fuzz, process
 
 from bench.common import DEV_QUESTIONS, HELDOUT, HELDOUT_EVAL, TUNING, Result, Table
 from bench.common import ok as ok_text
-from bot.answer import EMERGENCY_LINE, MENU, Reply, Responder
-from bot.crisis import detect_crisis
-from bot.evaluation import Case, evaluate, judge, load_cases
-from bot.matching import place_entry_id, ward_entry_id
-from bot.text import content_tokens, normalise
+from bot.answering.answer import EMERGENCY_LINE, MENU, Reply, Responder
+from bot.answering.crisis import detect_crisis
+from bot.answering.evaluation import Case, evaluate, judge, load_cases
+from bot.answering.matching import place_entry_id, ward_entry_id
+from bot.answering.text import content_tokens, normalise
 
 Ask = Callable[[str], dict[str, Any]]
 DECLINE = "Sorry, I'm not sure I understood that.\n\n" + MENU + "\n\n" + EMERGENCY_LINE

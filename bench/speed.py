@@ -30,10 +30,10 @@ from rapidfuzz import process
 
 from bench.common import Result, Table, ms, ok, percentile
 from bench.quality import all_questions
-from bot import crisis, text
-from bot.answer import Responder
+from bot.answering import crisis, text
+from bot.answering.answer import Responder
+from bot.answering.text import STOPWORDS, normalise
 from bot.knowledge import KnowledgeBase
-from bot.text import STOPWORDS, normalise
 
 GOALS = {1: 1e-3, 100: 5e-3}  # p99 goal in seconds, by size factor
 RUNS = 3000  # timed answers per size

@@ -12,7 +12,7 @@ no ``post_init``) and times ``Application.process_update`` on ``Update`` objects
 limit is lifted, so what is measured is the bot's own work plus the HTTP round trip of each
 reply. The floor is the same bot sending a message with no handler at all.
 
-Part 5 runs ``bot.broadcast.BroadcastEngine`` with a sender that posts through a
+Part 5 runs ``bot.publishing.broadcast.BroadcastEngine`` with a sender that posts through a
 ``telegram.Bot`` to the fake, mapping Telegram's errors as ``handlers/publishing.py`` does.
 """
 
@@ -76,9 +76,9 @@ def run_broadcast() -> tuple[Result, dict[str, Any]]:
                    "429s", "goal"])
     result = Result(table)
     try:
-        import bot.broadcast  # noqa: F401
+        import bot.publishing.broadcast  # noqa: F401
     except ImportError:
-        table.notes.append("skipped: bot/broadcast.py not available")
+        table.notes.append("skipped: bot/publishing/broadcast.py not available")
         return result, {}
 
     with fake_api() as api:

@@ -193,7 +193,7 @@ async def _bot(api: dict[str, str], paced: bool) -> AsyncIterator[Any]:
 
 def _sender(bot: Any, seen: dict[str, int]) -> Callable[[int, str], Awaitable[None]]:
     """The bot's own broadcast sender (handlers/publishing.py), counting 429s and faults."""
-    from bot import broadcast as engine
+    from bot.publishing import broadcast as engine
     from handlers.publishing import telegram_sender
 
     send = telegram_sender(bot)
@@ -237,9 +237,9 @@ async def send_floor(api: dict[str, str], count: int, concurrency: int,
 async def broadcast(directory: Path, api: dict[str, str], subscribers: int, rate: float,
                     per_chat: float, paced: bool, limit: float) -> dict[str, Any]:
     try:
-        from bot.broadcast import BroadcastEngine, create_broadcast
+        from bot.publishing.broadcast import BroadcastEngine, create_broadcast
     except ImportError as exc:
-        return {"skipped": f"bot/broadcast.py not available ({exc})"}
+        return {"skipped": f"bot/publishing/broadcast.py not available ({exc})"}
     from bot.storage import Storage
 
     storage = await Storage.open(directory / "bench.sqlite3")

@@ -38,7 +38,7 @@ SORRY = ("Sorry, something went wrong on our side. Please try again in a moment.
 
 
 def knowledge_dir(config: Config) -> Path:
-    from bot.cli import kb_dir
+    from bot.config import kb_dir
 
     return kb_dir(None, config)
 

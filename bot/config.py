@@ -38,8 +38,8 @@ from pydantic import (
     model_validator,
 )
 
+from bot.answering.matching import DEFAULT_THRESHOLD
 from bot.errors import ConfigError
-from bot.matching import DEFAULT_THRESHOLD
 
 logger = logging.getLogger(__name__)
 
@@ -485,3 +485,17 @@ def _collect_keys(model: type[BaseModel], prefix: str, out: list[str]) -> None:
             _collect_keys(sub, dotted + ".", out)
         else:
             out.append(dotted)
+
+
+#: Where the shipped knowledge base lives, for installs run from another directory.
+PACKAGED_KB = Path(__file__).resolve().parent.parent / "knowledge"
+
+
+def kb_dir(arg: str | None, config: Config | None) -> Path:
+    """The knowledge directory: ``--kb``, else the config's, else the shipped one."""
+    if arg:
+        return Path(arg)
+    configured = Path(config.knowledge.dir) if config else Path("knowledge")
+    if configured.is_dir() or configured.is_absolute():
+        return configured
+    return PACKAGED_KB

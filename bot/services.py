@@ -11,7 +11,7 @@ import asyncio
 import logging
 from pathlib import Path
 
-from bot.answer import Responder
+from bot.answering.answer import Responder
 from bot.config import Config
 from bot.errors import Problem
 from bot.flood import FloodGuard

@@ -20,8 +20,8 @@ from telegram import (
 from telegram.error import BadRequest
 from telegram.ext import Application, ContextTypes
 
-from bot.answer import Choice
-from bot.render import CALLBACK_DATA_LIMIT, split_message
+from bot.answering.answer import Choice
+from bot.answering.render import CALLBACK_DATA_LIMIT, split_message
 from bot.services import Services
 
 logger = logging.getLogger(__name__)

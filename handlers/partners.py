@@ -51,11 +51,18 @@ from telegram.ext import (
     filters,
 )
 
-from bot import partners as core
 from bot.errors import InviteError, PermissionDenied, SummaryError, UpdateError
-from bot.periods import Period, parse_period, quarter_of
+from bot.partners import partners as core
+from bot.partners.periods import Period, parse_period, quarter_of
+from bot.partners.updates import (
+    RAG,
+    RAG_HINT,
+    RAG_LABEL,
+    UpdateRecord,
+    org_name,
+    priority_title,
+)
 from bot.services import Services
-from bot.updates import RAG, RAG_HINT, RAG_LABEL, UpdateRecord, org_name, priority_title
 from handlers import review
 from handlers.common import (
     Context,

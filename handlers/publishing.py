@@ -33,12 +33,12 @@ from telegram.ext import (
     filters,
 )
 
-from bot import broadcast as engine
 from bot.errors import CspBotError
-from bot.partners import record
-from bot.periods import parse_period, year_of
-from bot.publishing import latest_published, publish
-from bot.summary import render_html, render_text, summary_for
+from bot.partners.partners import record
+from bot.partners.periods import parse_period, year_of
+from bot.publishing import broadcast as engine
+from bot.publishing.publishing import latest_published, publish
+from bot.publishing.summary import render_html, render_text, summary_for
 from handlers.common import (
     Context,
     button,

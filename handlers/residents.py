@@ -23,10 +23,10 @@ from telegram.ext import (
     filters,
 )
 
-from bot.answer import Reply
-from bot.publishing import latest_published
-from bot.render import CAPTION_LIMIT, truncate_caption
-from bot.text import normalise, scrub
+from bot.answering.answer import Reply
+from bot.answering.render import CAPTION_LIMIT, truncate_caption
+from bot.answering.text import normalise, scrub
+from bot.publishing.publishing import latest_published
 from handlers.common import (
     Context,
     args_text,
@@ -241,8 +241,8 @@ async def ward(update: Update, context: Context) -> None:
 
 async def send_ward_chart(context: Context, chat_id: int, ward_id: str) -> None:
     """A bar chart as a photo, numbers in the caption, for each figure the plan gives."""
-    from bot.answer import format_value
-    from bot.charts import ward_chart_png
+    from bot.answering.answer import format_value
+    from bot.publishing.charts import ward_chart_png
 
     w = services(context).kb.wards.get(ward_id)
     if w is None:

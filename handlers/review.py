@@ -34,11 +34,11 @@ from telegram.ext import (
     filters,
 )
 
-from bot import partners as core
+from bot.answering.render import split_message
 from bot.errors import UpdateError
-from bot.render import split_message
+from bot.partners import partners as core
+from bot.partners.updates import UpdateRecord, org_name, priority_title
 from bot.services import Services
-from bot.updates import UpdateRecord, org_name, priority_title
 from handlers.common import (
     Context,
     button,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.answer import Responder
+from bot.answering.answer import Responder
 from bot.knowledge import KnowledgeBase, load_knowledge
 from bot.storage import Storage
 

@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.broadcast import (
+from bot.errors import BroadcastError, CspBotError
+from bot.publishing.broadcast import (
     Blocked,
     BroadcastEngine,
     ChatNotFound,
@@ -32,7 +33,6 @@ from bot.broadcast import (
     format_report,
     resume_unfinished,
 )
-from bot.errors import BroadcastError, CspBotError
 from bot.storage import Storage
 
 FIRST_CHAT = 1000

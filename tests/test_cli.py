@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
+from bot.cli.main import main
 from tests.conftest import ROOT, SHARED
 
 CSP = [sys.executable, "-m", "bot.cli"]
@@ -50,7 +50,7 @@ def test_ask_plain_prints_answer(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_ask_path_never_imports_telegram() -> None:
-    code = ("import sys; from bot.cli import main; main(['ask', '--json', 'report asb']); "
+    code = ("import sys; from bot.cli.main import main; main(['ask', '--json', 'report asb']); "
             "assert not any(m == 'telegram' or m.startswith('telegram.') for m in sys.modules),"
             " 'telegram imported'")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

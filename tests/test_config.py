@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 import yaml
 
+from bot.answering.matching import DEFAULT_THRESHOLD
 from bot.config import (
     Config,
     TelegramConfig,
@@ -17,7 +18,6 @@ from bot.config import (
     require_webhook,
 )
 from bot.errors import ConfigError
-from bot.matching import DEFAULT_THRESHOLD
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "config.example.yaml"

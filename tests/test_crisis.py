@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from bot.answer import CRISIS_TEXT, Responder
-from bot.crisis import CrisisKind, detect_crisis
+from bot.answering.answer import CRISIS_TEXT, Responder
+from bot.answering.crisis import CrisisKind, detect_crisis
 from bot.knowledge import KnowledgeBase
 
 

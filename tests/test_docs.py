@@ -10,7 +10,7 @@ import pytest
 from telegram.ext import CommandHandler, ConversationHandler
 
 from bot.app import build_application
-from bot.cli import build_parser
+from bot.cli.main import build_parser
 from bot.config import all_keys, load_config
 from tests.conftest import ROOT
 

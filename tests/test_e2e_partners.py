@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 
-from bot import partners as core
-from bot.periods import quarter_of
-from bot.updates import priority_title
+from bot.partners import partners as core
+from bot.partners.periods import quarter_of
+from bot.partners.updates import priority_title
 from handlers import review
 from handlers.partners import DRAFT_KEY
 from tests.fakebotapi import FakeBotAPI, SentMessage

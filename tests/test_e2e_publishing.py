@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from bot import partners as core
+from bot.partners import partners as core
 from bot.storage import Storage
 from handlers import publishing
 from tests.fakebotapi import FakeBotAPI
@@ -143,7 +143,7 @@ async def test_thousand_subscribers_faults_limits_kill_and_resume(tmp_path: Path
             await db.execute_many("INSERT INTO subscribers (chat_id, subscribed_at) "
                                   "VALUES (?, '2025-04-01T00:00:00+00:00')",
                                   [(c,) for c in chats])
-            from bot import broadcast as engine
+            from bot.publishing import broadcast as engine
 
             bid = await engine.create_broadcast(db, COORD, "custom", "Progress is published.")
             task = publishing.start_broadcast(bot.app, bid, None)

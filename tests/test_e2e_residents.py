@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.render import visible_length
+from bot.answering.render import visible_length
 from tests.fakebotapi import FakeBotAPI
 from tests.harness import running_bot
 
@@ -149,7 +149,7 @@ async def test_privacy_help_and_cancel(tmp_path: Path) -> None:
 
 
 async def test_long_answers_are_split_under_the_limit(tmp_path: Path) -> None:
-    from bot.render import split_message
+    from bot.answering.render import split_message
 
     text = "\n\n".join(f"<b>Part {i}</b>\n" + "word " * 300 for i in range(12))
     parts = split_message(text)
@@ -214,7 +214,7 @@ async def test_broken_knowledge_edit_keeps_old_answers_and_names_file_and_line(
 
 async def test_logs_carry_no_message_text_by_default(tmp_path: Path,
                                                     caplog: pytest.LogCaptureFixture) -> None:
-    from bot.cli import configure_logging
+    from bot.cli.main import configure_logging
     from bot.config import Config
     from tests.fakebotapi import DEFAULT_TOKEN
 

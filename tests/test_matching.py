@@ -2,9 +2,9 @@
 
 import pytest
 
-from bot.answer import Responder
+from bot.answering.answer import Responder
+from bot.answering.matching import Matcher
 from bot.knowledge import KnowledgeBase
-from bot.matching import Matcher
 
 
 @pytest.mark.parametrize(

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from bot import partners as p
 from bot.config import Config
 from bot.errors import InviteError, PermissionDenied, UpdateError
 from bot.knowledge import KnowledgeBase
-from bot.periods import Period
+from bot.partners import partners as p
+from bot.partners.periods import Period
+from bot.partners.updates import latest_approved
 from bot.storage import Storage
-from bot.updates import latest_approved
 from tests.conftest import FakeClock
 
 COORD = 1
@@ -243,7 +243,7 @@ async def test_return_needs_a_comment(db: Storage) -> None:
 
 
 def test_preview_is_the_summary_entry_escaped(kb: KnowledgeBase) -> None:
-    from bot.summary import build_summary, render_text
+    from bot.publishing.summary import build_summary, render_text
 
     draft = p.UpdateDraft(org="police", priority="asb", period="2024-25 Q3", rag="amber",
                           narrative="<b>Bold</b> & <script>", figures=[("A<b>", "1 & 2")])
@@ -336,8 +336,8 @@ async def test_audit_records_who_did_what_and_when(db: Storage, clock: FakeClock
 def test_audit_cli(tmp_path: Path) -> None:
     import asyncio
 
-    from bot import partners_cli
-    from bot.cli import main
+    from bot.cli import partners as partners_cli
+    from bot.cli.main import main
 
     db_path = tmp_path / "bot.sqlite3"
     config_path = tmp_path / "config.yaml"

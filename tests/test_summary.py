@@ -19,11 +19,11 @@ from typing import Any
 import pytest
 import yaml
 
-from bot.cli import main
+from bot.cli.main import main
 from bot.knowledge import KnowledgeBase, load_knowledge
-from bot.periods import Period
-from bot.storage import Storage
-from bot.summary import (
+from bot.partners.periods import Period
+from bot.partners.updates import UpdateRecord
+from bot.publishing.summary import (
     RAG_WORDS,
     Summary,
     build_summary,
@@ -34,7 +34,7 @@ from bot.summary import (
     render_text,
     summary_for,
 )
-from bot.updates import UpdateRecord
+from bot.storage import Storage
 
 Q3 = Period(2024, 3)
 YEAR = Period(2024)

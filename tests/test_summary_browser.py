@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 
 from bot.knowledge import KnowledgeBase
-from bot.periods import Period
-from bot.summary import build_summary, render_html
-from bot.updates import UpdateRecord
+from bot.partners.periods import Period
+from bot.partners.updates import UpdateRecord
+from bot.publishing.summary import build_summary, render_html
 from tests.test_summary import small_kb, small_kb_dir  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.browser

@@ -1,6 +1,6 @@
 """Normalisation: residents' spellings and abbreviations meet the knowledge base's."""
 
-from bot.text import content_tokens, normalise, scrub, stem
+from bot.answering.text import content_tokens, normalise, scrub, stem
 
 
 def test_case_and_punctuation_fold() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from bot.answer import format_value
+from bot.answering.answer import format_value
 from bot.knowledge import Ward, WardFigure
 
 

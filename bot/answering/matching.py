@@ -24,8 +24,8 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
+from bot.answering.text import GENERIC, STOPWORDS, content_tokens, normalise, stem
 from bot.knowledge import KnowledgeBase, Ward
-from bot.text import GENERIC, STOPWORDS, content_tokens, normalise, stem
 
 #: Logistic-regression weights turning :class:`Features` into a confidence, fitted by
 #: ``bench/calibrate.py`` on residents' questions labelled with the right topic (or none).

@@ -21,7 +21,7 @@ Revisions (decision)
     whole history stays. Statuses:
 
     * ``submitted`` waits for review; ``returned`` was sent back with a comment;
-    * ``approved`` feeds the summary (:func:`bot.updates.latest_approved`);
+    * ``approved`` feeds the summary (:func:`bot.partners.updates.latest_approved`);
     * ``superseded`` is history: replaced by a later revision.
 
     Submitting again supersedes the earlier *pending* revision (submitted or returned) but
@@ -53,9 +53,9 @@ from typing import Any, Literal, NamedTuple
 from bot.config import Config
 from bot.errors import InviteError, PermissionDenied, SummaryError, UpdateError
 from bot.knowledge import KnowledgeBase
-from bot.periods import Period, parse_period, quarter_of
+from bot.partners.periods import Period, parse_period, quarter_of
+from bot.partners.updates import RAG, UpdateRecord
 from bot.storage import Storage
-from bot.updates import RAG, UpdateRecord
 
 logger = logging.getLogger(__name__)
 
@@ -430,10 +430,10 @@ class UpdateDraft:
 
 def format_update_preview(update: Any, kb: KnowledgeBase) -> str:
     """An update (record or draft) as HTML, exactly as the progress summary shows it: its
-    priority's heading, then the entry (rendered by :mod:`bot.summary` itself, so the two
-    cannot drift apart). Every user-supplied part is escaped there.
+    priority's heading, then the entry (rendered by :mod:`bot.publishing.summary` itself, so
+    the two cannot drift apart). Every user-supplied part is escaped there.
     """
-    from bot import summary  # matplotlib and Jinja2: only when a preview is needed
+    from bot.publishing import summary  # matplotlib and Jinja2: only when a preview is needed
 
     try:
         period = parse_period(update.period)

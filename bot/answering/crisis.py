@@ -18,7 +18,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
-from bot.text import normalise
+from bot.answering.text import normalise
 
 
 class CrisisKind(StrEnum):

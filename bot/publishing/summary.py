@@ -1,9 +1,9 @@
 """The residents' progress summary: "a simple easy to read guide on the progress" of the plan.
 
 The plan promises residents a guide to progress, published each April. Partners send an
-update per priority each quarter (see :mod:`bot.updates`); once approved, the latest revision
-of each feeds this summary. :func:`build_summary` turns those updates and the knowledge base
-into a :class:`Summary` (pure data, grouped by priority in the plan's order), and the
+update per priority each quarter (see :mod:`bot.partners.updates`); once approved, the latest
+revision of each feeds this summary. :func:`build_summary` turns those updates and the knowledge
+base into a :class:`Summary` (pure data, grouped by priority in the plan's order), and the
 renderers turn a Summary into Telegram HTML messages, Markdown, or a self-contained HTML
 page with a chart.
 
@@ -26,12 +26,12 @@ from pathlib import Path
 import jinja2
 from rapidfuzz import fuzz, utils
 
-from bot.answer import format_value
+from bot.answering.answer import format_value
 from bot.errors import SummaryError
 from bot.knowledge import Figure, KnowledgeBase, Topic
-from bot.periods import Period, parse_period
+from bot.partners.periods import Period, parse_period
+from bot.partners.updates import RAG, UpdateRecord, latest_approved
 from bot.storage import Storage
-from bot.updates import RAG, UpdateRecord, latest_approved
 
 logger = logging.getLogger(__name__)
 

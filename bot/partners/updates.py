@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from bot.periods import Period
+from bot.partners.periods import Period
 from bot.storage import Storage
 
 if TYPE_CHECKING:
@@ -77,7 +77,7 @@ async def latest_approved(storage: Storage, period: Period) -> list[UpdateRecord
 # --------------------------------------------------------------------------- words
 #
 # How partners choose a status; the summary has its own wording for residents
-# (bot.summary.RAG_WORDS), and the partner's preview is rendered by the summary itself.
+# (bot.publishing.summary.RAG_WORDS), and the partner's preview is rendered by the summary itself.
 
 #: RAG status in words, on the partner's buttons and in /myupdates.
 RAG_LABEL = {

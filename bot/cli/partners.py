@@ -12,7 +12,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
-    from bot.partners import AuditEntry
+    from bot.partners.partners import AuditEntry
 
 
 def _date(text: str) -> dt.date:
@@ -33,8 +33,8 @@ def add_commands(sub: Any) -> None:
 
 
 def cmd_audit(args: argparse.Namespace, out: TextIO) -> int:
-    from bot.cli import load_settings
-    from bot.partners import audit_log
+    from bot.cli.common import load_settings
+    from bot.partners.partners import audit_log
     from bot.storage import Storage
 
     config = load_settings(args.config)

@@ -12,9 +12,9 @@ import html
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.crisis import Crisis, CrisisKind, detect_crisis
+from bot.answering.crisis import Crisis, CrisisKind, detect_crisis
+from bot.answering.matching import DEFAULT_THRESHOLD, Matcher, MatchResult, place_entry_id
 from bot.knowledge import KnowledgeBase, Topic, Ward
-from bot.matching import DEFAULT_THRESHOLD, Matcher, MatchResult, place_entry_id
 
 MENU = (
     "I can help with:\n"

@@ -13,50 +13,28 @@ import argparse
 import asyncio
 import json
 import logging
-import os
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from bot.cli.common import load_settings
+from bot.config import kb_dir
 from bot.errors import CspBotError, KnowledgeError, Problem
 
 if TYPE_CHECKING:
-    from bot.answer import Reply, Responder
+    from bot.answering.answer import Reply, Responder
     from bot.config import Config
 
 logger = logging.getLogger(__name__)
 
-#: Where the shipped knowledge base lives, for installs run from another directory.
-PACKAGED_KB = Path(__file__).resolve().parent.parent / "knowledge"
 CHAT_PROMPT = "you> "
 
 
 # --------------------------------------------------------------------------- set-up
 
 
-def load_settings(path: str | None) -> Config:
-    """Config from ``--config``, else ``$CSP_BOT_CONFIG``, else ``config.yaml`` if present."""
-    from bot.config import load_config
-
-    chosen = path or os.environ.get("CSP_BOT_CONFIG")
-    if chosen is None and Path("config.yaml").is_file():
-        chosen = "config.yaml"
-    return load_config(chosen, env=os.environ)
-
-
-def kb_dir(arg: str | None, config: Config | None) -> Path:
-    """The knowledge directory: ``--kb``, else the config's, else the shipped one."""
-    if arg:
-        return Path(arg)
-    configured = Path(config.knowledge.dir) if config else Path("knowledge")
-    if configured.is_dir() or configured.is_absolute():
-        return configured
-    return PACKAGED_KB
-
-
 def make_responder(args: argparse.Namespace) -> Responder:
-    from bot.answer import Responder
+    from bot.answering.answer import Responder
     from bot.knowledge import load_knowledge
 
     config = load_settings(args.config)
@@ -142,7 +120,7 @@ def cmd_kb_check(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_eval(args: argparse.Namespace, out: TextIO) -> int:
-    from bot.evaluation import evaluate, format_report, load_cases
+    from bot.answering.evaluation import evaluate, format_report, load_cases
 
     responder = make_responder(args)
     report = evaluate(load_cases(args.file), lambda q: responder.answer(q).to_json())
@@ -260,7 +238,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     # Commands whose code lives with their feature; both modules import only argparse-level
     # code at the top, so `csp-bot ask` stays fast.
-    from bot import partners_cli, summary_cli
+    from bot.cli import partners as partners_cli
+    from bot.cli import summary as summary_cli
 
     partners_cli.add_commands(sub)  # csp-bot audit
     summary_cli.add_commands(sub)  # csp-bot summary, csp-bot broadcast status

@@ -17,8 +17,8 @@ from bot.errors import SummaryError
 
 if TYPE_CHECKING:
     from bot.knowledge import KnowledgeBase
-    from bot.periods import Period
-    from bot.summary import Summary
+    from bot.partners.periods import Period
+    from bot.publishing.summary import Summary
 
 logger = logging.getLogger(__name__)
 
@@ -46,9 +46,10 @@ def add_commands(sub: argparse._SubParsersAction[Any]) -> None:
 
 
 def cmd_summary(args: argparse.Namespace, out: TextIO) -> int:
-    from bot.cli import kb_dir, load_settings
+    from bot.cli.common import load_settings
+    from bot.config import kb_dir
     from bot.knowledge import load_knowledge
-    from bot.periods import parse_period
+    from bot.partners.periods import parse_period
 
     # The period first: a typo should not wait for the knowledge base or the database.
     period = parse_period(" ".join(args.period))
@@ -75,8 +76,8 @@ def cmd_summary(args: argparse.Namespace, out: TextIO) -> int:
 
 
 async def _load(database: Path, kb: KnowledgeBase, period: Period) -> Summary:
+    from bot.publishing.summary import summary_for
     from bot.storage import Storage
-    from bot.summary import summary_for
 
     async with Storage.open(database) as storage:
         return await summary_for(storage, kb, period)
@@ -84,7 +85,7 @@ async def _load(database: Path, kb: KnowledgeBase, period: Period) -> Summary:
 
 def render(summary: Summary, fmt: str) -> str:
     """The summary in one of :data:`FORMATS`."""
-    from bot.summary import render_html, render_markdown, render_text
+    from bot.publishing.summary import render_html, render_markdown, render_text
 
     if fmt == "html":
         return render_html(summary)
@@ -95,8 +96,8 @@ def render(summary: Summary, fmt: str) -> str:
 
 def cmd_broadcast_status(args: argparse.Namespace, out: TextIO) -> int:
     """``csp-bot broadcast status [ID]``: the same report coordinators see in chat."""
-    from bot.broadcast import broadcast_status, format_report
-    from bot.cli import load_settings
+    from bot.cli.common import load_settings
+    from bot.publishing.broadcast import broadcast_status, format_report
     from bot.storage import Storage
 
     config = load_settings(args.config)

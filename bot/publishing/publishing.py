@@ -10,12 +10,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.answering.render import MESSAGE_LIMIT, split_message
 from bot.knowledge import KnowledgeBase
-from bot.partners import record
-from bot.periods import Period
-from bot.render import MESSAGE_LIMIT, split_message
+from bot.partners.partners import record
+from bot.partners.periods import Period
+from bot.publishing.summary import (
+    Summary,
+    render_html,
+    render_markdown,
+    render_text,
+    summary_for,
+)
 from bot.storage import Storage
-from bot.summary import Summary, render_html, render_markdown, render_text, summary_for
 
 #: Separates Telegram messages in the stored text (never occurs in rendered HTML text).
 MESSAGE_BREAK = "\f"

@@ -217,7 +217,7 @@ def stem(word: str) -> str:
 
 
 # Everyday words that carry little topic on their own. Unlike stopwords they still count,
-# lightly (see bot.matching.GENERIC_WEIGHT): "what does the council do" needs "do".
+# lightly (see bot.answering.matching.GENERIC_WEIGHT): "what does the council do" needs "do".
 GENERIC = frozenset(
     """actually really just still even already always never ever again also anyway maybe
     probably basically literally honestly seriously quite pretty rather round around about

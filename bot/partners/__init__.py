@@ -1,0 +1,1 @@
+"""Partners and their quarterly updates: invites, roles, drafts, reviews and periods."""

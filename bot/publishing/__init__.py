@@ -1,0 +1,1 @@
+"""The residents' progress summary, publishing it, charts, and broadcasts to subscribers."""
