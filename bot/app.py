@@ -8,13 +8,15 @@ starts long polling or the webhook server.
 
 from __future__ import annotations
 
+import asyncio
 import html
 import logging
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from telegram import BotCommandScopeChat, Update
 from telegram.constants import ParseMode
-from telegram.error import InvalidToken, TelegramError
+from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application, ApplicationBuilder, Defaults
 
 from bot.config import Config, require_token, require_webhook
@@ -24,7 +26,7 @@ from handlers import COORDINATOR_COMMANDS, register_all
 from handlers import on_startup as handlers_startup
 from handlers.common import SERVICES_KEY, Context, services_of
 from handlers.persistence import SqlitePersistence
-from handlers.ratelimit import PacedRateLimiter
+from handlers.ratelimit import PacedRateLimiter, _retry_after_seconds
 from handlers.residents import COMMANDS
 
 logger = logging.getLogger(__name__)
@@ -115,29 +117,90 @@ async def on_error(update: object, context: Context) -> None:
                 pass  # already answered by the handler that failed
 
 
+#: Waits between attempts to reach the Bot API at start-up: doubling, at most a minute.
+FIRST_RETRY_SECONDS = 1.0
+MAX_RETRY_SECONDS = 60.0
+
+TOKEN_REJECTED = ("TELEGRAM_BOT_TOKEN was rejected by Telegram (Unauthorized): the bot was "
+                  "deleted or its token revoked; get the current token from @BotFather")
+
+
+def _redact(text: str, token: str) -> str:
+    # PTB's InvalidToken message quotes the token; error texts may carry request URLs.
+    return text.replace(token, "<token>") if token else text
+
+
+async def wait_for_bot_api(
+    config: Config,
+    token: str,
+    sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+) -> None:
+    """Return once the Bot API answers ``getMe`` with this token.
+
+    A network outage at start-up is normal (a reboot before the network is up, Telegram
+    briefly unreachable): retry with doubling waits and say so at WARNING. A rejected
+    token will not fix itself: raise ConfigError with one line that never quotes it.
+    """
+    from telegram import Bot
+
+    delay = FIRST_RETRY_SECONDS
+    while True:
+        probe = Bot(token, base_url=config.telegram.base_url,
+                    base_file_url=config.telegram.base_file_url)
+        try:
+            async with probe:  # initialize() calls getMe; leaving closes the connection
+                return
+        except InvalidToken:
+            raise ConfigError(TOKEN_REJECTED) from None
+        except (NetworkError, RetryAfter) as exc:
+            # RetryAfter and 5xx are Telegram asking us to wait; NetworkError is no network.
+            told = _retry_after_seconds(exc) if isinstance(exc, RetryAfter) else 0.0
+            wait = max(delay, told)
+            logger.warning("cannot reach the Bot API at %s (%s: %s); retrying in %.0f s",
+                           config.telegram.base_url, type(exc).__name__,
+                           _redact(str(exc), token), wait)
+        await sleep(wait)
+        delay = min(delay * 2, MAX_RETRY_SECONDS)
+
+
 def run(config: Config) -> None:
-    """Run the bot until interrupted: long polling, or the webhook server."""
+    """Run the bot until interrupted: long polling, or the webhook server.
+
+    Waits for the Bot API first (see :func:`wait_for_bot_api`); a token Telegram rejects is
+    a ConfigError (one line, exit 2), never a traceback with the token in it.
+    """
     try:
         application = build_application(config)
     except InvalidToken as exc:
         raise ConfigError("TELEGRAM_BOT_TOKEN was refused as malformed") from exc
+    token = require_token(config)
     svc = services_of(application)
     logger.info("knowledge: %d topics; storage: %s", len(svc.kb.topics), config.storage.path)
+    secret: str | None = None
     if config.telegram.mode == "webhook":
         secret = require_webhook(config)
-        hook = config.telegram.webhook
-        if not hook.url:
+        if not config.telegram.webhook.url:
             raise ConfigError("telegram.webhook.url is required in webhook mode")
-        application.run_webhook(
-            listen=hook.listen,
-            port=hook.port,
-            url_path=hook.url_path,
-            webhook_url=hook.url,
-            secret_token=secret,
-            allowed_updates=Update.ALL_TYPES,
-        )
-    else:
-        application.run_polling(allowed_updates=Update.ALL_TYPES)
+    asyncio.run(wait_for_bot_api(config, token))
+    try:
+        # bootstrap_retries=-1: should the network drop again between the check above and
+        # PTB's own start-up, PTB retries (with its own backoff) instead of exiting.
+        if secret is not None:
+            hook = config.telegram.webhook
+            application.run_webhook(
+                listen=hook.listen,
+                port=hook.port,
+                url_path=hook.url_path,
+                webhook_url=hook.url,
+                secret_token=secret,
+                allowed_updates=Update.ALL_TYPES,
+                bootstrap_retries=-1,
+            )
+        else:
+            application.run_polling(allowed_updates=Update.ALL_TYPES, bootstrap_retries=-1)
+    except InvalidToken:
+        # Revoked while starting: `from None`, the InvalidToken's text quotes the token.
+        raise ConfigError(TOKEN_REJECTED) from None
 
 
-__all__ = ["build_application", "run"]
+__all__ = ["build_application", "run", "wait_for_bot_api"]
