@@ -173,6 +173,17 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (namespace, key)
     );
     """,
+    # 2: idempotency keys. A double tap on Submit or Confirm (two callback queries, maybe
+    # handled at once) must store one revision / one broadcast, so each chat draft carries a
+    # random key and the second store of the same key finds the first instead.
+    """
+    ALTER TABLE updates ADD COLUMN draft_key TEXT;
+    CREATE UNIQUE INDEX updates_by_draft_key ON updates (draft_key)
+        WHERE draft_key IS NOT NULL;
+    ALTER TABLE broadcasts ADD COLUMN draft_key TEXT;
+    CREATE UNIQUE INDEX broadcasts_by_draft_key ON broadcasts (draft_key)
+        WHERE draft_key IS NOT NULL;
+    """,
 ]
 
 
