@@ -47,6 +47,7 @@ async def test_table_columns_are_as_agreed(db: Storage) -> None:
     assert await columns(db, "updates") == [
         "id", "org", "priority", "period", "revision", "rag", "narrative", "figures", "status",
         "submitted_by", "submitted_at", "reviewed_by", "reviewed_at", "review_comment",
+        "draft_key",  # migration 2: one revision per draft, however often Submit is pressed
     ]  # fmt: skip
     assert await columns(db, "broadcast_recipients") == [
         "broadcast_id", "chat_id", "state", "attempts", "last_error", "updated_at",
