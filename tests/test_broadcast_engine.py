@@ -395,9 +395,11 @@ async def test_a_crash_mid_broadcast_resumes_without_repeating_confirmed_sends(
         await storage.close()
 
 
-async def test_resume_leaves_pending_done_and_cancelled_broadcasts_alone(
+async def test_resume_sends_pending_and_running_and_leaves_done_and_cancelled_alone(
     storage: Storage,
 ) -> None:
+    # Only done and cancelled are final: a pending broadcast was confirmed by a coordinator
+    # and the process stopped before it started (issue 10, item 8), so it is sent too.
     await subscribe(storage, 3)
     ids = [await create_broadcast(storage, 7, "custom", f"Message {n}") for n in range(4)]
     await storage.execute("UPDATE broadcasts SET status = 'done' WHERE id = ?", (ids[1],))
@@ -407,8 +409,8 @@ async def test_resume_leaves_pending_done_and_cancelled_broadcasts_alone(
 
     resumed = await resume_unfinished(storage, lambda: fast(storage, sender))
 
-    assert resumed == [ids[3]]
-    assert sender.texts == {"Message 3"}
+    assert resumed == [ids[0], ids[3]]
+    assert sender.texts == {"Message 0", "Message 3"}
 
 
 # ---------------------------------------------------------------------- cancel, guards

@@ -34,7 +34,10 @@ Crash safety
     them: whether Telegram got them is unknown, so they go back to ``pending`` and are sent
     again. Those few chats may receive the message twice; a chat confirmed ``sent`` is never
     sent to again. (The same holds for a ``Transient`` timeout: the message may have arrived
-    even though the request failed.)
+    even though the request failed.) The repeat keeps the per-chat interval: the new process
+    cannot know when the dead one last sent, so it waits one interval before resuming. A
+    broadcast still ``pending`` (confirmed, but the process stopped before it started) is
+    resumed too: only ``done`` and ``cancelled`` are final.
 
 Sharing the event loop
     The storage lock is only held for single short statements, never across a send, and
@@ -72,6 +75,7 @@ __all__ = [
     "Transient",
     "broadcast_status",
     "create_broadcast",
+    "create_once",
     "format_report",
     "resume_unfinished",
 ]
@@ -248,12 +252,29 @@ def _parse(stamp: str) -> datetime:
 # ---------------------------------------------------------------------- creating
 
 
-async def create_broadcast(storage: Storage, created_by: int, kind: str, message: str) -> int:
+async def create_broadcast(
+    storage: Storage, created_by: int, kind: str, message: str, *, draft_key: str | None = None
+) -> int:
     """Create a broadcast of ``message`` (HTML) to everyone subscribed now; return its id.
 
     The recipients are snapshotted in the same transaction as the broadcast row, so a chat
     subscribing a moment later is either in this broadcast or not, never half. The broadcast
-    starts ``pending``; :meth:`BroadcastEngine.run` sends it.
+    starts ``pending``; :meth:`BroadcastEngine.run` sends it (and :func:`resume_unfinished`
+    does at start-up, should the process stop before it ran). With ``draft_key``, creating
+    the same draft again returns the broadcast already made: see :func:`create_once`.
+    """
+    broadcast_id, _ = await create_once(storage, created_by, kind, message, draft_key=draft_key)
+    return broadcast_id
+
+
+async def create_once(
+    storage: Storage, created_by: int, kind: str, message: str, *, draft_key: str | None = None
+) -> tuple[int, bool]:
+    """:func:`create_broadcast`, and whether it made a new one (False: ``draft_key`` had one).
+
+    A coordinator's Confirm can arrive twice (a double tap, a retry after an error); one
+    draft must never become two broadcasts, so the key is checked in the same transaction
+    that creates the row (and a unique index backs it up).
     """
     if not message.strip():
         raise BroadcastError("a broadcast needs a message")
@@ -261,10 +282,16 @@ async def create_broadcast(storage: Storage, created_by: int, kind: str, message
         raise BroadcastError("a broadcast needs a kind")
     now = storage.now_iso()
     async with storage.transaction():
+        if draft_key is not None:
+            existing = await storage.fetch_value(
+                "SELECT id FROM broadcasts WHERE draft_key = ?", (draft_key,)
+            )
+            if existing is not None:
+                return int(existing), False
         broadcast_id = await storage.execute_insert(
-            "INSERT INTO broadcasts (created_by, created_at, kind, message, status) "
-            "VALUES (?, ?, ?, ?, 'pending')",
-            (created_by, now, kind, message),
+            "INSERT INTO broadcasts (created_by, created_at, kind, message, status, draft_key) "
+            "VALUES (?, ?, ?, ?, 'pending', ?)",
+            (created_by, now, kind, message, draft_key),
         )
         recipients = await storage.execute(
             "INSERT INTO broadcast_recipients (broadcast_id, chat_id, state, updated_at) "
@@ -272,7 +299,7 @@ async def create_broadcast(storage: Storage, created_by: int, kind: str, message
             (broadcast_id, now),
         )
     logger.info("broadcast %d (%s) created for %d recipients", broadcast_id, kind, recipients)
-    return broadcast_id
+    return broadcast_id, True
 
 
 # ---------------------------------------------------------------------- pacing
@@ -383,6 +410,8 @@ _MARK_OUTCOME = (
     "UPDATE broadcast_recipients SET state = ?, last_error = ?, updated_at = ? "
     "WHERE broadcast_id = ? AND chat_id = ? AND state = 'sending'"
 )
+#: ``last_error`` of a recipient whose send was under way when the process stopped.
+_INTERRUPTED = "interrupted while sending (may be sent twice)"
 _MARK_CANCELLED = (
     "UPDATE broadcasts SET status = 'cancelled', finished_at = COALESCE(finished_at, ?) "
     "WHERE id = ? AND status IN ('pending', 'running')"
@@ -454,6 +483,11 @@ class BroadcastEngine:
 
     # ------------------------------------------------------------------ public
 
+    def hold(self, seconds: float) -> None:
+        """Start no send for ``seconds`` from now (e.g. after a restart, see
+        :func:`resume_unfinished`)."""
+        self._limiter.pause(seconds)
+
     async def run(self, broadcast_id: int) -> Report:
         """Send broadcast ``broadcast_id`` to its pending recipients; return the final report.
 
@@ -522,9 +556,8 @@ class BroadcastEngine:
             # Left 'sending' by a crash: unknown whether Telegram got them, so send again.
             interrupted = await storage.execute(
                 "UPDATE broadcast_recipients SET state = 'pending', updated_at = ?, "
-                "last_error = 'interrupted while sending (may be sent twice)' "
-                "WHERE broadcast_id = ? AND state = 'sending'",
-                (now, broadcast_id),
+                "last_error = ? WHERE broadcast_id = ? AND state = 'sending'",
+                (now, _INTERRUPTED, broadcast_id),
             )
         if interrupted:
             logger.warning(
@@ -534,10 +567,17 @@ class BroadcastEngine:
                 interrupted,
             )
         rows = await storage.fetch_all(
-            "SELECT chat_id FROM broadcast_recipients "
+            "SELECT chat_id, last_error FROM broadcast_recipients "
             "WHERE broadcast_id = ? AND state = 'pending' ORDER BY chat_id",
             (broadcast_id,),
         )
+        # Those chats were sent to at some moment before now (by a process that has since
+        # died, so its send times are lost): the repeat may go no sooner than the interval.
+        hold = self._clock() + self.per_chat_interval
+        for r in rows:
+            if r["last_error"] == _INTERRUPTED:
+                chat_id = int(r["chat_id"])
+                self._chat_free_at[chat_id] = max(self._chat_free_at.get(chat_id, hold), hold)
         run = _Run(
             broadcast_id=broadcast_id,
             message=str(row["message"]),
@@ -799,28 +839,42 @@ class BroadcastEngine:
 
 
 async def resume_unfinished(
-    storage: Storage, engine_factory: Callable[[], BroadcastEngine]
+    storage: Storage,
+    engine_factory: Callable[[], BroadcastEngine],
+    on_finished: Callable[[Report], Awaitable[None]] | None = None,
 ) -> list[int]:
-    """Run again every broadcast left ``running`` by a crash; return the ids resumed.
+    """Run every broadcast not yet finished (``pending`` or ``running``); return their ids.
 
-    They run one after another on one engine, ``engine_factory()`` (an engine on
-    ``storage``; one limiter, so together they keep to the rate). This awaits them all: at
-    start-up, run it as a background task so residents are answered meanwhile. A broadcast
-    that fails is logged and skipped (it stays ``running`` for the next start), and is not in
-    the returned list.
+    ``running`` ones were interrupted by a crash; ``pending`` ones were confirmed but the
+    process stopped before they started. Either way a coordinator asked for them, so both
+    are sent. They run one after another on one engine, ``engine_factory()`` (an engine on
+    ``storage``; one limiter, so together they keep to the rate), and ``on_finished`` gets
+    each one's final report. This awaits them all: at start-up, run it as a background task
+    so residents are answered meanwhile. A broadcast that fails is logged and skipped (it
+    stays unfinished for the next start), and is not in the returned list.
     """
-    rows = await storage.fetch_all("SELECT id FROM broadcasts WHERE status = 'running' ORDER BY id")
+    rows = await storage.fetch_all(
+        "SELECT id FROM broadcasts WHERE status IN ('pending', 'running') ORDER BY id"
+    )
     if not rows:
         return []
     engine = engine_factory()
+    # The process that died may have sent to any chat a moment ago, and its send times died
+    # with it: wait out one per-chat interval before the first send.
+    engine.hold(engine.per_chat_interval)
     resumed: list[int] = []
     for row in rows:
         broadcast_id = int(row["id"])
         logger.info("resuming broadcast %d after an interruption", broadcast_id)
         try:
-            await engine.run(broadcast_id)
+            report = await engine.run(broadcast_id)
         except (BroadcastError, StorageError):
             logger.exception("broadcast %d could not be resumed", broadcast_id)
             continue
         resumed.append(broadcast_id)
+        if on_finished is not None:
+            try:
+                await on_finished(report)
+            except Exception:  # noqa: BLE001 - the report is a courtesy; carry on sending
+                logger.exception("broadcast %d: final report failed", broadcast_id)
     return resumed
