@@ -28,6 +28,7 @@ from handlers.common import SERVICES_KEY, Context, services_of
 from handlers.persistence import SqlitePersistence
 from handlers.ratelimit import PacedRateLimiter, _retry_after_seconds
 from handlers.residents import COMMANDS
+from handlers.serial import ChatSerialProcessor
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +62,13 @@ def build_application(
     # measures on arrival, after network jitter, so we pace with a small margin on both.
     rate_limiter = rate_limiter or PacedRateLimiter(overall_per_second=OVERALL_PER_SECOND,
                                                     per_chat_interval=PER_CHAT_INTERVAL)
+    flood = config.residents
+    if flood.flood_messages / flood.flood_window_seconds >= 1 / PER_CHAT_INTERVAL:
+        # Allowed to write faster than it can be answered, a chat's replies pile up.
+        logger.warning("residents.flood_messages / flood_window_seconds is at or above one "
+                       "chat's send rate (%.2f a second): a fast chat's replies will lag",
+                       1 / PER_CHAT_INTERVAL)
+    processor = ChatSerialProcessor()
     builder = (
         ApplicationBuilder()
         .token(token)
@@ -69,12 +77,16 @@ def build_application(
         .defaults(Defaults(parse_mode=ParseMode.HTML))
         .rate_limiter(rate_limiter)
         .persistence(SqlitePersistence(svc.storage))
-        .concurrent_updates(True)  # a slow answer for one resident never blocks another
+        # Chats run concurrently (a slow answer for one resident never blocks another);
+        # each chat's updates run in order, one at a time, with a bounded backlog, so a
+        # partner's quick messages keep their order and one chat cannot take every slot.
+        .concurrent_updates(processor)
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
     )
     application = builder.build()
     application.bot_data[SERVICES_KEY] = svc
+    processor.attach(application, svc.flood)
     register_all(application)
     application.add_error_handler(on_error)
     return application

@@ -2,6 +2,11 @@
 
 Kept in memory on purpose: it is about the last few seconds, and storing who wrote when
 would be personal data the feature does not need.
+
+The default limit (20 messages in 30 s, about 0.67 a second) sits below the rate at which
+the bot may answer one chat (Telegram: about 1 a second). A chat allowed to write faster
+than it can be answered builds an ever-growing backlog of replies; see
+``handlers.serial`` for the bound on that backlog.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ class FloodGuard:
     """At most ``limit`` messages per chat within ``window`` seconds."""
 
     def __init__(
-        self, limit: int = 20, window: float = 10.0, clock: Callable[[], float] = time.monotonic
+        self, limit: int = 20, window: float = 30.0, clock: Callable[[], float] = time.monotonic
     ) -> None:
         self.limit = limit
         self.window = window
@@ -30,20 +35,32 @@ class FloodGuard:
         self._seen: dict[int, deque[float]] = {}
         self._warned: dict[int, float] = {}
 
-    def check(self, chat_id: int) -> Verdict:
+    def check(self, chat_id: int, *, urgent: bool = False) -> Verdict:
+        """Count a message from ``chat_id`` and say whether to handle it.
+
+        ``urgent`` (someone in danger) is always allowed: a person in crisis who has been
+        typing fast must still get the emergency numbers. It still counts, so urgent
+        messages cannot be used to keep a flood going unnoticed.
+        """
         now = self.clock()
         times = self._seen.setdefault(chat_id, deque())
         while times and now - times[0] > self.window:
             times.popleft()
-        if len(times) >= self.limit:
-            warned_at = self._warned.get(chat_id)
-            warn = warned_at is None or now - warned_at > self.window
-            if warn:
-                self._warned[chat_id] = now
-            return Verdict(False, warn)
+        if len(times) >= self.limit and not urgent:
+            return Verdict(False, self.note_due(chat_id))
         times.append(now)
         self._prune(now)
         return Verdict(True, False)
+
+    def note_due(self, chat_id: int) -> bool:
+        """True if ``chat_id`` has not been told to slow down within the window (and now
+        counts as told): whatever drops a chat's messages says so once, not per message."""
+        now = self.clock()
+        warned_at = self._warned.get(chat_id)
+        if warned_at is not None and now - warned_at <= self.window:
+            return False
+        self._warned[chat_id] = now
+        return True
 
     def _prune(self, now: float) -> None:
         # Bounded memory: forget chats quiet for a whole window.

@@ -15,11 +15,9 @@ import logging
 from telegram import BotCommand, InlineKeyboardMarkup, InputFile, Update
 from telegram.ext import (
     Application,
-    ApplicationHandlerStop,
     CallbackQueryHandler,
     CommandHandler,
     MessageHandler,
-    TypeHandler,
     filters,
 )
 
@@ -121,28 +119,6 @@ def reply_markup(reply: Reply) -> InlineKeyboardMarkup | None:
     if reply.crisis:
         return None
     return keyboard(topic_buttons(reply.suggestions, 3) + topic_buttons(reply.related, 4))
-
-
-# --------------------------------------------------------------------------- guards
-
-
-async def flood_guard(update: Update, context: Context) -> None:
-    """Runs before every handler: a chat sending dozens a second is paused politely."""
-    chat = update.effective_chat
-    if chat is None:
-        return
-    verdict = services(context).flood.check(chat.id)
-    if verdict.allowed:
-        return
-    if verdict.warn:
-        await context.bot.send_message(
-            chat.id,
-            "You're sending messages very quickly, so I'll pause for a few seconds. "
-            "In an emergency call 999.",
-        )
-    if update.callback_query:
-        await update.callback_query.answer()
-    raise ApplicationHandlerStop
 
 
 # --------------------------------------------------------------------------- commands
@@ -402,7 +378,7 @@ async def on_unknown_button(update: Update, context: Context) -> None:
 
 def register(application: Application) -> None:  # type: ignore[type-arg]
     """Add the residents' handlers. Partner conversations are registered before these."""
-    application.add_handler(TypeHandler(Update, flood_guard), group=-1)
+    # The flood guard runs in handlers.serial, as updates arrive.
     private = filters.ChatType.PRIVATE
     for name, callback in [
         ("start", start), ("help", help_command), ("privacy", privacy),
