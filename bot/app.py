@@ -27,7 +27,7 @@ from handlers import on_startup as handlers_startup
 from handlers.common import SERVICES_KEY, Context, services_of
 from handlers.persistence import SqlitePersistence
 from handlers.ratelimit import PacedRateLimiter, _retry_after_seconds
-from handlers.residents import COMMANDS
+from handlers.residents import CHARTS_KEY, COMMANDS
 from handlers.serial import ChatSerialProcessor
 
 logger = logging.getLogger(__name__)
@@ -112,6 +112,9 @@ async def _post_init(application: Application) -> None:  # type: ignore[type-arg
 async def _post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
     svc = services_of(application)
     await svc.close()
+    charts = application.bot_data.get(CHARTS_KEY)
+    if charts is not None:
+        charts.close()
 
 
 async def on_error(update: object, context: Context) -> None:

@@ -24,6 +24,7 @@ from telegram.ext import (
 from bot.answering.answer import Reply
 from bot.answering.render import CAPTION_LIMIT, truncate_caption
 from bot.answering.text import normalise, scrub
+from bot.publishing.charts import ChartCache
 from bot.publishing.publishing import latest_published
 from handlers.common import (
     Context,
@@ -37,6 +38,8 @@ from handlers.common import (
 )
 
 logger = logging.getLogger(__name__)
+
+CHARTS_KEY = "ward_charts"
 
 WELCOME = (
     "Hello, I'm the East Staffordshire Community Safety Partnership bot. Ask me anything "
@@ -218,15 +221,12 @@ async def ward(update: Update, context: Context) -> None:
 async def send_ward_chart(context: Context, chat_id: int, ward_id: str) -> None:
     """A bar chart as a photo, numbers in the caption, for each figure the plan gives."""
     from bot.answering.answer import format_value
-    from bot.publishing.charts import ward_chart_png
 
-    w = services(context).kb.wards.get(ward_id)
+    kb = services(context).kb
+    w = kb.wards.get(ward_id)
     if w is None:
         return
-    for fig in w.figures:
-        if not fig.comparison:
-            continue
-        png = ward_chart_png(w, fig)
+    for fig, png in await chart_cache(context.application).ward_charts(kb, ward_id):
         parts = [f"{fig.area or w.name}: {format_value(fig.value)} {fig.unit}"]
         parts += [f"{k}: {format_value(v)}" for k, v in fig.comparison.items()]
         caption = truncate_caption(
@@ -234,6 +234,14 @@ async def send_ward_chart(context: Context, chat_id: int, ward_id: str) -> None:
             html.escape("\n".join(parts)), CAPTION_LIMIT)
         await context.bot.send_photo(chat_id, InputFile(png, filename="ward.png"),
                                      caption=caption)
+
+
+def chart_cache(application: Application) -> ChartCache:  # type: ignore[type-arg]
+    """The application's ward charts (drawn off the event loop, cached per knowledge)."""
+    cache = application.bot_data.get(CHARTS_KEY)
+    if not isinstance(cache, ChartCache):
+        cache = application.bot_data[CHARTS_KEY] = ChartCache()
+    return cache
 
 
 async def progress(update: Update, context: Context) -> None:
