@@ -9,6 +9,7 @@ starts long polling or the webhook server.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import html
 import logging
 from collections.abc import Awaitable, Callable
@@ -20,7 +21,7 @@ from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application, ApplicationBuilder, Defaults
 
 from bot.config import Config, require_token, require_webhook
-from bot.errors import ConfigError
+from bot.errors import ConfigError, StorageError
 from bot.services import Services
 from handlers import COORDINATOR_COMMANDS, register_all
 from handlers import on_startup as handlers_startup
@@ -35,6 +36,8 @@ logger = logging.getLogger(__name__)
 #: Outgoing pace of the whole bot (see build_application).
 OVERALL_PER_SECOND = 29.0
 PER_CHAT_INTERVAL = 1.05
+
+PURGE_JOB = "privacy-purge"
 
 SORRY = ("Sorry, something went wrong on our side. Please try again in a moment. "
          "In an emergency call 999.")
@@ -94,9 +97,12 @@ def build_application(
 
 async def _post_init(application: Application) -> None:  # type: ignore[type-arg]
     svc = services_of(application)
-    db = await svc.storage()
-    # Unanswered questions are kept for 12 months (as /privacy promises).
-    await db.execute("DELETE FROM unanswered WHERE last_seen < datetime('now', '-365 days')")
+    # What /privacy says is kept for a limited time is purged now and then every day: a bot
+    # that runs for months must not keep it past its time.
+    await _purge_now(application)
+    if application.job_queue is not None:
+        application.job_queue.run_repeating(_purge, interval=dt.timedelta(days=1),
+                                            first=dt.timedelta(days=1), name=PURGE_JOB)
     await application.bot.set_my_commands(COMMANDS)
     for user_id in svc.config.roles.coordinators:
         try:
@@ -107,6 +113,18 @@ async def _post_init(application: Application) -> None:  # type: ignore[type-arg
             # A coordinator who never started the bot has no chat yet: not fatal.
             logger.warning("could not set coordinator commands for %s: %s", user_id, exc)
     await handlers_startup(application)
+
+
+async def _purge_now(application: Application) -> None:  # type: ignore[type-arg]
+    try:
+        await (await services_of(application).storage()).purge_expired()
+    except StorageError:
+        # A locked or read-only database must not stop the bot answering; logged, retried.
+        logger.exception("privacy purge failed; it runs again tomorrow")
+
+
+async def _purge(context: Context) -> None:
+    await _purge_now(context.application)
 
 
 async def _post_shutdown(application: Application) -> None:  # type: ignore[type-arg]

@@ -37,7 +37,7 @@ from collections.abc import (
     Sequence,
 )
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from os import PathLike
 from pathlib import Path
 from types import TracebackType
@@ -184,7 +184,27 @@ MIGRATIONS: list[str] = [
     CREATE UNIQUE INDEX broadcasts_by_draft_key ON broadcasts (draft_key)
         WHERE draft_key IS NOT NULL;
     """,
+    # 3: unanswered questions used to be kept as whole sentences, which held residents'
+    # names, streets and spelt-out phone numbers that /forget cannot find (no chat id).
+    # From now on only the words bot.privacy keeps are stored; the old rows go.
+    """
+    DELETE FROM unanswered;
+    """,
 ]
+
+#: Unanswered questions and finished broadcasts' delivery rows are kept this long.
+RETENTION_DAYS = 365
+
+#: Chat ids at or below this are anonymous stand-ins, never a real chat (Telegram's
+#: lowest, a channel, is about -2 * 10**12): a delivery row keeps its state, so reports
+#: still add up, without saying whose it was.
+ANONYMOUS_CHAT_ID = -(1 << 62)
+# Finished deliveries only: 'pending' and 'sending' rows are the engine's work in hand. The
+# rowid makes each stand-in unique within (broadcast_id, chat_id).
+_ANONYMISE = (
+    f"UPDATE broadcast_recipients SET chat_id = {ANONYMOUS_CHAT_ID} - rowid "
+    f"WHERE state NOT IN ('pending', 'sending') AND chat_id > {ANONYMOUS_CHAT_ID}"
+)
 
 
 def _system_clock() -> datetime:
@@ -534,8 +554,21 @@ class Storage:
         return changed == 1
 
     async def unsubscribe(self, chat_id: int) -> bool:
-        """Unsubscribe a chat; True if it was subscribed."""
-        return await self.execute("DELETE FROM subscribers WHERE chat_id = ?", (chat_id,)) == 1
+        """Unsubscribe a chat; True if it was subscribed.
+
+        Its chat id goes from the broadcast records too, as /privacy promises: deliveries
+        still waiting are dropped (it asked for no more), and finished ones keep their
+        state under an anonymous id so reports still add up. A send in flight keeps the id
+        until it ends; :meth:`purge_expired` anonymises it then.
+        """
+        async with self.transaction():
+            was = await self.execute("DELETE FROM subscribers WHERE chat_id = ?", (chat_id,))
+            await self.execute(
+                "DELETE FROM broadcast_recipients WHERE chat_id = ? AND state = 'pending'",
+                (chat_id,),
+            )
+            await self.execute(_ANONYMISE + " AND chat_id = ?", (chat_id,))
+        return was == 1
 
     async def is_subscribed(self, chat_id: int) -> bool:
         found = await self.fetch_value("SELECT 1 FROM subscribers WHERE chat_id = ?", (chat_id,))
@@ -552,22 +585,45 @@ class Storage:
     async def record_unanswered(self, normalised: str, /) -> None:
         """Count one more ask of a question the bot could not answer.
 
-        Takes only the normalised text (positional-only, no other parameters) so no caller
-        can attach who asked: the table must never link a question to a chat.
+        Takes only the text to keep (positional-only, no other parameters) so no caller
+        can attach who asked: the table must never link a question to a chat. Callers pass
+        what :func:`bot.privacy.unanswered_words` keeps, never the message.
         """
         if not isinstance(normalised, str):
             raise TypeError("record_unanswered() takes the normalised question text only")
-        text = normalised.strip()[:MAX_UNANSWERED_CHARS]
-        if not text:
-            return
+        await self.record_unanswered_counts({normalised: 1})
+
+    async def record_unanswered_counts(self, counts: Mapping[str, int], /) -> None:
+        """Add several unanswered questions' counts in one transaction (one write)."""
         now = self.now_iso()
-        await self.execute(
+        rows = []
+        for normalised, count in counts.items():
+            text = normalised.strip()[:MAX_UNANSWERED_CHARS]
+            if text and count > 0:
+                rows.append((text, int(count), now, now))
+        await self.execute_many(
             "INSERT INTO unanswered (normalised, count, first_seen, last_seen) "
-            "VALUES (?, 1, ?, ?) "
+            "VALUES (?, ?, ?, ?) "
             "ON CONFLICT (normalised) DO UPDATE SET "
-            "count = count + 1, last_seen = excluded.last_seen",
-            (text, now, now),
+            "count = count + excluded.count, last_seen = excluded.last_seen",
+            rows,
         )
+
+    async def purge_expired(self) -> int:
+        """Delete what /privacy says is kept for a limited time; return rows changed.
+
+        Unanswered questions not asked for :data:`RETENTION_DAYS` go, and any delivery row
+        of a chat no longer subscribed that still has its id (its send was in flight when
+        it unsubscribed) is anonymised. Run daily.
+        """
+        cutoff = utcnow_iso(lambda: self.clock() - timedelta(days=RETENTION_DAYS))
+        async with self.transaction():
+            changed = await self.execute("DELETE FROM unanswered WHERE last_seen < ?", (cutoff,))
+            changed += await self.execute(
+                _ANONYMISE + " AND chat_id NOT IN (SELECT chat_id FROM subscribers)"
+            )
+        logger.info("privacy purge: %d rows deleted or anonymised", changed)
+        return changed
 
     async def top_unanswered(self, limit: int = 20) -> list[dict[str, Any]]:
         """The most asked unanswered questions: dicts of normalised, count, first/last_seen."""

@@ -23,7 +23,7 @@ from telegram.ext import (
 
 from bot.answering.answer import Reply
 from bot.answering.render import CAPTION_LIMIT, truncate_caption
-from bot.answering.text import normalise, scrub
+from bot.errors import StorageError
 from bot.publishing.charts import ChartCache
 from bot.publishing.publishing import latest_published
 from handlers.common import (
@@ -55,17 +55,27 @@ CONSENT = (
     "partnership's progress summary each April. /unsubscribe or /forget removes it."
 )
 PRIVACY = (
-    "What this bot keeps, and for how long:\n\n"
-    "• If you subscribe: this chat's id, to send you the yearly progress summary. Kept until "
-    "you /unsubscribe or /forget.\n"
-    "• Questions I couldn't answer: the wording only (numbers removed), counted, never who "
-    "asked, so the partnership can improve the answers. Deleted after 12 months.\n"
-    "• Nothing else. Your messages are not stored, and the bot's logs carry no message text.\n"
+    "What this bot stores, and for how long:\n\n"
+    "• If you subscribe: this chat's id and the date you subscribed, to send you the yearly "
+    "progress summary. Kept until you /unsubscribe or /forget. While a summary is being "
+    "sent to you, whether it arrived is noted against the chat id; once sent, or when you "
+    "/unsubscribe, only the outcome stays, under no chat id.\n"
+    "• Questions I couldn't answer: never the message itself, only a few of its words "
+    "that my answers don't cover yet (no names, addresses, numbers, e-mails or postcodes), "
+    "counted, with the dates first and last asked and no chat id, so the partnership can "
+    "improve the answers. Deleted after 12 months without being asked again.\n"
+    "• While you use a menu or a form: where you are in it, until you finish or /cancel.\n"
+    "• Nothing else about residents: the bot's logs carry no message text.\n"
     "• Partners who post progress updates: their Telegram id, organisation and the updates "
     "they submit, kept as the partnership's performance record.\n\n"
-    "Telegram keeps this chat on your phone and its servers: delete it if someone else may "
-    "read your phone. /forget removes everything this bot stores about this chat."
+    "/forget removes this chat's id everywhere: the subscription, any summary waiting to be "
+    "sent to you and where you are in a menu or form. The anonymous word counts stay, as "
+    "they are not linked to you. Telegram keeps this chat on your phone and its servers: "
+    "delete it if someone else may read your phone."
 )
+#: What a resident is told when a change they asked for could not be saved.
+SAVE_FAILED = ("Sorry, I couldn't save that just now. Please try again later. "
+               "In an emergency call 999.")
 HELP = (
     "Ask a question in your own words, for example \"how do I report anti-social "
     "behaviour\" or \"help for domestic abuse\".\n\n"
@@ -171,9 +181,10 @@ async def answer_text(update: Update, context: Context) -> None:
                 bool(reply.crisis))
     if svc.config.logging.log_message_text:
         logger.info("question text: %r", message.text)
-    if not reply.matched and not reply.crisis:
-        db = await svc.storage()
-        await db.record_unanswered(scrub(normalise(message.text)))
+    if not reply.matched and not reply.crisis and not reply.declined:
+        # Counted in memory and written in the background: the answer never waits for the
+        # database, and only the words bot.privacy allows are kept.
+        svc.note_unanswered(message.text)
     await send_reply(context, update.effective_chat.id, reply)
 
 
@@ -263,34 +274,50 @@ async def send_progress(context: Context, chat_id: int) -> None:
 
 async def subscribe(update: Update, context: Context) -> None:
     assert update.effective_chat
-    db = await services(context).storage()
-    new = await db.subscribe(update.effective_chat.id)
+    chat_id = update.effective_chat.id
+    try:
+        db = await services(context).storage()
+        new = await db.subscribe(chat_id)
+    except StorageError:
+        logger.exception("could not save a subscription")
+        await context.bot.send_message(chat_id, html.escape(SAVE_FAILED))
+        return
     first = "Subscribed." if new else "You're already subscribed."
-    await context.bot.send_message(update.effective_chat.id,
-                                   html.escape(f"{first} {CONSENT}"))
+    await context.bot.send_message(chat_id, html.escape(f"{first} {CONSENT}"))
 
 
 async def unsubscribe(update: Update, context: Context) -> None:
     assert update.effective_chat
-    db = await services(context).storage()
-    was = await db.unsubscribe(update.effective_chat.id)
+    chat_id = update.effective_chat.id
+    try:
+        db = await services(context).storage()
+        was = await db.unsubscribe(chat_id)
+    except StorageError:
+        logger.exception("could not save an unsubscription")
+        await context.bot.send_message(chat_id, html.escape(SAVE_FAILED))
+        return
     text = "Unsubscribed: you won't get progress summaries." if was else (
         "You weren't subscribed.")
-    await context.bot.send_message(update.effective_chat.id, text)
+    await context.bot.send_message(chat_id, text)
 
 
 async def forget(update: Update, context: Context) -> None:
     """Remove everything stored about this chat (and this user's drafts)."""
     assert update.effective_chat
     chat_id = update.effective_chat.id
-    db = await services(context).storage()
-    removed = await db.forget_chat(chat_id)
     user = update.effective_user
+    try:
+        db = await services(context).storage()
+        removed = await db.forget_chat(chat_id)
+        if user is not None and user.id != chat_id:
+            await db.forget_chat(user.id)
+    except StorageError:
+        logger.exception("could not forget a chat")
+        await context.bot.send_message(chat_id, html.escape(SAVE_FAILED))
+        return
     if user is not None:
         # In memory too, or the next persistence flush would write it back.
         context.application.drop_user_data(user.id)
-        if user.id != chat_id:
-            await db.forget_chat(user.id)
     logger.info("forgot a chat (%d rows)", removed)
     await context.bot.send_message(
         chat_id,
