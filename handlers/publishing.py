@@ -16,13 +16,21 @@ import asyncio
 import datetime as dt
 import html
 import logging
+import secrets
 import warnings
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
-from telegram import Bot, BotCommand, InputFile, Update
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram import Bot, BotCommand, CallbackQuery, InputFile, Update
+from telegram.error import (
+    BadRequest,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -33,7 +41,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.errors import CspBotError
+from bot.errors import BroadcastError, CspBotError
 from bot.partners.partners import record
 from bot.partners.periods import parse_period, year_of
 from bot.publishing import broadcast as engine
@@ -61,7 +69,10 @@ COORDINATOR_COMMANDS = [
 CHOOSE, CUSTOM, CONFIRM = "bc_choose", "bc_custom", "bc_confirm"
 DRAFT_KEY = "broadcast_draft"
 PROGRESS_EVERY = 10.0  # seconds between progress notes to the coordinator
-RUNNING_KEY = "broadcast_tasks"
+RUNNING_KEY = "broadcast_tasks"  # bot_data: broadcast id -> its sending task
+# Confirm / Cancel of a preview: ``bc:y:KEY`` (``bc:y`` from before keys, still answered).
+CONFIRM_DATA = r"^bc:y(:[\w-]+)?$"
+CANCEL_DATA = r"^bc:n(:[\w-]+)?$"
 
 
 def _period_arg(context: Context) -> str:
@@ -78,7 +89,8 @@ async def summary_command(update: Update, context: Context) -> None:
     chat_id = update.effective_chat.id
     svc = services(context)
     try:
-        period = parse_period(_period_arg(context) or year_of(dt.date.today()).label)
+        period = parse_period(_period_arg(context) or year_of(
+            services(context).config.local_now().date()).label)
     except CspBotError as exc:
         await context.bot.send_message(chat_id, html.escape(str(exc)))
         return
@@ -151,7 +163,8 @@ async def broadcast_choose(update: Update, context: Context) -> str | int:
     if latest is None:
         await query.edit_message_text("Nothing has been published yet: use /publish first.")
         return ConversationHandler.END
-    context.user_data[DRAFT_KEY] = {"kind": "summary", "message": latest.teaser()}
+    context.user_data[DRAFT_KEY] = _new_draft("summary", latest.teaser())
+    await _drop_buttons(query)  # its Cancel would otherwise act on the draft made now
     return await _preview(update, context)
 
 
@@ -164,9 +177,21 @@ async def broadcast_custom(update: Update, context: Context) -> str | int:
         await message.reply_text(f"That is {len(message.text):,} characters; the limit is "
                                  "4,000. Please send a shorter message.")
         return CUSTOM
-    context.user_data[DRAFT_KEY] = {"kind": "custom",
-                                    "message": html.escape(message.text, quote=False)}
+    context.user_data[DRAFT_KEY] = _new_draft("custom", html.escape(message.text, quote=False))
     return await _preview(update, context)
+
+
+def _new_draft(kind: str, message: str) -> dict[str, str]:
+    """A broadcast draft with its own key: its Confirm and Cancel buttons carry the key, so
+    an old preview's buttons can never act on a newer draft, and a second Confirm of the
+    same draft finds the broadcast the first one created (``engine.create_once``)."""
+    return {"kind": kind, "message": message, "key": secrets.token_urlsafe(6)}
+
+
+def _button_key(data: str | None) -> str | None:
+    """The draft key a Confirm/Cancel button carries (``bc:y:KEY``); None on old buttons."""
+    parts = (data or "").split(":", 2)
+    return parts[2] if len(parts) == 3 else None
 
 
 async def _preview(update: Update, context: Context) -> str:
@@ -178,33 +203,91 @@ async def _preview(update: Update, context: Context) -> str:
     await send_html(context, chat_id, draft["message"])
     await context.bot.send_message(
         chat_id, f"Send this to <b>{count:,}</b> subscriber(s)?",
-        reply_markup=keyboard([button("Confirm", "bc:y"), button("Cancel", "bc:n")],
-                              per_row=2))
+        reply_markup=keyboard([button("Confirm", f"bc:y:{draft['key']}"),
+                               button("Cancel", f"bc:n:{draft['key']}")], per_row=2))
     return CONFIRM
 
 
-async def broadcast_confirm(update: Update, context: Context) -> int:
+async def broadcast_confirm(update: Update, context: Context) -> int | None:
+    """Confirm: create the broadcast and start it, as one step.
+
+    The broadcast is created and its sending task started before anything else is sent to
+    Telegram, so no failed acknowledgement or edit can leave it created but never sent.
+    A Confirm whose key is not the current draft's is refused (an old preview), unless it
+    is a draft already sent, which is then said (and left running).
+    """
     query = update.callback_query
     assert query and context.user_data is not None
-    if await coordinator_or_refuse(update, context, "broadcast confirm") is None:
+    user_id = await coordinator_or_refuse(update, context, "broadcast confirm")
+    if user_id is None:
         return ConversationHandler.END
-    await query.answer()
-    draft = context.user_data.pop(DRAFT_KEY, None)
-    if draft is None:
-        await query.edit_message_text("This broadcast is no longer in progress.")
-        return ConversationHandler.END
-    assert update.effective_user and update.effective_chat
+    assert update.effective_chat
+    chat_id = update.effective_chat.id
     db = await services(context).storage()
-    broadcast_id = await engine.create_broadcast(db, update.effective_user.id, draft["kind"],
-                                                 draft["message"])
-    await record(db, update.effective_user.id, "broadcast", f"broadcast={broadcast_id}")
-    await query.edit_message_text(
-        f"Broadcast {broadcast_id} started. I'll report progress here.")
-    start_broadcast(context.application, broadcast_id, update.effective_chat.id)
+    key = _button_key(query.data)
+    draft = context.user_data.get(DRAFT_KEY)
+    if not isinstance(draft, dict) or draft.get("key") != key:
+        existing = await db.fetch_one(
+            "SELECT id, status FROM broadcasts WHERE draft_key = ?", (key,)) if key else None
+        if existing is not None:
+            # A double tap, or a retry after an error: the first press did it. Should it
+            # not be running (nothing here is final), this press gets it going.
+            if existing["status"] in ("pending", "running"):
+                start_broadcast(context.application, int(existing["id"]), chat_id)
+            await _acknowledge(query, f"Broadcast {existing['id']} is already on its way.")
+        else:
+            await _acknowledge(query, "That preview is out of date: nothing was sent. Use "
+                               "the buttons of the latest preview, or send /broadcast.")
+        await _drop_buttons(query)
+        return None  # whatever the coordinator is doing now carries on
+    async with db.transaction():
+        broadcast_id, created = await engine.create_once(
+            db, user_id, draft["kind"], draft["message"], draft_key=key)
+        if created:
+            await record(db, user_id, "broadcast", f"broadcast={broadcast_id}")
+    start_broadcast(context.application, broadcast_id, chat_id)
+    context.user_data.pop(DRAFT_KEY, None)
+    logger.info("broadcast %d confirmed by %s", broadcast_id, user_id)
+    await _acknowledge(query)
+    started = f"Broadcast {broadcast_id} started. I'll report progress here."
+    try:
+        await query.edit_message_text(started)
+    except TelegramError as exc:  # the preview was deleted, or Telegram failed: say it anew
+        logger.warning("could not edit the broadcast preview: %s", exc)
+        try:
+            await context.bot.send_message(chat_id, started)
+        except TelegramError as again:
+            logger.warning("could not tell the coordinator broadcast %d started: %s",
+                           broadcast_id, again)
     return ConversationHandler.END
 
 
-async def broadcast_cancel(update: Update, context: Context) -> int:
+async def _acknowledge(query: CallbackQuery, text: str | None = None) -> None:
+    """Answer a button press; a failure (too old, network) is logged, never fatal: what the
+    press did must not depend on Telegram taking the answer."""
+    try:
+        await query.answer(text[:200] if text else None, show_alert=bool(text))
+    except TelegramError as exc:
+        logger.warning("could not answer a button press: %s", exc)
+
+
+async def _drop_buttons(query: CallbackQuery) -> None:
+    try:
+        await query.edit_message_reply_markup(reply_markup=None)
+    except TelegramError as exc:  # already without buttons, too old, or inaccessible
+        logger.debug("could not remove buttons: %s", exc)
+
+
+async def broadcast_cancel(update: Update, context: Context) -> int | None:
+    query = update.callback_query
+    if query is not None and context.user_data is not None:
+        key = _button_key(query.data)
+        draft = context.user_data.get(DRAFT_KEY)
+        if key is not None and (not isinstance(draft, dict) or draft.get("key") != key):
+            # An old preview's Cancel must not drop the draft the coordinator is on now.
+            await _acknowledge(query, "That preview is out of date; nothing changed.")
+            await _drop_buttons(query)
+            return None
     if context.user_data is not None:
         context.user_data.pop(DRAFT_KEY, None)
     if update.callback_query:
@@ -260,32 +343,90 @@ def make_engine(application: Application,  # type: ignore[type-arg]
     return factory
 
 
-def start_broadcast(application: Application, broadcast_id: int,  # type: ignore[type-arg]
-                    report_to: int | None) -> asyncio.Task[Any]:
-    """Run a broadcast in the background; residents keep being answered meanwhile."""
+def _reporter(application: Application,  # type: ignore[type-arg]
+              report_to: Callable[[int], Awaitable[int | None]]
+              ) -> tuple[Callable[[engine.Report], Awaitable[None]],
+                         Callable[[engine.Report], Awaitable[None]]]:
+    """The progress and final-report callbacks for broadcasts, each sent to the chat
+    ``report_to(broadcast_id)`` names (none: not reported)."""
+
+    async def say(report: engine.Report, heading: str) -> None:
+        chat_id = await report_to(report.broadcast_id)
+        if chat_id is not None:
+            await application.bot.send_message(
+                chat_id, html.escape(heading + engine.format_report(report)))
 
     async def progress(report: engine.Report) -> None:
-        if report_to is not None:
-            await application.bot.send_message(report_to, html.escape(
-                "Progress: " + engine.format_report(report)))
+        await say(report, "Progress: ")
+
+    async def finished(report: engine.Report) -> None:
+        await say(report, "Finished. ")
+
+    return progress, finished
+
+
+def start_broadcast(application: Application, broadcast_id: int,  # type: ignore[type-arg]
+                    report_to: int | None) -> asyncio.Task[Any]:
+    """Run a broadcast in the background; residents keep being answered meanwhile.
+
+    Safe to call again for a broadcast already being sent by this process: the task under
+    way is returned, so a second Confirm never starts a second sender.
+    """
+    running: dict[int, asyncio.Task[Any]] = application.bot_data.setdefault(RUNNING_KEY, {})
+    task = running.get(broadcast_id)
+    if task is not None and not task.done():
+        return task
+
+    async def to(_: int) -> int | None:
+        return report_to
+
+    progress, finished = _reporter(application, to)
 
     async def run() -> None:
         db = await services_of(application).storage()
-        report = await make_engine(application, progress)(db).run(broadcast_id)
-        if report_to is not None:
-            await application.bot.send_message(report_to, html.escape(
-                "Finished. " + engine.format_report(report)))
+        try:
+            report = await make_engine(application, progress)(db).run(broadcast_id)
+        except BroadcastError as exc:  # e.g. the start-up resume is sending it
+            logger.info("broadcast %d not started here: %s", broadcast_id, exc)
+            return
+        await finished(report)
 
-    return application.create_task(run(), name=f"broadcast-{broadcast_id}")
+    task = application.create_task(run(), name=f"broadcast-{broadcast_id}")
+    running[broadcast_id] = task
+    task.add_done_callback(lambda done: running.pop(broadcast_id, None)
+                           if running.get(broadcast_id) is done else None)
+    return task
+
+
+async def report_chat(application: Application,  # type: ignore[type-arg]
+                      broadcast_id: int) -> int | None:
+    """Who hears about a broadcast: the coordinator who confirmed it (its private chat),
+    or for a scheduled one (created by 0) the first coordinator, as when it started."""
+    svc = services_of(application)
+    db = await svc.storage()
+    created_by = await db.fetch_value(
+        "SELECT created_by FROM broadcasts WHERE id = ?", (broadcast_id,))
+    if created_by:
+        return int(created_by)
+    coordinators = svc.config.roles.coordinators
+    return coordinators[0] if coordinators else None
 
 
 async def resume_broadcasts(application: Application) -> None:  # type: ignore[type-arg]
-    """Resume any broadcast a crash interrupted; confirmed deliveries are not repeated."""
+    """Resume any broadcast a crash interrupted; confirmed deliveries are not repeated.
+
+    The coordinator gets progress and a final report, as for a broadcast they started.
+    """
     db = await services_of(application).storage()
-    factory = make_engine(application)
+
+    async def to(broadcast_id: int) -> int | None:
+        return await report_chat(application, broadcast_id)
+
+    progress, finished = _reporter(application, to)
+    factory = make_engine(application, progress)
 
     async def resume(_: ContextTypes.DEFAULT_TYPE) -> None:
-        resumed = await engine.resume_unfinished(db, lambda: factory(db))
+        resumed = await engine.resume_unfinished(db, lambda: factory(db), finished)
         if resumed:
             logger.info("resumed broadcasts %s", resumed)
 
@@ -300,7 +441,11 @@ async def resume_broadcasts(application: Application) -> None:  # type: ignore[t
 
 async def scheduled_broadcast(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Daily job for ``broadcast.schedule``; see :func:`run_schedule`."""
-    await run_schedule(context.application, dt.date.today())
+    # The date where the partnership is (config timezone), from the storage clock (tests
+    # move it): the job fires at local time, and 00:30 in April is still 31 March in UTC.
+    svc = services_of(context.application)
+    now = (await svc.storage()).clock()
+    await run_schedule(context.application, svc.config.local_now(now).date())
 
 
 async def run_schedule(application: Application,  # type: ignore[type-arg]
@@ -339,7 +484,9 @@ async def on_startup(application: Application) -> None:  # type: ignore[type-arg
     schedule = services_of(application).config.broadcast.schedule
     jobs = application.job_queue
     if schedule is not None and jobs is not None:
-        jobs.run_daily(scheduled_broadcast, schedule.time_of_day, name="april-broadcast")
+        zone = services_of(application).config.zone
+        jobs.run_daily(scheduled_broadcast, schedule.time_of_day.replace(tzinfo=zone),
+                       name="april-broadcast")
 
 
 # --------------------------------------------------------------------------- wiring
@@ -354,6 +501,9 @@ def handlers() -> list[Any]:
         flow = _flow(private)
     return [
         flow,
+        # Outside the flow (it ended): an old preview's buttons, answered by their key.
+        CallbackQueryHandler(broadcast_confirm, pattern=CONFIRM_DATA),
+        CallbackQueryHandler(broadcast_cancel, pattern=CANCEL_DATA),
         CommandHandler("summary", summary_command, filters=private),
         CommandHandler("publish", publish_command, filters=private),
     ]
@@ -366,10 +516,12 @@ def _flow(private: filters.BaseFilter) -> ConversationHandler[Any]:
             CHOOSE: [CallbackQueryHandler(broadcast_choose, pattern=r"^bc:[sc]$")],
             CUSTOM: [MessageHandler(filters.TEXT & ~filters.COMMAND & private,
                                     broadcast_custom)],
-            CONFIRM: [CallbackQueryHandler(broadcast_confirm, pattern=r"^bc:y$")],
+            CONFIRM: [CallbackQueryHandler(broadcast_confirm, pattern=CONFIRM_DATA)],
         },
+        # A Confirm pressed in another state is an old preview's: refused by its key.
         fallbacks=[CommandHandler("cancel", broadcast_cancel),
-                   CallbackQueryHandler(broadcast_cancel, pattern=r"^bc:n$")],
+                   CallbackQueryHandler(broadcast_confirm, pattern=CONFIRM_DATA),
+                   CallbackQueryHandler(broadcast_cancel, pattern=CANCEL_DATA)],
         name="broadcast_flow",
         persistent=True,
         allow_reentry=True,
