@@ -26,6 +26,7 @@ import typing
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 from pydantic import (
@@ -211,6 +212,31 @@ class Config(_Section):
     broadcast: BroadcastConfig = Field(default_factory=BroadcastConfig)
     residents: ResidentsConfig = Field(default_factory=ResidentsConfig)
     logging: LoggingConfig = Field(default_factory=LoggingConfig)
+    #: The partnership's time zone (IANA name): the scheduled broadcast's time, partners'
+    #: reminders and "today" (deadlines, quarters) all follow it, summer time included.
+    timezone: str = "Europe/London"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError("unknown time zone; use an IANA name such as Europe/London") \
+                from None
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """:attr:`timezone` as a tzinfo."""
+        return ZoneInfo(self.timezone)
+
+    def local_now(self, now: dt.datetime | None = None) -> dt.datetime:
+        """``now`` (a UTC clock reading; default the system clock) in :attr:`zone`."""
+        now = now or dt.datetime.now(dt.UTC)
+        if now.tzinfo is None:
+            now = now.replace(tzinfo=dt.UTC)
+        return now.astimezone(self.zone)
 
     def is_coordinator(self, user_id: int | None) -> bool:
         """Whether this Telegram user id is listed in ``roles.coordinators``."""

@@ -199,8 +199,10 @@ async def _refuse(update: Update, context: Context, exc: PermissionDenied,
 
 
 async def _today(svc: Services) -> dt.date:
-    # The storage clock (UTC) is the bot's one notion of now; tests can replace it.
-    return (await svc.storage()).clock().date()
+    # The storage clock (UTC) is the bot's one notion of now; tests can replace it. The date
+    # is the partnership's (config timezone): just after midnight in summer it is UTC's
+    # yesterday.
+    return svc.config.local_now((await svc.storage()).clock()).date()
 
 
 # --------------------------------------------------------------------------- guard

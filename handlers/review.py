@@ -21,7 +21,6 @@ import logging
 import warnings
 from collections.abc import Sequence
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from telegram import Bot, BotCommand, CallbackQuery, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
@@ -56,7 +55,8 @@ RETURN_KEY = "return_update"  # user_data: id of the update being returned
 #: Updates listed by one /pending (each is a message); the rest are counted.
 PENDING_SHOWN = 20
 #: When the daily reminder job runs (UK time: the partnership's working day).
-REMINDER_TIME = dt.time(9, 0, tzinfo=ZoneInfo("Europe/London"))
+#: Partners are reminded at 09:00 in the configured time zone (config.timezone).
+REMINDER_TIME = dt.time(9, 0)
 REMINDER_JOB = "partner-reminders"
 
 REFUSED = "Sorry, only the partnership's coordinators can review updates."
@@ -349,7 +349,7 @@ async def send_reminders(application: Application, today: dt.date) -> int:  # ty
 
 async def reminder_job(context: Context) -> None:
     """The daily JobQueue callback: today's reminders (UK date)."""
-    today = dt.datetime.now(REMINDER_TIME.tzinfo).date()
+    today = services_of(context.application).config.local_now().date()
     await send_reminders(context.application, today)
 
 
@@ -362,7 +362,8 @@ def schedule_reminders(application: Application) -> None:  # type: ignore[type-a
         return
     if jobs.get_jobs_by_name(REMINDER_JOB):
         return
-    jobs.run_daily(reminder_job, REMINDER_TIME, name=REMINDER_JOB)
+    zone = services_of(application).config.zone
+    jobs.run_daily(reminder_job, REMINDER_TIME.replace(tzinfo=zone), name=REMINDER_JOB)
 
 
 async def on_startup(application: Application) -> None:  # type: ignore[type-arg]

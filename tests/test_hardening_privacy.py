@@ -218,3 +218,51 @@ async def test_a_read_only_database_still_answers(tmp_path: Path) -> None:
             assert "try again later" in answer.plain_text.lower(), (command, answer.plain_text)
             assert SORRY not in answer.plain_text
         await storage.execute("PRAGMA query_only = OFF")
+
+
+# --------------------------------------------------------------------------- item 11
+
+
+async def test_the_april_broadcast_fires_at_london_time_across_the_clock_change(
+        tmp_path: Path) -> None:
+    """00:30 on 1 April is 23:30 UTC on 31 March in summer time: the job must fire then,
+    and see 1 April as today."""
+    schedule = {"schedule": {"month": 4, "day": 1, "time": "00:30"}}
+    async with running_bot(tmp_path, coordinators=[42], broadcast=schedule) as bot:
+        assert bot.config.timezone == "Europe/London"
+        assert bot.app.job_queue is not None
+        [job] = bot.app.job_queue.get_jobs_by_name("april-broadcast")
+        trigger = job.job.trigger
+        winter = trigger.get_next_fire_time(None, datetime(2025, 3, 29, 12, tzinfo=UTC))
+        summer = trigger.get_next_fire_time(None, datetime(2025, 3, 31, 12, tzinfo=UTC))
+        assert winter.astimezone(UTC) == datetime(2025, 3, 30, 0, 30, tzinfo=UTC)
+        assert summer.astimezone(UTC) == datetime(2025, 3, 31, 23, 30, tzinfo=UTC)
+        # The job runs at that instant (23:30 UTC on 31 March) and broadcasts.
+        storage = await bot.services.storage()
+        storage.clock = FakeClock(datetime(2025, 3, 31, 23, 30, tzinfo=UTC))
+        await storage.execute(
+            "INSERT INTO published (period, version, published_at, published_by, text, "
+            "markdown, html) VALUES ('2024-25', 1, '2025-03-30T10:00:00+00:00', 42, "
+            "'Progress', 'Progress', '<p>Progress</p>')")
+        await job.run(bot.app)
+        count = await storage.fetch_value(
+            "SELECT COUNT(*) FROM broadcasts WHERE kind = 'scheduled'")
+        assert count == 1, "1 April in London is the scheduled day"
+
+
+async def test_partner_reminders_follow_the_configured_zone(tmp_path: Path) -> None:
+    from tests.fakebotapi import FakeBotAPI
+    from tests.harness import make_config, start_app, stop_app
+
+    async with FakeBotAPI() as api:
+        config = make_config(api, tmp_path / "bot.sqlite3")
+        config = config.model_copy(update={"timezone": "America/New_York"})
+        app = await start_app(config)
+        try:
+            assert app.job_queue is not None
+            [job] = app.job_queue.get_jobs_by_name("partner-reminders")
+            fire = job.job.trigger.get_next_fire_time(None, datetime(2025, 7, 1, tzinfo=UTC))
+        finally:
+            await stop_app(app)
+    assert fire.utcoffset() == timedelta(hours=-4), "09:00 in New York, summer time"
+    assert (fire.hour, fire.minute) == (9, 0)
