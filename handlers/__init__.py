@@ -10,7 +10,7 @@ from __future__ import annotations
 from telegram import BotCommand
 from telegram.ext import Application
 
-from handlers import knowledge, partners, publishing, residents, review
+from handlers import inputs, knowledge, partners, publishing, residents, review
 
 #: Extra commands shown in coordinators' own command menus.
 COORDINATOR_COMMANDS: list[BotCommand] = [*partners.COORDINATOR_COMMANDS,
@@ -19,6 +19,7 @@ COORDINATOR_COMMANDS: list[BotCommand] = [*partners.COORDINATOR_COMMANDS,
 
 
 def register_all(application: Application) -> None:  # type: ignore[type-arg]
+    inputs.register(application)  # group -1: edits and group chats, before everything
     partners.register(application)
     review.register(application)
     publishing.register(application)

@@ -169,23 +169,43 @@ async def send_reply(context: Context, chat_id: int, reply: Reply) -> None:
 
 
 async def answer_text(update: Update, context: Context) -> None:
-    """Free text: the same answer as ``csp-bot ask``."""
+    """Free text, or a photo's caption: the same answer as ``csp-bot ask``.
+
+    An edited message is answered again, but never counted again as unanswered: an edit
+    repeats no side effect.
+    """
     message = update.effective_message
-    if message is None or message.text is None or update.effective_chat is None:
+    if message is None or update.effective_chat is None:
+        return
+    text = message.text if message.text is not None else message.caption
+    if text is None:
         return
     svc = services(context)
-    reply = svc.responder.answer(message.text)
+    reply = svc.responder.answer(text)
     # Logged without who asked: what was matched, to see how the bot is doing, and the
     # text itself only when an operator turned logging.log_message_text on.
     logger.info("answered topic=%s confidence=%.2f crisis=%s", reply.topic, reply.confidence,
                 bool(reply.crisis))
     if svc.config.logging.log_message_text:
-        logger.info("question text: %r", message.text)
-    if not reply.matched and not reply.crisis and not reply.declined:
+        logger.info("question text: %r", text)
+    edited = update.edited_message is not None
+    if not reply.matched and not reply.crisis and not reply.declined and not edited:
         # Counted in memory and written in the background: the answer never waits for the
         # database, and only the words bot.privacy allows are kept.
-        svc.note_unanswered(message.text)
+        svc.note_unanswered(text)
     await send_reply(context, update.effective_chat.id, reply)
+
+
+MEDIA_REPLY = (
+    "I can only read text, so I can't see or hear that. Please type your question in your "
+    "own words. In an emergency call 999."
+)
+
+
+async def other_media(update: Update, context: Context) -> None:
+    """A voice note, location, contact, sticker, photo without a caption...: say so."""
+    assert update.effective_chat
+    await context.bot.send_message(update.effective_chat.id, html.escape(MEDIA_REPLY))
 
 
 async def _kind_command(update: Update, context: Context, kinds: frozenset[str],
@@ -428,6 +448,13 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
     application.add_handler(
         MessageHandler(filters.TEXT & ~filters.COMMAND & private, answer_text)
     )
+    # A photo's caption is read like text (it may be someone in danger); anything else
+    # without text gets a short reply rather than silence. Edits are handled in
+    # handlers.inputs, before any of these.
+    new = filters.UpdateType.MESSAGE & private & ~filters.TEXT
+    application.add_handler(MessageHandler(new & filters.CAPTION, answer_text))
+    application.add_handler(
+        MessageHandler(new & ~filters.CAPTION & ~filters.StatusUpdate.ALL, other_media))
 
 
 def register_fallbacks(application: Application) -> None:  # type: ignore[type-arg]

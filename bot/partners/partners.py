@@ -266,6 +266,36 @@ async def redeem_invite(
     return org
 
 
+@dataclass(frozen=True)
+class WithdrawnInvite:
+    org: str
+    created_by: int
+
+
+async def withdraw_invite(storage: Storage, code: str, by: int | None,
+                          reason: str) -> WithdrawnInvite | None:
+    """Make an unused invite code stop working now (e.g. it was posted in a group chat).
+
+    Returns its organisation and the coordinator who created it, or None if the code is
+    unknown, used or already expired (nothing to withdraw). ``reason`` is a short fixed
+    word for the audit log, never text a user wrote.
+    """
+    code = code.strip()
+    if not code:
+        return None
+    async with storage.transaction():
+        now = storage.now_iso()
+        row = await storage.fetch_one(
+            "SELECT org, created_by FROM invites WHERE code_hash = ? AND used_by IS NULL "
+            "AND expires_at > ?", (hash_code(code), now))
+        if row is None:
+            return None
+        await storage.execute("UPDATE invites SET expires_at = ? WHERE code_hash = ?",
+                              (now, hash_code(code)))
+        await record(storage, by, "withdraw-invite", f"org={row['org']} reason={reason}")
+    return WithdrawnInvite(str(row["org"]), int(row["created_by"]))
+
+
 # --------------------------------------------------------------------------- members
 
 
