@@ -171,8 +171,13 @@ def _saved(update: Update, context: Context, state: object) -> object:
 
 
 async def _answer(update: Update, text: str | None = None) -> None:
+    """Answer the button press, if any. Telegram refusing the answer (too old, a network
+    blip) is logged and ignored: what the press did must not depend on it."""
     if update.callback_query is not None:
-        await update.callback_query.answer(text)
+        try:
+            await update.callback_query.answer(text)
+        except TelegramError as exc:
+            logger.warning("could not answer a button press: %s", exc)
 
 
 async def _drop_buttons(update: Update) -> None:
@@ -323,8 +328,9 @@ async def _ask_figures(update: Update, context: Context, draft: core.UpdateDraft
     await _say(update, context, text, keyboard(buttons, per_row=2))
 
 
-def preview_markup() -> InlineKeyboardMarkup | None:
-    return keyboard([button("Submit", "u:s"), button("Edit a step", "u:e"),
+def preview_markup(draft: core.UpdateDraft) -> InlineKeyboardMarkup | None:
+    # Submit names its draft, so an old or repeated press can never submit another one.
+    return keyboard([button("Submit", f"u:s:{draft.key}"), button("Edit a step", "u:e"),
                      button("Cancel", "u:x")], per_row=3)
 
 
@@ -334,7 +340,7 @@ async def _show_preview(update: Update, context: Context, svc: Services,
                           f"{draft.period} progress summary.")
     heading = f"<i>{heading}</i>"
     body = core.format_update_preview(draft, svc.kb)
-    await _say(update, context, f"{note}{heading}\n\n{body}", preview_markup())
+    await _say(update, context, f"{note}{heading}\n\n{body}", preview_markup(draft))
 
 
 async def _ask_edit(update: Update, context: Context) -> None:
@@ -516,16 +522,32 @@ async def on_figures(update: Update, context: Context) -> object:
 
 
 async def on_submit(update: Update, context: Context) -> object:
-    org = await _partner_step(update, context)
-    if org is None:
-        return _saved(update, context, END)
+    """Submit: store the draft as a new revision, once, and tell the coordinators.
+
+    A double tap is two presses, possibly handled at once: the draft's key makes the second
+    find the first one's revision (``core.submit_once``) and only say so. The revision and
+    the coordinators' notice come before the acknowledgement, which may fail harmlessly.
+    """
     query = update.callback_query
     assert query is not None
     svc = services(context)
+    db = await svc.storage()
+    key = (query.data or "").removeprefix("u:s").removeprefix(":") or None
+    if key is not None and await core.submitted_draft(db, key) is not None:
+        await _answer(update, "Already submitted.")
+        await _drop_buttons(update)
+        return None  # the press that submitted it ends the flow
+    org = await _partner_step(update, context)
+    if org is None:
+        return _saved(update, context, END)
     draft = _draft(context)
     assert draft is not None
+    if key is not None and key != draft.key:
+        await _answer(update, "That preview is out of date: use the latest one.")
+        await _drop_buttons(update)
+        return None
     if not draft.complete():
-        await query.answer("Something is missing; please fill in that step.")
+        await _answer(update, "Something is missing; please fill in that step.")
         missing = next(s for s, v in ((PRIORITY, draft.priority), (QUARTER, draft.period),
                                       (RAG_STEP, draft.rag), (NARRATIVE, draft.narrative))
                        if not v)
@@ -534,20 +556,23 @@ async def on_submit(update: Update, context: Context) -> object:
     user_id = user_id_of(update)
     assert user_id is not None
     try:
-        record = await core.submit_update(
-            await svc.storage(), org=org, priority=draft.priority, period=draft.period,
-            rag=draft.rag, narrative=draft.narrative, figures=draft.figures, by=user_id,
-            kb=svc.kb)
+        record, created = await core.submit_once(
+            db, org=org, priority=draft.priority, period=draft.period, rag=draft.rag,
+            narrative=draft.narrative, figures=draft.figures, by=user_id, kb=svc.kb,
+            draft_key=draft.key)
     except UpdateError as exc:
-        await query.answer()
+        await _answer(update)
         await _say(update, context, html.escape(f"{exc} Press Edit a step to fix it."))
         return None
-    await query.answer("Submitted")
-    await _drop_buttons(update)
+    if not created:  # the other press of a double tap got here first
+        await _answer(update, "Already submitted.")
+        return None
     _clear(context)
     logger.info("update %s submitted by %s", record.id, user_id)
-    await _say(update, context, _submitted_text(record, svc))
     await review.notify_coordinators(context.bot, svc, record)
+    await _answer(update, "Submitted")
+    await _drop_buttons(update)
+    await _say(update, context, _submitted_text(record, svc))
     return _saved(update, context, END)
 
 
@@ -615,7 +640,8 @@ def update_conversation() -> ConversationHandler[Any]:
                 NARRATIVE: [MessageHandler(text, on_narrative)],
                 FIGURES: [CallbackQueryHandler(on_figures, pattern=r"^u:f:(none|keep)$"),
                           MessageHandler(text, on_figures)],
-                PREVIEW: [CallbackQueryHandler(on_submit, pattern=r"^u:s$"),
+                # u:s from a preview shown before Submit named its draft: still accepted.
+                PREVIEW: [CallbackQueryHandler(on_submit, pattern=r"^u:s(:[\w-]+)?$"),
                           CallbackQueryHandler(on_edit, pattern=r"^u:e$")],
                 EDIT: [CallbackQueryHandler(on_edit_step, pattern=r"^u:e:[pqrnfb]$")],
             },
@@ -775,6 +801,9 @@ def handlers() -> Sequence[Any]:
     private = filters.ChatType.PRIVATE
     return [
         update_conversation(),
+        # Submit pressed once the flow has moved on (a repeat, an old preview): answered by
+        # the draft it names, never by submitting whatever draft is current.
+        CallbackQueryHandler(on_submit, pattern=r"^u:s:[\w-]+$"),
         CommandHandler("invite", invite, filters=private),
         CommandHandler("register", register_command, filters=private),
         CommandHandler("partners", partners_command, filters=private),

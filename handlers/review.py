@@ -150,6 +150,17 @@ def _update_id(query: CallbackQuery) -> int | None:
         return None
 
 
+async def _acknowledge(query: CallbackQuery, text: str | None = None,
+                       alert: bool = False) -> None:
+    """Answer a button press. Telegram refusing the answer (too old, a network blip) is
+    logged and ignored: the approval or return it acknowledges has happened regardless, and
+    the partner must still be told."""
+    try:
+        await query.answer(text[:200] if text else None, show_alert=alert)
+    except TelegramError as exc:
+        logger.warning("could not answer a button press: %s", exc)
+
+
 async def _drop_buttons(query: CallbackQuery) -> None:
     try:
         await query.edit_message_reply_markup(reply_markup=None)
@@ -204,10 +215,10 @@ async def on_approve(update: Update, context: Context) -> None:
             raise UpdateError("That button is no longer in use.")
         approved = await core.approve(await svc.storage(), update_id, by)
     except UpdateError as exc:
-        await query.answer(str(exc)[:200], show_alert=True)
+        await _acknowledge(query, str(exc), alert=True)
         await _drop_buttons(query)
         return
-    await query.answer("Approved")
+    await _acknowledge(query, "Approved")
     await _drop_buttons(query)
     logger.info("update %s approved by %s", approved.id, by)
     await context.bot.send_message(
@@ -235,10 +246,10 @@ async def on_return_press(update: Update, context: Context) -> object:
     if item is None or item.status != "submitted":
         why = "That update is no longer waiting for review." if item is None else (
             f"That update has already been {item.status}.")
-        await query.answer(why, show_alert=True)
+        await _acknowledge(query, why, alert=True)
         await _drop_buttons(query)
         return ConversationHandler.END
-    await query.answer()
+    await _acknowledge(query)
     context.user_data[RETURN_KEY] = item.id
     await context.bot.send_message(
         _chat_of(update),

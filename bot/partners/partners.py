@@ -429,12 +429,16 @@ class UpdateDraft:
     narrative: str = ""
     figures: list[tuple[str, str]] = field(default_factory=list)
     amends: int | None = None  # the revision this one amends, if any
+    #: Names this draft: submitting it stores one revision however often Submit is pressed
+    #: (see :func:`submit_once`), and its preview's buttons carry it.
+    key: str = field(default_factory=lambda: secrets.token_urlsafe(6))
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "org": self.org, "priority": self.priority, "period": self.period,
             "rag": self.rag, "narrative": self.narrative,
             "figures": [list(f) for f in self.figures], "amends": self.amends,
+            "key": self.key,
         }
 
     @classmethod
@@ -447,6 +451,8 @@ class UpdateDraft:
             narrative=str(data.get("narrative", "")),
             figures=[(str(n), str(v)) for n, v in data.get("figures") or []],
             amends=data.get("amends"),
+            # A draft saved before drafts had keys gets one now.
+            key=str(data.get("key") or secrets.token_urlsafe(6)),
         )
 
     @classmethod
@@ -507,6 +513,35 @@ async def submit_update(
 
     Everything is validated again here, whatever the chat flow checked: this is the record.
     """
+    record_, _ = await submit_once(
+        storage, org=org, priority=priority, period=period, rag=rag, narrative=narrative,
+        figures=figures, by=by, kb=kb)
+    return record_
+
+
+async def submitted_draft(storage: Storage, draft_key: str) -> UpdateRecord | None:
+    """The revision a draft became, if it has been submitted."""
+    row = await storage.fetch_one("SELECT * FROM updates WHERE draft_key = ?", (draft_key,))
+    return UpdateRecord.from_row(row) if row else None
+
+
+async def submit_once(
+    storage: Storage,
+    *,
+    org: str,
+    priority: str,
+    period: str,
+    rag: str,
+    narrative: str,
+    figures: Sequence[tuple[str, str]] = (),
+    by: int,
+    kb: KnowledgeBase | None = None,
+    draft_key: str | None = None,
+) -> tuple[UpdateRecord, bool]:
+    """:func:`submit_update`, at most once per ``draft_key``: returns the revision and
+    whether it is new. A second submission of the same draft (a double tap on Submit, two
+    presses handled at once) returns the first one's revision and stores nothing, so there
+    is one revision, one audit entry and one notice to coordinators."""
     if kb is not None:
         if org not in kb.partners:
             raise UpdateError(f"unknown organisation {org!r}")
@@ -521,6 +556,8 @@ async def submit_update(
         # Same rules as typed figures, so a figure can't bypass them through the core.
         figs = parse_figures("\n".join(f"{n}: {v}" for n, v in figs))
     async with storage.transaction():
+        if draft_key is not None and (done := await submitted_draft(storage, draft_key)):
+            return done, False
         previous = int(await storage.fetch_value(
             "SELECT COALESCE(MAX(revision), 0) FROM updates "
             "WHERE org = ? AND priority = ? AND period = ?", (org, priority, label)))
@@ -529,15 +566,16 @@ async def submit_update(
             "AND period = ? AND status IN ('submitted', 'returned')", (org, priority, label))
         new_id = await storage.execute_insert(
             "INSERT INTO updates (org, priority, period, revision, rag, narrative, figures, "
-            "status, submitted_by, submitted_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'submitted', ?, ?)",
+            "status, submitted_by, submitted_at, draft_key) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, 'submitted', ?, ?, ?)",
             (org, priority, label, previous + 1, rag, text, json.dumps(figs), by,
-             storage.now_iso()),
+             storage.now_iso(), draft_key),
         )
         await record(storage, by, "submit", f"update={new_id} org={org} priority={priority} "
                      f"period={label} revision={previous + 1}")
     found = await get_update(storage, new_id)
     assert found is not None
-    return found
+    return found, True
 
 
 async def _pending_for_review(storage: Storage, update_id: int) -> UpdateRecord:
