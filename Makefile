@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test lint typecheck bench clean
+.PHONY: run test lint typecheck bench train-crisis clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,12 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+# Retrain bot/answering/crisis_model.json from the corpus's training split (see bench/train_crisis.py).
+train-crisis: $(STAMP)
+	$(BIN)/python -m pip install -q -e '.[dev,bench,train]'
+	$(BIN)/python -m bench.split_corpus
+	$(BIN)/python -m bench.train_crisis --cv
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -8,6 +8,9 @@ and writes ``train.yaml`` and ``test.yaml`` beside them. The split is stratified
 and crisis kind, and decided by a hash of each item's text, so it never depends on file
 order and re-running it gives the same split. 35 % goes to test.
 
+Files named ``raw/train_*.yaml`` were collected after the test split was frozen: all of
+their items go to training, so the test split never changes once tuning has started.
+
 The test split was written and committed before anything was tuned on the corpus, and it is
 never tuned on: ``make test`` only reads its figures (tests/test_corpus.py).
 """
@@ -34,9 +37,12 @@ def _key(item: dict[str, Any]) -> str:
     return hashlib.sha1(" ".join(str(item["q"]).lower().split()).encode()).hexdigest()
 
 
-def load_raw(folder: Path = CORPUS / "raw") -> list[dict[str, Any]]:
+def load_raw(folder: Path = CORPUS / "raw", train_only: bool = False) -> list[dict[str, Any]]:
+    """Items of the frozen first round (or, with ``train_only``, of the later rounds)."""
     items: dict[str, dict[str, Any]] = {}
     for path in sorted(folder.glob("*.yaml")):
+        if path.name.startswith("train_") != train_only:
+            continue
         for item in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
             items.setdefault(_key(item), item)
     return list(items.values())
@@ -62,6 +68,10 @@ def write(path: Path, items: list[dict[str, Any]], name: str, note: str) -> None
 
 def main() -> int:
     train, test = split(load_raw())
+    frozen = {_key(item) for item in test}
+    # Later rounds only ever add to training (and never an item already in the test split).
+    train += [item for item in load_raw(train_only=True) if _key(item) not in frozen]
+    train = list({_key(item): item for item in train}.values())
     write(CORPUS / "test.yaml", test, "Test",
           "Frozen before any tuning. Never tune on it: read its figures only.")
     write(CORPUS / "train.yaml", train, "Training",

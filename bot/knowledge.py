@@ -31,7 +31,8 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 #: Entries checked against their source longer ago than this are flagged for review.
 REVIEW_AFTER_DAYS = 365
 
-TopicKind = Literal["priority", "theme", "report", "support", "plan", "ward", "partner"]
+TopicKind = Literal["priority", "theme", "report", "support", "plan", "ward", "partner",
+                    "declined"]
 _SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
 # A phone number as UK services write them: 0 then 9-10 more digits (spaces allowed), or a
@@ -75,6 +76,18 @@ class Figure(_Strict):
     note: str | None = None
 
 
+class SourceLink(_Strict):
+    """A public page a topic's answer relies on, beyond the plan and contacts.yaml.
+
+    Found with the search tool; ``confidence`` as in contacts.yaml (official: the service's
+    own or a council/police/government page; secondary: a news or third-party page).
+    """
+
+    url: str = Field(pattern=r"^https?://")
+    says: str = Field(min_length=3)  # what the answer takes from it
+    confidence: Literal["official", "secondary", "well-known"]
+
+
 class Topic(_Strict):
     """Something a resident can ask about, with its answer and where the answer comes from."""
 
@@ -89,6 +102,7 @@ class Topic(_Strict):
     figures: list[Figure] = Field(default_factory=list)
     related: list[str] = Field(default_factory=list)
     source: str = Field(min_length=3)
+    sources: list[SourceLink] = Field(default_factory=list)
     reviewed: dt.date
 
     @field_validator("answer")

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.answering.crisis import Crisis, CrisisKind, detect_crisis
+from bot.answering.crisis import Crisis, CrisisKind, corrected, detect_crisis
 from bot.answering.matching import DEFAULT_THRESHOLD, Matcher, MatchResult, place_entry_id
 from bot.knowledge import KnowledgeBase, Topic, Ward
 
@@ -53,7 +54,57 @@ CRISIS_TEXT = {
         "If someone is struggling to cope or thinking about suicide, Samaritans are free, day "
         "and night, on 116 123."
     ),
+    CrisisKind.FIRE: (
+        "If there is a fire, get out if you can and call 999 for the fire service.\n"
+        "If it isn't safe to speak on a mobile: call 999, then press 55 when asked."
+    ),
+    CrisisKind.CHILD: (
+        "If a child is in danger now, call 999.\n"
+        "If it isn't safe to speak on a mobile: call 999, then press 55 when asked.\n"
+        "If it is not an emergency but you are worried about a child: Staffordshire children's "
+        "safeguarding (First Response) on 0800 1313 126, or the NSPCC on 0808 800 5000. "
+        "Children and young people can call Childline free on 0800 1111."
+    ),
 }
+
+#: The middle tier ("possibly in danger"): one line on top of the normal answer.
+POSSIBLE_TEXT = {
+    kind: ("If you or someone else is in danger now, call 999 (on a mobile where it isn't safe "
+           "to speak: call 999, then press 55)." +
+           (" Samaritans are free, day and night, on 116 123." if kind is CrisisKind.SELF_HARM
+            else ""))
+    for kind in CrisisKind
+}
+
+#: After a sure crisis, the only topics that may follow, by kind: support that fits the person
+#: in danger. Never a service for perpetrators; for self-harm only the mental health topic
+#: (Samaritans, Shout, NHS 111's mental health option); nothing after a medical emergency or
+#: a fire, whose crisis text already says what to do.
+CRISIS_TOPICS: dict[CrisisKind, frozenset[str]] = {
+    CrisisKind.DANGER: frozenset({
+        "domestic-abuse-support", "domestic-abuse-report", "male-victims", "lgbt-abuse",
+        "honour-based-abuse", "vawg-report", "hate-crime-report", "hate-crime-support",
+        "knife-crime-report", "adult-safeguarding-report", "child-safeguarding-report",
+        "victim-support", "modern-slavery-report", "cuckooing-report"}),
+    CrisisKind.CHILD: frozenset({"child-safeguarding-report", "children-young-people",
+                                 "domestic-abuse-support"}),
+    CrisisKind.SELF_HARM: frozenset({"mental-health"}),
+    CrisisKind.MEDICAL: frozenset(),
+    CrisisKind.FIRE: frozenset(),
+}
+#: The topic a sure crisis leads to when the matcher found nothing that fits.
+_CRISIS_DEFAULT = {CrisisKind.CHILD: "child-safeguarding-report"}
+# Violence from someone at home is domestic abuse: it leads to domestic abuse support.
+_AT_HOME = re.compile(
+    r"\b(?:partner|husband|wife|boyfriend|girlfriend|ex|fiance|fiancee|dad|father|stepdad|"
+    r"step dad|mum|mother|stepmum|brother|sister|son|daughter|family|uncle|at home)\b")
+# A child writing about what is done to them ("my mum hits me"), and a child seeing a parent
+# hurt ("my dad is beating up my mum").
+_CHILD_ME = re.compile(r"\b(?:me|my body|i am \d+|i am only \d+)\b")
+_PARENT_HURT = re.compile(r"\b(?:beating|hitting|hurting|stabbing|strangling|hit|beat|hits|"
+                          r"beats) (?:up )?(?:my |the )?(?:mum|mom|mummy|mother|dad|daddy)\b")
+#: Topics for people who harm others: never shown to someone in danger.
+PERPETRATOR_TOPICS = frozenset({"stop-being-abusive"})
 
 
 @dataclass(frozen=True)
@@ -79,15 +130,24 @@ class Reply:
     suggestions: list[Choice] = field(default_factory=list)
     related: list[Choice] = field(default_factory=list)
 
+    declined: bool = False  # out of scope, answered with where to go instead (not logged)
+    #: Possibly in danger (the middle tier): the answer gets the emergency line on top, but
+    #: it is not a crisis reply (``crisis`` stays ``None``).
+    caution: Crisis | None = None
+
     @property
     def crisis_text(self) -> str:
-        return CRISIS_TEXT[self.crisis.kind] if self.crisis else ""
+        if self.crisis is not None:
+            return CRISIS_TEXT[self.crisis.kind]
+        if self.caution is not None:
+            return POSSIBLE_TEXT[self.caution.kind]
+        return ""
 
     def sections(self) -> list[tuple[str, str]]:
         """(kind, plain text) blocks in reading order; kinds: crisis, title, body, contacts,
         suggestions, footer."""
         out: list[tuple[str, str]] = []
-        if self.crisis:
+        if self.crisis or self.caution:
             out.append(("crisis", self.crisis_text))
         if self.title and self.matched:
             out.append(("title", self.title))
@@ -166,14 +226,49 @@ class Responder:
         crisis = detect_crisis(text)
         result = self.matcher.match(text, kinds)
         reply = self._from_match(result)
-        if crisis:
-            reply.crisis = crisis
-            # Emergency help comes first; the answer may follow, but a guess is noise (or
-            # worse: advice for the abuser) to someone in danger, so only a sure match stays.
-            if not reply.matched or reply.confidence < CRISIS_ANSWER_CONFIDENCE:
-                reply = Reply(matched=False, topic=None, title=None,
-                              confidence=reply.confidence, crisis=crisis)
+        if crisis is None:
+            return reply
+        if not crisis.sure:
+            # Possibly in danger: the normal answer, with the emergency line on top.
+            reply.caution = crisis
+            reply.related = [c for c in reply.related if c.id not in PERPETRATOR_TOPICS]
+            return reply
+        return self._crisis_reply(crisis, text, reply)
+
+    def _crisis_reply(self, crisis: Crisis, text: str, matched: Reply) -> Reply:
+        """Emergency help first, then at most one topic that fits the person in danger.
+
+        A guess is noise (or worse: advice for the abuser) to someone in danger, so only a
+        sure match of a fitting kind stays; otherwise the kind's default, or nothing.
+        """
+        allowed = CRISIS_TOPICS[crisis.kind] & self.kb.topics.keys()
+        words = corrected(text)
+        chosen: str | None = None
+        if crisis.kind is CrisisKind.CHILD and _CHILD_ME.search(words):
+            chosen = "children-young-people"  # a child writing about themselves: Childline
+        elif crisis.kind is CrisisKind.DANGER and _AT_HOME.search(words):
+            chosen = "domestic-abuse-support"  # support, rather than how to report it
+        elif crisis.kind is CrisisKind.CHILD and _PARENT_HURT.search(words):
+            chosen = "domestic-abuse-support"
+        elif (matched.matched and matched.topic in allowed
+                and matched.confidence >= CRISIS_ANSWER_CONFIDENCE):
+            chosen = matched.topic
+        else:
+            chosen = _CRISIS_DEFAULT.get(crisis.kind)
+        if chosen not in allowed:
+            return Reply(matched=False, topic=None, title=None,
+                         confidence=matched.confidence, crisis=crisis)
+        reply = self._topic_reply(self.kb.topics[chosen], matched.confidence)
+        # The crisis block already says 999 and 55: the answer must not say it again.
+        reply.body = "\n\n".join(p for p in reply.body.split("\n\n") if "999" not in p)
+        reply.contacts = [c for c in reply.contacts if not c.startswith(self._emergency_name())]
+        reply.related = [c for c in reply.related if c.id not in PERPETRATOR_TOPICS]
+        reply.crisis = crisis
         return reply
+
+    def _emergency_name(self) -> str:
+        emergency = self.kb.contacts.get("emergency")
+        return emergency.name if emergency else "Emergency"
 
     def topics_of(self, *kinds: str) -> list[Choice]:
         """Topics of the given kinds, for menus, in a stable order."""
@@ -227,6 +322,13 @@ class Responder:
         return None
 
     def _topic_reply(self, topic: Topic, confidence: float) -> Reply:
+        if topic.kind == "declined":
+            # Out of scope (bins, council tax...): where to go instead, never a guess.
+            return Reply(matched=False, topic=topic.id, title=None, confidence=confidence,
+                         body=f"{topic.answer}\n\n{MENU}\n\n{EMERGENCY_LINE}",
+                         contacts=[c.line() for c in self.kb.contacts_for(topic)],
+                         footer=f"Source: {topic.source}. Checked {_date(topic.reviewed)}.",
+                         declined=True)
         contacts = self.kb.contacts_for(topic)
         source = topic.source.replace("contacts.yaml", "the partnership's verified contacts")
         footer = f"Source: {source}. Checked {_date(topic.reviewed)}."

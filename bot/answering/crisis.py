@@ -5,8 +5,19 @@ Samaritans) before anything else, whatever the spelling. Questions *about* such 
 ("what's the suicide rate", "how many stabbings were there") are not crises: they get the
 figures without an alarm.
 
-Detection is rules, not statistics, on purpose: every rule is readable, testable, and errs
-towards help. Misspellings are first pulled back to a small crisis vocabulary with rapidfuzz.
+Detection is layered, and every layer errs towards help:
+
+1. **Rules** for the unmistakable: readable, tested one by one, after misspellings are pulled
+   back to a small crisis vocabulary with rapidfuzz. A rule that fires is a *sure* crisis.
+2. **A statistical model** (:mod:`bot.answering.crisis_model`): a linear model over word and
+   character n-grams, trained on real messages, for the phrasings no rule foresaw. Above
+   :data:`SURE_SCORE` it is a sure crisis; between :data:`POSSIBLE_SCORE` and that, a
+   *possible* one.
+3. **The middle tier**: a possible crisis is answered normally, with the emergency line on
+   top, rather than with silence or a false alarm.
+
+Questions about figures, the law or the past ("what's the suicide rate", "my ex used to hit
+me") lower the model's say: only a high score counts there, and weak rules do not fire.
 """
 
 from __future__ import annotations
@@ -18,19 +29,41 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
+from bot.answering.crisis_model import shipped_model
 from bot.answering.text import normalise
 
 
 class CrisisKind(StrEnum):
-    DANGER = "danger"  # someone in immediate danger / violence happening now
-    SELF_HARM = "self_harm"  # suicidal intent or self-harm
-    MEDICAL = "medical"  # overdose, someone hurt or unconscious
+    DANGER = "danger"  # someone in immediate danger / violence happening or about to
+    SELF_HARM = "self_harm"  # suicidal intent or thoughts, self-harm
+    MEDICAL = "medical"  # overdose, someone hurt, not breathing or unconscious
+    FIRE = "fire"  # a fire now
+    CHILD = "child"  # a child in danger now
+
+
+class Level(StrEnum):
+    SURE = "sure"  # emergency help leads the reply
+    POSSIBLE = "possible"  # the normal answer, with the emergency line on top
 
 
 @dataclass(frozen=True)
 class Crisis:
     kind: CrisisKind
-    rule: str  # which rule fired, for tests and debugging (never logged with the text)
+    rule: str  # which rule fired ("model" for the model), for tests; never logged with text
+    level: Level = Level.SURE
+    score: float = 1.0  # the model's crisis probability (1.0 for a rule)
+
+    @property
+    def sure(self) -> bool:
+        return self.level is Level.SURE
+
+
+#: Model probability above which a message is a sure crisis, and above which a possible one.
+#: Chosen by ``bench/train_crisis.py`` on the training split (recall first), never on the test.
+SURE_SCORE = 0.8
+POSSIBLE_SCORE = 0.6
+#: For questions about figures, the law or the past, the model must be this sure.
+INFO_SURE_SCORE = 0.95
 
 
 _LEXICON = (
@@ -94,7 +127,7 @@ def _correct(token: str) -> str:
     return best[0] if best else token
 
 
-def _corrected(text: str) -> str:
+def corrected(text: str) -> str:
     return " ".join(_correct(t) for t in normalise(text).split())
 
 
@@ -185,17 +218,122 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
          r"\b(?:is|are|man|someone|somebody|guy|he|they) following me\b",
          CrisisKind.DANGER, True),
         ("fire", r"\bon fire\b|"
-         r"\bthere is a fire\b", CrisisKind.DANGER, False),
+         r"\bthere is a fire\b", CrisisKind.FIRE, False),
         ("trapped", r"\b(?:kidnapped|abducted|held hostage|locked me in|locked in (?:a|the|my) "
          r"room|will not let me (?:leave|out))\b", CrisisKind.DANGER, True),
         ("help-now", r"\bhelp (?:me )?(?:please )?(?:now|quick|quickly)\b.*\b(?:he|she|they|"
          r"someone)\b|\bcall (?:the )?police (?:now|quick)\b", CrisisKind.DANGER, True),
+        # --- about to happen: threats, hiding, someone coming
+        ("about-to-hurt", r"\b(?:he|she|they|someone|somebody) (?:is|are|was|were|says|said)? ?"
+         r"(?:going to|about to|trying to|coming to|coming back to|gonna) (?:hurt|kill|stab|"
+         r"attack|beat|get|hit|batter|shoot|rape|strangle|murder) (?:me|us|my|her|him)\b|"
+         r"\b(?:i am|we are) (?:being )?(?:murdered|killed)\b|"
+         r"\b(?:locked|barricaded|hiding|hid) (?:my ?self|ourselves|us|me) (?:in|away)\b|"
+         r"\bi am hiding (?:from|in)\b|"
+         r"\b(?:he|she|they) (?:is|are) (?:outside|at) (?:my|the|our) (?:door|house|flat|"
+         r"window)\b.*\b(?:scared|help|threat|kill|hurt|let me|get in)\b",
+         CrisisKind.DANGER, True),
+        # A break-in or intruder now: "someone broke in and they're still in the house".
+        ("intruder-now", r"\bintruders? (?:in|inside|is in|are in)\b|"
+         r"\bthere is an intruder\b|"
+         r"\b(?:broke|broken|breaking|got) in\b.*\b(?:still|now|here|in the house|"
+         r"upstairs|downstairs)\b|"
+         r"\b(?:burglar|burglars)\b.*\b(?:in my|in the|in our|downstairs|upstairs|now)\b|"
+         r"\b(?:kick|kicking|smash|smashing|force|forcing|bang|banging) (?:my|our|the) "
+         r"(?:front |back )?(?:door|window)s? (?:in|down|open)\b|"
+         r"\btrying to (?:kick|smash|force|break) (?:my|our|the|in)\b|"
+         r"\b(?:someone|somebody|a man|a stranger) (?:is )?(?:in|inside) (?:my|our|the) "
+         r"(?:house|home|flat)\b", CrisisKind.DANGER, True),
+        ("strangled-now", r"\b(?:strangling|choking|suffocating|smothering) (?:me|us|her|him)\b",
+         CrisisKind.DANGER, True),
+        # --- fire now
+        ("fire-now", r"\b(?:house|home|flat|kitchen|building|car|room|bedroom|block|shop)"
+         r"(?: is)? (?:on fire|burning|in flames|alight)\b|"
+         r"\b(?:fire|smoke) (?:in|coming from|everywhere in) (?:my|our|the) "
+         r"(?:house|home|flat|kitchen|building|room|stairs|hallway)\b|"
+         r"\btrapped (?:by|in) (?:the )?(?:smoke|fire|flames)\b|"
+         r"\b(?:set fire to|setting fire to|set alight) (?:my|our|the) (?:house|door|flat|car)\b",
+         CrisisKind.FIRE, True),
+        # --- a child in danger now
+        ("child-now", r"\b(?:hitting|beating|hurting|attacking|strangling) (?:the|my|our) "
+         r"(?:kids|children|child|baby|son|daughter)\b|"
+         r"\b(?:baby|child|toddler) (?:is )?(?:not breathing|unconscious|choking|"
+         r"turning blue)\b|"
+         r"\b(?:left|leaves) (?:a |the |my |their |his |her )?(?:baby|toddler|kids|children|"
+         r"child) (?:alone|on their own|on his own|on her own)\b.*\b(?:now|all night|hours|"
+         r"tonight)\b", CrisisKind.CHILD, True),
+        # --- indirect suicidal words
+        ("end-it-all", r"\b(?:want|wants|wanting|going|need|ready) (?:it all )?to (?:end|stop) "
+         r"(?:it all|everything|all of this|the pain)\b|\bwant it all to (?:end|stop|be over)\b|"
+         r"\b(?:better off|be better) without me\b|\b(?:nobody|no one|noone) would (?:miss|care|"
+         r"notice)\b|\b(?:sleep|go to sleep) and (?:never|not) wake up\b|"
+         r"\bno (?:point|reason) (?:in )?(?:living|going on|being alive|being here)\b|"
+         r"\b(?:on|near|by) the (?:railway|train) (?:line|lines|tracks|track)\b|"
+         r"\b(?:standing|stood|sat|sitting) on (?:the|a) (?:bridge|ledge|roof|edge)\b|"
+         r"\b(?:written|wrote|writing) (?:a |my )?(?:suicide )?note\b|"
+         r"\bdo not want to (?:be here|exist|live|wake up)\b|\bdone with (?:life|living)\b|"
+         r"\b(?:i|we) (?:can not|cant) (?:go on|cope|carry on) (?:any ?more|like this)?\b|"
+         r"\bend it (?:all|tonight|now)\b", CrisisKind.SELF_HARM, True),
+        # --- more words for the same kinds, from the corpus's training split
+        ("self-harm-now", r"\b(?:started|start|began) cutting again\b|\bcut (?:my ?self )?again\b|"
+         r"\bcutting every day\b|\bneed to cut\b|\b(?:sliced|slit|cut) my (?:skin|wrists?|arms?)\b|"
+         r"\bblade across my\b|\b(?:best|easiest|quickest) way to (?:take my|take your|end my|"
+         r"end your|kill)\b|\bend things\b|\bpoint (?:of|in) (?:carrying on|continuing|going on|"
+         r"living)\b|\bsuicide (?:plans?|chat)\b|\b(?:would rather|want to|wanna) (?:stay home "
+         r"and )?(?:die|be gone|disappear for good)\b|\bthinking (?:about|of) jumping\b|"
+         r"\bcompulsion to jump\b|\b(?:gone|going) (?:somewhere )?to kill (?:her|him|them)self\b|"
+         r"\bmy death\b.*\bsooner\b|\b(?:might|going to|gonna) give up (?:soon|on life)\b|"
+         r"\btoo (?:tired|depressed|worthless) to live\b|\bwith a plan\b",
+         CrisisKind.SELF_HARM, True),
+        ("swallowed-pills", r"\b(?:i have|i|have) (?:taken|took|swallowed) (?:some|a load of|loads "
+         r"of|all my|a handful of)? ?(?:tablets|pills|sleeping pills|paracetamol)\b",
+         CrisisKind.MEDICAL, True),
+        ("violence-now", r"\bwielding (?:a |the )?(?:knife|weapon|gun|machete)\b|"
+         r"\b(?:he|she|they|someone) (?:is|are) (?:shooting|firing)\b|\bgun ?shots\b|"
+         r"\b(?:entering|getting into|coming into|in) (?:my|our) (?:house|home|flat) right now\b|"
+         r"\bbroke (?:the|my|our) (?:back|front)? ?door (?:open|down|in)\b|"
+         r"\b(?:locked|trapped|hiding) in (?:the|my|a) (?:bathroom|bedroom|toilet|room|cupboard)\b|"
+         r"\b(?:he|she|they) (?:is|are) (?:at|outside) (?:the|my) door\b|"
+         r"\b(?:he|she|they) (?:is|are) (?:in here|trying to (?:get|come) in)\b|"
+         r"\bsend help\b|\bscared (?:he|she|they) will (?:hurt|kill|do it)\b|"
+         r"\b(?:car|man|someone|they) (?:has been|have been|is|are|keeps?) following me\b.*"
+         r"\b(?:now|since|every)\b|\bjust been (?:burgled|robbed|mugged)\b|"
+         r"\bi am dying\b", CrisisKind.DANGER, True),
+        ("child-abused-now", r"\b(?:mum|dad|mother|father|stepdad|step dad|mom) (?:always |"
+         r"still |keeps |nearly every day )?(?:hits|beats|hit|beat|shakes|kicks|punches|slaps|"
+         r"pulls my hair|hurts) (?:me|us)\b|\b(?:mum|dad|mother|father|stepdad|uncle) (?:is|keeps) "
+         r"(?:sexually )?abusing me\b|\btried to strangle me\b|"
+         r"\b(?:beating|beat) up my (?:mum|mom|mother|dad|sister|brother)\b",
+         CrisisKind.CHILD, True),
+        ("smoke-now", r"\b(?:smell|full of|see|thick) smoke\b|\bfire (?:coming|spreading) "
+         r"(?:through|from|up)\b|\bflames (?:coming|are)\b|\bthere is a fire\b",
+         CrisisKind.FIRE, True),
+        ("medical-now", r"\b(?:having|had) a (?:stroke|heart attack|seizure|fit)\b|"
+         r"\bi think (?:she|he|they) (?:is|are) dead\b|\b(?:has|have) passed out\b",
+         CrisisKind.MEDICAL, True),
+        # --- a medical emergency told about someone else
+        ("someone-down", r"\b(?:he|she|they|my (?:friend|mate|son|daughter|partner|husband|wife|"
+         r"mum|dad|brother|sister|boyfriend|girlfriend)) (?:is|are|has|have)? ?(?:not breathing|"
+         r"stopped breathing|turning blue|unconscious|passed out|fitting|having a fit|"
+         r"having a seizure|collapsed)\b|"
+         r"\b(?:he|she|they|my (?:friend|mate|son|daughter|partner|brother|sister)) "
+         r"(?:has |have )?(?:taken|took|swallowed|necked) (?:too many|loads of|a load of|"
+         r"a lot of|all (?:of )?(?:his|her|their|my|the))\b", CrisisKind.MEDICAL, True),
     ]
 ]
 
 # Looking back, not in crisis now: "I used to self harm", "someone who was suicidal".
 _PAST = re.compile(r"\b(?:used to|in the past|years ago|was suicidal|were suicidal|"
-                   r"had been suicidal|recovering from)\b")
+                   r"had been suicidal|recovering from|last year|the first time|one night|"
+                   r"since i last|scars|attempt was|following a suicide attempt|when i was|"
+                   r"at the time|had planned|told me many times|was on fire|on fire again|"
+                   r"i would just|i assaulted)\b")
+
+# "What do I do if I think someone has overdosed?": a question for later, not a report now.
+_HYPOTHETICAL = re.compile(
+    r"^(?:what (?:do|should|can) (?:i|you|we) do if|how (?:can|do) (?:you|i) tell if|"
+    r"how (?:to|can i|do i|can you) (?:help|support) (?:a|my|someone)|"
+    r"what should you do if|what to do if|signs (?:of|that))\b")
 
 # Asking *about* crime or suicide, not living through it.
 _STATS = re.compile(
@@ -207,19 +345,55 @@ _STATS = re.compile(
 )
 
 
-def detect_crisis(text: str) -> Crisis | None:
-    """Return the crisis a message describes, or ``None``.
+def detect_crisis(text: str, *, use_model: bool = True) -> Crisis | None:
+    """Return the crisis a message describes, or ``None``; ``use_model=False``: rules only.
 
     >>> detect_crisis("he's hitting me right now").kind.value
     'danger'
     >>> detect_crisis("what is the suicide rate in east staffs") is None
     True
     """
-    s = _corrected(text)
+    s = corrected(text)
     if not s:
         return None
-    info_question = bool(_STATS.search(s) or _PAST.search(s))
-    for name, pattern, kind, strong in _RULES:
+    info_question = is_info_question(s)
+    if _HYPOTHETICAL.search(s) and not _NOW.search(s):
+        return None
+    for name, pattern, kind, strong in _BY_PRIORITY:
         if pattern.search(s) and (strong or not info_question):
             return Crisis(kind, name)
+    return _model_crisis(s, info_question) if use_model else None
+
+
+# A child or a fire is named for what it is ("my dad is hitting the kids right now" is a child in
+# danger, not only a fight), so those rules are tried first.
+_BY_PRIORITY = sorted(_RULES, key=lambda rule: rule[2] not in (CrisisKind.CHILD, CrisisKind.FIRE))
+
+_NOW = re.compile(r"\b(?:right now|now|help me|please help|hurry)\b")
+
+
+def is_info_question(corrected_text: str) -> bool:
+    """Asking about figures, the law or the past rather than living through it now."""
+    return bool(_STATS.search(corrected_text) or _PAST.search(corrected_text))
+
+
+def _model_crisis(corrected: str, info_question: bool) -> Crisis | None:
+    """The model's verdict where no rule fired (see the module docstring)."""
+    model = shipped_model()
+    if model is None:
+        return None
+    if _PERPETRATOR.search(corrected):
+        return None  # asking for help to stop hurting someone: the rules' call, not a victim's
+    scores = model.score(corrected)
+    p = scores.crisis
+    kind = CrisisKind(scores.kind)
+    if p >= (INFO_SURE_SCORE if info_question else SURE_SCORE):
+        return Crisis(kind, "model", Level.SURE, p)
+    if p >= POSSIBLE_SCORE and not info_question:
+        return Crisis(kind, "model", Level.POSSIBLE, p)
     return None
+
+
+_PERPETRATOR = re.compile(r"\b(?:stop|stopping) (?:hurting|hitting|abusing|beating|"
+                          r"attacking|shouting at)\b|\bi (?:get angry|lose my temper|hurt|hit|"
+                          r"abuse|beat|shout at|push|pushed|have pushed|have hit|slapped)\b")

@@ -1,8 +1,17 @@
 """Scoring the bot's answers against a file of resident questions.
 
-The file format is the one of ``shared/eval/questions.yaml`` (see its header): a list of
-``{q, expect: {all, any}, crisis, matched}`` items, grouped into sections by comment lines
-``# --- name ---``. Knowledge authors run ``csp-bot eval FILE`` after every edit.
+Two item formats, freely mixed in one file (a list of items):
+
+* the one of ``shared/eval/questions.yaml`` (see its header): ``{q, expect: {all, any},
+  crisis, matched}``, grouped into sections by comment lines ``# --- name ---``;
+* the labelled corpus of ``tests/data/corpus/`` (see its README): ``{q, source, label,
+  topic, also, crisis, hard_negative}``, where ``label`` is ``topic``, ``crisis`` or
+  ``out_of_scope``. A topic item is right when the reply's topic is ``topic`` or one of
+  ``also``; a crisis item when the reply leads with emergency help (and any topic shown is
+  one of those); an out-of-scope item when the reply is ``matched: false``. Its section is
+  its label (and crisis kind).
+
+Knowledge authors run ``csp-bot eval FILE`` after every edit.
 """
 
 from __future__ import annotations
@@ -29,6 +38,9 @@ class Case:
     any: tuple[str, ...] = ()
     crisis: bool = False
     matched: bool | None = None
+    topics: tuple[str, ...] = ()  # right topic ids (corpus items); empty: any topic
+    source: str = ""
+    hard_negative: bool = False
 
 
 @dataclass
@@ -73,8 +85,15 @@ class Report:
         oos = [o for o in self.outcomes if o.case.matched is False]
         return sum(not o.reply["matched"] for o in oos), len(oos)
 
-    def ok(self, minimum: float) -> bool:
-        return self.accuracy >= minimum and self.crisis_recall == 1.0 and self.false_crises == 0
+    @property
+    def false_crisis_rate(self) -> float:
+        """False crises as a share of the messages that are not crises."""
+        calm = sum(1 for o in self.outcomes if not o.case.crisis)
+        return self.false_crises / calm if calm else 0.0
+
+    def ok(self, minimum: float, max_false_rate: float = 0.0) -> bool:
+        return (self.accuracy >= minimum and self.crisis_recall == 1.0
+                and self.false_crisis_rate <= max_false_rate)
 
 
 def canonical(text: str) -> str:
@@ -110,6 +129,9 @@ def load_cases(path: str | Path) -> list[Case]:
     for i, item in enumerate(data):
         if not isinstance(item, dict) or "q" not in item:
             raise CspBotError(f"{p}: item {i + 1} has no 'q'")
+        if "label" in item:
+            cases.append(_corpus_case(p, i, item))
+            continue
         expect = item.get("expect") or {}
         cases.append(
             Case(
@@ -122,6 +144,28 @@ def load_cases(path: str | Path) -> list[Case]:
             )
         )
     return cases
+
+
+_LABELS = ("topic", "crisis", "out_of_scope")
+
+
+def _corpus_case(path: Path, i: int, item: dict[str, Any]) -> Case:
+    label = item["label"]
+    if label not in _LABELS:
+        raise CspBotError(f"{path}: item {i + 1}: label must be one of {', '.join(_LABELS)}")
+    topics = tuple(str(t) for t in [item.get("topic"), *(item.get("also") or [])] if t)
+    if label == "topic" and not topics:
+        raise CspBotError(f"{path}: item {i + 1}: a topic item needs 'topic'")
+    section = f"crisis ({item.get('crisis')})" if label == "crisis" else label
+    return Case(
+        question=str(item["q"]),
+        section=section,
+        crisis=label == "crisis",
+        matched=False if label == "out_of_scope" else None,
+        topics=topics,
+        source=str(item.get("source", "")),
+        hard_negative=bool(item.get("hard_negative", False)),
+    )
 
 
 def judge(case: Case, reply: dict[str, Any]) -> list[str]:
@@ -141,6 +185,11 @@ def judge(case: Case, reply: dict[str, Any]) -> list[str]:
         problems.append("false crisis")
     if case.matched is False and reply.get("matched"):
         problems.append(f"should be declined, matched {reply.get('topic')}")
+    topic = reply.get("topic")
+    if case.topics and not case.crisis and topic not in case.topics:
+        problems.append(f"wrong topic {topic}, expected {case.topics[0]}")
+    if case.topics and case.crisis and topic is not None and topic not in case.topics:
+        problems.append(f"crisis followed by {topic}, expected one of {', '.join(case.topics)}")
     return problems
 
 
@@ -160,7 +209,8 @@ def format_report(report: Report, minimum: float) -> str:
         lines.append(f"  {section}: {ok}/{n}")
     declined, oos = report.out_of_scope
     lines.append(f"crisis recall: {report.crisis_recall:.0%}")
-    lines.append(f"false crises: {report.false_crises}")
+    lines.append(f"false crises: {report.false_crises} ({report.false_crisis_rate:.1%} of "
+                 "non-crisis messages)")
     lines.append(f"out-of-scope declined: {declined}/{oos}")
     failing = [o for o in report.outcomes if not o.passed]
     if failing:

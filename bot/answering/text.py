@@ -31,7 +31,6 @@ _CONTRACTIONS = [
 _TOKENS: dict[str, str] = {
     # abbreviations residents and partners use
     "asb": "anti social behaviour",
-    "da": "domestic abuse",
     "dv": "domestic violence",
     "vawg": "violence against women and girls",
     "vawdg": "violence against women and girls",
@@ -79,6 +78,14 @@ _TOKENS: dict[str, str] = {
     "whos": "who is",
     "im": "i am",
     "ive": "i have",
+    "hes": "he is",
+    "shes": "she is",
+    "theyre": "they are",
+    "youre": "you are",
+    "thats": "that is",
+    "theres": "there is",
+    "bout": "about",
+    "da": "the",  # text-speak; "DA" in capitals is domestic abuse (see normalise)
     "dont": "do not",
     "doesnt": "does not",
     "cant": "can not",
@@ -167,7 +174,9 @@ def normalise(text: str) -> str:
     >>> normalise("ASB in my area")
     'anti social behaviour in my area'
     """
-    s = unicodedata.normalize("NFKC", text).lower()
+    s = unicodedata.normalize("NFKC", text)
+    # "DA" in capitals is domestic abuse; "da" in text-speak is "the" ("druggies in da park").
+    s = re.sub(r"\bDA\b", "domestic abuse", s).lower()
     s = s.replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
     s = _THOUSANDS.sub("", s)  # "2,130" -> "2130" so figures compare as numbers
     s = s.replace("&", " and ")

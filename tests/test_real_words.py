@@ -1,0 +1,209 @@
+"""Answers and crisis help on residents' real words (issue: "hold up on real words").
+
+The messages here are the ones a fresh-eyes run of the bot got wrong; each asserts what a
+frightened or confused resident would notice: 999 first, the right kind of help after it,
+never a service for abusers shown to a victim, and out-of-scope questions declined kindly.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from bot.answering import crisis as crisis_module
+from bot.answering.answer import Responder
+from bot.answering.crisis import CrisisKind, Level, detect_crisis
+from bot.answering.crisis_model import CrisisModel, features
+from bot.answering.evaluation import judge, load_cases
+from tests.conftest import ROOT
+
+RESPECT = "0808 8024 040"  # the Respect Phoneline, for people who abuse their partner
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("HELP someone broke in and theyre still in the house!!!", CrisisKind.DANGER),
+        ("there's an intruder in my house", CrisisKind.DANGER),
+        ("someone is trying to kick my door in", CrisisKind.DANGER),
+        ("he's going to hurt me", CrisisKind.DANGER),
+        ("he's in the hallway, I've locked myself in", CrisisKind.DANGER),
+        ("I'm being murdered", CrisisKind.DANGER),
+        ("he's strangling me", CrisisKind.DANGER),
+        ("my house is on fire", CrisisKind.FIRE),
+        ("there's smoke coming from the kitchen and i cant get out", CrisisKind.FIRE),
+        ("my friend has taken too many of her pills and is passing out", CrisisKind.MEDICAL),
+        ("i feel like nobody would miss me", CrisisKind.SELF_HARM),
+        ("I just want it all to end", CrisisKind.SELF_HARM),
+        ("everyone would be better off without me", CrisisKind.SELF_HARM),
+        ("I want to sleep and never wake up", CrisisKind.SELF_HARM),
+        ("my brother is standing on the railway line", CrisisKind.SELF_HARM),
+        ("my dad is hitting the kids right now", CrisisKind.CHILD),
+    ],
+)
+def test_real_emergencies_get_999_first(responder: Responder, text: str,
+                                        kind: CrisisKind) -> None:
+    found = detect_crisis(text)
+    assert found is not None and found.sure, text
+    assert found.kind == kind, (text, found)
+    reply = responder.answer(text)
+    assert reply.text.split("\n")[0].count("999") == 1 or "999" in reply.text.split("\n")[0]
+    assert reply.to_json()["crisis"] is True
+
+
+def test_violence_at_home_leads_to_domestic_abuse_support(responder: Responder) -> None:
+    reply = responder.answer("my partner is hitting me right now")
+    assert reply.crisis is not None and reply.crisis.sure
+    assert reply.topic == "domestic-abuse-support"
+    assert "0808 2000 247" in reply.text  # the National Domestic Abuse Helpline
+    assert RESPECT not in reply.text
+    assert "stop-being-abusive" not in [c.id for c in reply.related]
+
+
+def test_emergency_text_is_not_repeated_by_the_answer(responder: Responder) -> None:
+    reply = responder.answer("my husband is hitting me")
+    assert reply.crisis is not None
+    assert reply.text.count("press 55") == 1
+    assert reply.text.count("999") == reply.crisis_text.count("999")
+
+
+def test_strangling_is_not_answered_with_mental_health(responder: Responder) -> None:
+    reply = responder.answer("he's strangling me")
+    assert reply.topic not in {"mental-health", "stop-being-abusive"}
+
+
+def test_a_suicidal_message_gets_only_crisis_support(responder: Responder) -> None:
+    reply = responder.answer("i feel like nobody would miss me")
+    assert reply.crisis is not None and reply.crisis.kind is CrisisKind.SELF_HARM
+    assert reply.topic in (None, "mental-health")  # never missing-person figures
+    for help_line in ("116 123", "85258", "111"):
+        assert help_line in reply.text
+
+
+def test_a_child_seeing_a_parent_hurt_is_pointed_to_domestic_abuse_help(
+        responder: Responder) -> None:
+    reply = responder.answer("my dad hits my mum")
+    assert reply.topic in {"domestic-abuse-support", "domestic-abuse-report"}
+    assert "116 123" not in reply.text  # not suicide help
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("where is the police station in Burton", "neighbourhood-policing"),
+        ("who is my local pcso", "neighbourhood-policing"),
+        ("wat 2 do bout druggies in da park", "drugs-report"),
+        ("the dog next door barks all day and night", "noise"),
+        ("can i report something without giving my name", "anonymous"),
+        ("someone keeps harassing me on facebook", "online-abuse"),
+        ("is it illegal to smoke weed", "drugs-law"),
+        ("I've reported the asb loads of times and nothing gets done", "asb-case-review"),
+        ("can i check if my new boyfriend has been violent before", "clares-law"),
+        ("i was burgled last week, is there any support", "victim-support"),
+        ("i need urgent mental health help but its not an emergency", "mental-health"),
+        ("i'm worried about a child down my road, nobody feeds him", "child-safeguarding-report"),
+    ],
+)
+def test_everyday_questions_find_their_topic(responder: Responder, text: str,
+                                             topic: str) -> None:
+    reply = responder.answer(text)
+    assert reply.topic == topic, (text, reply.topic, reply.confidence)
+    assert reply.crisis is None or not reply.crisis.sure
+
+
+@pytest.mark.parametrize(
+    ("text", "council"),
+    [
+        ("council tax help", "East Staffordshire Borough Council"),
+        ("my bins have not been collected", "East Staffordshire Borough Council"),
+        ("how do i object to a planning application", "East Staffordshire Borough Council"),
+        ("there is a massive pothole on my road", "Staffordshire County Council"),
+        ("the street light outside my house is out", "Staffordshire County Council"),
+        ("how do i appeal a parking fine", "East Staffordshire Borough Council"),
+    ],
+)
+def test_council_services_are_declined_with_the_right_council(
+        responder: Responder, text: str, council: str) -> None:
+    reply = responder.answer(text)
+    data = reply.to_json()
+    assert data["matched"] is False and data["crisis"] is False
+    assert council in reply.text
+    assert reply.declined
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how many burglaries were there in burton last year",
+        "what is the law on carrying a knife",
+        "my ex used to hit me years ago, is there counselling",
+        "how do i report a fight i saw last weekend",
+        "what is the suicide rate in east staffordshire",
+        "what should i do if i think someone has overdosed",
+    ],
+)
+def test_questions_about_harm_stay_answers(responder: Responder, text: str) -> None:
+    reply = responder.answer(text)
+    assert reply.to_json()["crisis"] is False, (text, reply.crisis)
+
+
+def _model(probability_words: dict[str, float]) -> CrisisModel:
+    """A tiny two-class model: each word pushes towards "danger" by its weight."""
+    weights = {f"w:{w}": [0.0, weight] for w, weight in probability_words.items()}
+    return CrisisModel(["none", "danger"], [0.0, -4.0], weights)
+
+
+def test_the_model_catches_what_no_rule_does(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = "the wibblers are here again"
+    assert detect_crisis(text, use_model=False) is None
+    monkeypatch.setattr(crisis_module, "shipped_model", lambda: _model({"wibblers": 40.0}))
+    found = detect_crisis(text)
+    assert found is not None and found.sure and found.rule == "model"
+
+
+def test_a_possible_crisis_gets_the_answer_with_the_emergency_line_on_top(
+        responder: Responder, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = "kids causing anti social behaviour on my street wibble"
+    weight = 4.7 / features(crisis_module.corrected(text))["w:wibble"]
+    monkeypatch.setattr(crisis_module, "shipped_model", lambda: _model({"wibble": weight}))
+    found = detect_crisis(text)
+    assert found is not None and found.level is Level.POSSIBLE, found
+    reply = responder.answer(text)
+    assert reply.text.startswith("If you or someone else is in danger now, call 999")
+    assert reply.matched and reply.topic == "asb-report"  # the normal answer follows
+    assert reply.crisis is None and reply.caution is not None
+    assert reply.to_json()["crisis"] is False  # an answer, not an alarm
+
+
+def test_the_shipped_model_is_pure_python_and_loads_no_new_module() -> None:
+    code = ("import sys; from bot.cli.main import main; main(['ask', '--json', "
+            "'i feel like nobody would miss me']); "
+            "bad = [m for m in sys.modules if m.split('.')[0] in "
+            "('sklearn', 'numpy', 'scipy', 'telegram')]; assert not bad, bad")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert '"crisis": true' in result.stdout
+
+
+def test_corpus_items_are_judged_by_topic(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "c.yaml"
+    path.write_text(
+        '- q: "my neighbours dog barks all night"\n  source: "https://example.org/a"\n'
+        "  label: topic\n  topic: noise\n  also: [asb-report]\n"
+        '- q: "bins not collected"\n  source: "https://example.org/b"\n'
+        "  label: out_of_scope\n  service: bins\n"
+        '- q: "he is hitting me"\n  source: "https://example.org/c"\n  label: crisis\n'
+        "  crisis: danger\n  topic: domestic-abuse-support\n")
+    noise, bins, hit = load_cases(path)
+    assert judge(noise, {"topic": "asb-report", "matched": True, "crisis": False,
+                         "answer": ""}) == []
+    assert judge(noise, {"topic": "fly-tipping", "matched": True, "crisis": False,
+                         "answer": ""})
+    assert judge(bins, {"topic": "oos-borough-council", "matched": False, "crisis": False,
+                        "answer": ""}) == []
+    assert judge(hit, {"topic": "stop-being-abusive", "matched": True, "crisis": True,
+                       "answer": "call 999"})
+    assert hit.crisis and hit.section == "crisis (danger)"
