@@ -18,7 +18,7 @@ from telegram import (
     Update,
 )
 from telegram.error import BadRequest
-from telegram.ext import Application, ContextTypes
+from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
 from bot.answering.answer import Choice
 from bot.answering.render import CALLBACK_DATA_LIMIT, split_message
@@ -136,3 +136,61 @@ def user_id_of(update: Update) -> int | None:
 
 def args_text(context: Context) -> str:
     return " ".join(context.args or []).strip()
+
+
+# --------------------------------------------------------------------------- typed steps
+#
+# A coordinator can have two steps waiting for typed text at once (a Return's comment, a
+# custom broadcast), each in its own ConversationHandler. Typed text must go only to the
+# step last asked for, and any other command ends it: otherwise a broadcast message could
+# be taken as a return comment and sent to a partner. So the step asked for is kept in
+# user_data, each such step's text handler filters on it, and a handler in an early group
+# clears it on any command but /cancel (which cancels that step).
+
+#: user_data key: the name of the step waiting for this user's typed text.
+TEXT_STEP_KEY = "text_step"
+#: Before the flood guard (group -1): it only forgets a step, and must see every command.
+TEXT_STEP_GROUP = -2
+_REGISTERED_KEY = "text_steps_registered"
+
+
+def expect_text(context: Context, step: str) -> None:
+    """The user's next typed text is for ``step`` (and no earlier step)."""
+    assert context.user_data is not None
+    context.user_data[TEXT_STEP_KEY] = step
+
+
+def end_text_step(context: Context, step: str) -> None:
+    """``step`` has its text (or was cancelled): typed text is no longer for it."""
+    if context.user_data is not None and context.user_data.get(TEXT_STEP_KEY) == step:
+        del context.user_data[TEXT_STEP_KEY]
+
+
+class AwaitingText(filters.UpdateFilter):
+    """Passes updates from a user whose step waiting for text is ``step``."""
+
+    def __init__(self, application: Application, step: str) -> None:  # type: ignore[type-arg]
+        super().__init__(name=f"AwaitingText({step})")
+        self._user_data = application.user_data
+        self._step = step
+
+    def filter(self, update: Update) -> bool:
+        user = update.effective_user
+        data = self._user_data.get(user.id) if user is not None else None
+        return isinstance(data, dict) and data.get(TEXT_STEP_KEY) == self._step
+
+
+async def _command_ends_text_step(update: Update, context: Context) -> None:
+    if context.user_data is not None and context.user_data.pop(TEXT_STEP_KEY, None):
+        logger.debug("a command ended user %s's typed step", user_id_of(update))
+
+
+def register_text_steps(application: Application) -> None:  # type: ignore[type-arg]
+    """Add the handler that ends a typed step on another command (once per application)."""
+    if application.bot_data.get(_REGISTERED_KEY):
+        return
+    application.bot_data[_REGISTERED_KEY] = True
+    not_cancel = ~filters.Regex(r"^/cancel(@\w+)?(\s|$)")
+    application.add_handler(
+        MessageHandler(filters.COMMAND & not_cancel, _command_ends_text_step),
+        group=TEXT_STEP_GROUP)

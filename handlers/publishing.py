@@ -48,10 +48,14 @@ from bot.publishing import broadcast as engine
 from bot.publishing.publishing import latest_published, publish
 from bot.publishing.summary import render_html, render_text, summary_for
 from handlers.common import (
+    AwaitingText,
     Context,
     button,
     coordinator_or_refuse,
+    end_text_step,
+    expect_text,
     keyboard,
+    register_text_steps,
     send_html,
     services,
     services_of,
@@ -68,6 +72,7 @@ COORDINATOR_COMMANDS = [
 # Conversation states of /broadcast.
 CHOOSE, CUSTOM, CONFIRM = "bc_choose", "bc_custom", "bc_confirm"
 DRAFT_KEY = "broadcast_draft"
+TEXT_STEP = "broadcast_custom"  # handlers.common.expect_text: typed text is the message
 PROGRESS_EVERY = 10.0  # seconds between progress notes to the coordinator
 RUNNING_KEY = "broadcast_tasks"  # bot_data: broadcast id -> its sending task
 # Confirm / Cancel of a preview: ``bc:y:KEY`` (``bc:y`` from before keys, still answered).
@@ -157,6 +162,7 @@ async def broadcast_choose(update: Update, context: Context) -> str | int:
         await query.edit_message_text(
             "Send the message as you want subscribers to read it (plain text, up to 4,000 "
             "characters). /cancel to stop.")
+        expect_text(context, TEXT_STEP)
         return CUSTOM
     db = await services(context).storage()
     latest = await latest_published(db)
@@ -178,6 +184,7 @@ async def broadcast_custom(update: Update, context: Context) -> str | int:
                                  "4,000. Please send a shorter message.")
         return CUSTOM
     context.user_data[DRAFT_KEY] = _new_draft("custom", html.escape(message.text, quote=False))
+    end_text_step(context, TEXT_STEP)
     return await _preview(update, context)
 
 
@@ -290,6 +297,7 @@ async def broadcast_cancel(update: Update, context: Context) -> int | None:
             return None
     if context.user_data is not None:
         context.user_data.pop(DRAFT_KEY, None)
+    end_text_step(context, TEXT_STEP)
     if update.callback_query:
         await update.callback_query.answer()
         await update.callback_query.edit_message_text("Broadcast cancelled: nothing was sent.")
@@ -492,13 +500,13 @@ async def on_startup(application: Application) -> None:  # type: ignore[type-arg
 # --------------------------------------------------------------------------- wiring
 
 
-def handlers() -> list[Any]:
+def handlers(application: Application) -> list[Any]:  # type: ignore[type-arg]
     private = filters.ChatType.PRIVATE
     with warnings.catch_warnings():
         # per_message=False is right: the custom message is a message, not a button press,
         # so the conversation is per chat and user (PTB warns about mixing by default).
         warnings.filterwarnings("ignore", message=".*per_message.*")
-        flow = _flow(private)
+        flow = _flow(private, AwaitingText(application, TEXT_STEP))
     return [
         flow,
         # Outside the flow (it ended): an old preview's buttons, answered by their key.
@@ -509,12 +517,14 @@ def handlers() -> list[Any]:
     ]
 
 
-def _flow(private: filters.BaseFilter) -> ConversationHandler[Any]:
+def _flow(private: filters.BaseFilter, asked: filters.BaseFilter) -> ConversationHandler[Any]:
+    """``asked``: the custom message is typed text only while it is the step last asked
+    for (a Return pressed since, or another command, ends it)."""
     return ConversationHandler(
         entry_points=[CommandHandler("broadcast", broadcast_start, filters=private)],
         states={
             CHOOSE: [CallbackQueryHandler(broadcast_choose, pattern=r"^bc:[sc]$")],
-            CUSTOM: [MessageHandler(filters.TEXT & ~filters.COMMAND & private,
+            CUSTOM: [MessageHandler(filters.TEXT & ~filters.COMMAND & private & asked,
                                     broadcast_custom)],
             CONFIRM: [CallbackQueryHandler(broadcast_confirm, pattern=CONFIRM_DATA)],
         },
@@ -530,6 +540,7 @@ def _flow(private: filters.BaseFilter) -> ConversationHandler[Any]:
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]
-    for handler in handlers():
+    register_text_steps(application)
+    for handler in handlers(application):
         application.add_handler(handler)
 

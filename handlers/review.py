@@ -39,10 +39,14 @@ from bot.partners import partners as core
 from bot.partners.updates import UpdateRecord, org_name, priority_title
 from bot.services import Services
 from handlers.common import (
+    AwaitingText,
     Context,
     button,
     coordinator_or_refuse,
+    end_text_step,
+    expect_text,
     keyboard,
+    register_text_steps,
     services,
     services_of,
 )
@@ -52,6 +56,7 @@ logger = logging.getLogger(__name__)
 #: The review conversation's one state: waiting for the comment of a Return.
 COMMENT = "comment"
 RETURN_KEY = "return_update"  # user_data: id of the update being returned
+TEXT_STEP = "review_return"  # handlers.common.expect_text: typed text is the comment
 #: Updates listed by one /pending (each is a message); the rest are counted.
 PENDING_SHOWN = 20
 #: When the daily reminder job runs (UK time: the partnership's working day).
@@ -251,6 +256,7 @@ async def on_return_press(update: Update, context: Context) -> object:
         return ConversationHandler.END
     await _acknowledge(query)
     context.user_data[RETURN_KEY] = item.id
+    expect_text(context, TEXT_STEP)  # typed text is the comment, until another command
     await context.bot.send_message(
         _chat_of(update),
         f"Returning {describe(item, svc)}.\n\nWhat should the partner change? Send it as one "
@@ -265,6 +271,7 @@ async def on_return_comment(update: Update, context: Context) -> object:
     by = await _coordinator_press(update, context, "return")
     if by is None:
         context.user_data.pop(RETURN_KEY, None)
+        end_text_step(context, TEXT_STEP)
         return _persisted(update, context, ConversationHandler.END)
     svc = services(context)
     chat_id = _chat_of(update)
@@ -279,9 +286,11 @@ async def on_return_comment(update: Update, context: Context) -> object:
         returned = await core.return_update(await svc.storage(), update_id, by, comment)
     except UpdateError as exc:
         context.user_data.pop(RETURN_KEY, None)
+        end_text_step(context, TEXT_STEP)
         await context.bot.send_message(chat_id, html.escape(str(exc)))
         return _persisted(update, context, ConversationHandler.END)
     context.user_data.pop(RETURN_KEY, None)
+    end_text_step(context, TEXT_STEP)
     logger.info("update %s returned by %s", returned.id, by)
     await context.bot.send_message(
         chat_id, f"Returned to the partner with your comment: {describe(returned, svc)}.")
@@ -297,6 +306,7 @@ async def on_return_comment(update: Update, context: Context) -> object:
 async def cancel_return(update: Update, context: Context) -> object:
     assert context.user_data is not None
     context.user_data.pop(RETURN_KEY, None)
+    end_text_step(context, TEXT_STEP)
     await context.bot.send_message(_chat_of(update),
                                    "OK: the update stays waiting for review.")
     return _persisted(update, context, ConversationHandler.END)
@@ -384,31 +394,35 @@ async def on_startup(application: Application) -> None:  # type: ignore[type-arg
 # --------------------------------------------------------------------------- wiring
 
 
-def return_conversation() -> ConversationHandler[Any]:
+def return_conversation(application: Application) -> ConversationHandler[Any]:  # type: ignore[type-arg]
     private = filters.ChatType.PRIVATE
+    # Text is the comment only while the Return is the step last asked for: a command in
+    # between (/broadcast...) ends it (handlers.common.register_text_steps).
+    asked = AwaitingText(application, TEXT_STEP)
     with warnings.catch_warnings():
         # per_message=False is what we want: the comment is a message, not a button press,
         # so the conversation is per chat and user (PTB warns about it by default).
         warnings.filterwarnings("ignore", message=".*per_message.*")
         return ConversationHandler(
             entry_points=[CallbackQueryHandler(on_return_press, pattern=r"^rv:r:\d+$")],
-            states={COMMENT: [MessageHandler(filters.TEXT & ~filters.COMMAND & private,
+            states={COMMENT: [MessageHandler(filters.TEXT & ~filters.COMMAND & private & asked,
                                              on_return_comment)]},
-            fallbacks=[CommandHandler("cancel", cancel_return)],
+            fallbacks=[CommandHandler("cancel", cancel_return, filters=asked)],
             name="review_return",
             persistent=True,
             allow_reentry=True,
         )
 
 
-def handlers() -> Sequence[Any]:
+def handlers(application: Application) -> Sequence[Any]:  # type: ignore[type-arg]
     return [
-        return_conversation(),
+        return_conversation(application),
         CallbackQueryHandler(on_approve, pattern=r"^rv:a:\d+$"),
         CommandHandler("pending", pending_command, filters=filters.ChatType.PRIVATE),
     ]
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]
-    for handler in handlers():
+    register_text_steps(application)
+    for handler in handlers(application):
         application.add_handler(handler)

@@ -108,3 +108,65 @@ async def test_a_failed_acknowledgement_of_approve_still_tells_the_partner(
         assert await db.fetch_value("SELECT status FROM updates WHERE id = ?",
                                     (update_id,)) == "approved"
         assert not any("Sorry" in m.plain_text for m in bot.api.messages(COORD))
+
+
+# --------------------------------------------------------------------------- item 6
+
+
+async def status(bot: object, update_id: int) -> str:
+    db = await bot.services.storage()  # type: ignore[attr-defined]
+    return str(await db.fetch_value("SELECT status FROM updates WHERE id = ?", (update_id,)))
+
+
+async def test_a_command_ends_a_pending_return_so_broadcast_text_is_not_a_comment(
+    tmp_path: Path,
+) -> None:
+    async with bot_with_coordinator(tmp_path) as bot:
+        await join(bot, PARTNER)
+        update_id, notice = await submit(bot)
+        [ask] = await bot.press(COORD, notice, "Return with a comment")
+        assert "What should the partner change" in ask.plain_text
+        partner = len(bot.api.messages(PARTNER))
+        [choose] = await bot.say(COORD, "/broadcast")
+        await bot.press(COORD, choose, "A custom message", count=0)
+        preview = await bot.say(COORD, "Bins are collected on Tuesday", count=2)
+        assert preview[0].plain_text == "Bins are collected on Tuesday"
+        assert "Send this to" in preview[1].plain_text
+        assert await status(bot, update_id) == "submitted", "still waiting for review"
+        assert len(bot.api.messages(PARTNER)) == partner, "the partner was told nothing"
+        # /cancel now cancels the broadcast, the step last asked for.
+        [cancelled] = await bot.say(COORD, "/cancel")
+        assert "Broadcast cancelled" in cancelled.plain_text
+
+
+async def test_typed_text_goes_to_the_step_last_asked_for(tmp_path: Path) -> None:
+    async with bot_with_coordinator(tmp_path) as bot:
+        await join(bot, PARTNER)
+        update_id, notice = await submit(bot)
+        [choose] = await bot.say(COORD, "/broadcast")
+        await bot.press(COORD, choose, "A custom message", count=0)
+        # The coordinator turns to the review instead: the comment is the last step asked.
+        await bot.press(COORD, notice, "Return with a comment")
+        partner = len(bot.api.messages(PARTNER))
+        [returned] = await bot.say(COORD, "Please add the dates")
+        assert "Returned to the partner" in returned.plain_text
+        [told] = (await bot.api.wait_for_messages(PARTNER, partner + 1))[partner:]
+        assert "Please add the dates" in told.plain_text
+        assert await status(bot, update_id) == "returned"
+        # The broadcast step ended when the Return began: this is a question, not a preview.
+        [answer] = await bot.say(COORD, "how do I report anti-social behaviour")
+        assert "101" in answer.plain_text
+        db = await bot.services.storage()
+        assert await db.fetch_value("SELECT COUNT(*) FROM broadcasts") == 0
+
+
+async def test_cancel_during_a_return_cancels_the_return(tmp_path: Path) -> None:
+    async with bot_with_coordinator(tmp_path) as bot:
+        await join(bot, PARTNER)
+        update_id, notice = await submit(bot)
+        await bot.press(COORD, notice, "Return with a comment")
+        [kept] = await bot.say(COORD, "/cancel")
+        assert "stays waiting for review" in kept.plain_text
+        assert await status(bot, update_id) == "submitted"
+        [answer] = await bot.say(COORD, "how do I report anti-social behaviour")
+        assert "101" in answer.plain_text, "text is a question again, not a comment"
