@@ -22,8 +22,9 @@ QUARTER     quarter buttons         ``u:q:2024-25 Q3`` (or a typed quarter)
 RAG         Green/Amber/Red         ``u:r:green``
 NARRATIVE   free text               a message, up to 2,000 characters
 FIGURES     ``name: value`` lines   a message, or ``u:f:none`` / ``u:f:keep``
-PREVIEW     the update as in the    ``u:s`` submit, ``u:e`` edit a step,
-            summary                 ``u:x`` cancel
+PREVIEW     the update as in the    ``u:s:<key>`` submit (the draft's key: once
+            summary                 per draft), ``u:e`` edit a step,
+                                    ``u:x`` cancel
 EDIT        which step to change    ``u:e:<p|q|r|n|f|b>`` (b: back to preview)
 =========== ======================= ==========================================
 

@@ -6,7 +6,9 @@
   recipient count, then Confirm or Cancel. Sending runs in the background at the
   configured rate; the coordinator sees progress and a final report.
 
-Callback data: ``bc:s`` (summary), ``bc:c`` (custom), ``bc:y`` (confirm), ``bc:n`` (cancel).
+Callback data: ``bc:s`` (summary), ``bc:c`` (custom), ``bc:y:KEY`` (confirm), ``bc:n:KEY``
+(cancel), where KEY names the draft previewed: an old preview's buttons are refused, and a
+second Confirm of one draft finds the broadcast the first created.
 Every command and button re-checks that the sender is a coordinator at that moment.
 """
 

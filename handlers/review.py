@@ -4,7 +4,9 @@
   lists what still waits, each with the same buttons.
 * Approve: the revision feeds the summary and the partner is told.
 * Return: the coordinator's next message is the comment (a small persistent conversation,
-  ``review_return``); the partner receives it with an Amend button.
+  ``review_return``); the partner receives it with an Amend button. Any other command
+  first ends that step (``handlers.common.expect_text``), so text meant for something else
+  never reaches a partner.
 * Reminders: a daily JobQueue job (:func:`reminder_job`) sends :func:`send_reminders`.
 
 Callback data: ``rv:a:<update id>`` approve, ``rv:r:<update id>`` return. Buttons carry
