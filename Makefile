@@ -34,7 +34,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench
 
-# Retrain bot/answering/crisis_model.json from the corpus's training split (see bench/train_crisis.py).
+# Retrain bot/answering/crisis_model.tsv from the corpus's training split (see bench/train_crisis.py).
 train-crisis: $(STAMP)
 	$(BIN)/python -m pip install -q -e '.[dev,bench,train]'
 	$(BIN)/python -m bench.split_corpus

@@ -10,9 +10,11 @@ I've locked myself in"). It is multinomial logistic regression over:
 
 It is trained offline by ``bench/train_crisis.py`` (scikit-learn, only on the developer's
 machine) on the labelled real-message corpus in ``tests/data/corpus/`` plus the knowledge
-base's own questions as non-crises. The weights ship as ``crisis_model.json`` beside this
-file, and scoring is plain Python (a dict lookup per feature), so ``csp-bot ask`` imports
-nothing new and the answer path stays fast.
+base's own questions as non-crises. The weights ship as ``crisis_model.tsv`` beside this
+file: a JSON header line (classes, intercepts, how it was trained), then one line per
+feature, ``feature<TAB>w1 w2 ...``, readable in a diff. Loading keeps each line's weights as
+text until a message uses that feature, so start-up stays fast; scoring is plain Python (a
+dict lookup per feature), so ``csp-bot ask`` imports nothing new.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-MODEL_PATH = Path(__file__).with_name("crisis_model.json")
+MODEL_PATH = Path(__file__).with_name("crisis_model.tsv")
 #: The model's classes; "none" is every message that is not a crisis.
 NONE = "none"
 
@@ -81,27 +83,45 @@ class CrisisModel:
     """Weights of a trained model, scored in pure Python."""
 
     def __init__(self, classes: list[str], intercepts: list[float],
-                 weights: dict[str, list[float]], meta: dict[str, object] | None = None):
+                 weights: dict[str, list[float]] | dict[str, str],
+                 meta: dict[str, object] | None = None):
         self.classes = classes
         self.intercepts = intercepts
-        self.weights = weights
+        # Values are lists, or text ("w1 w2 ...") parsed on first use.
+        self._weights: dict[str, list[float] | str] = dict(weights)
         self.meta = meta or {}
+
+    @property
+    def weights(self) -> dict[str, list[float]]:
+        """Every feature's weights, parsed."""
+        return {f: self._row(f) or [] for f in self._weights}
+
+    def _row(self, feature: str) -> list[float] | None:
+        row = self._weights.get(feature)
+        if isinstance(row, str):
+            row = [float(w) for w in row.split()]
+            self._weights[feature] = row
+        return row
 
     @classmethod
     def load(cls, path: Path = MODEL_PATH) -> CrisisModel:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return cls(data["classes"], data["intercepts"], data["weights"], data.get("meta"))
+        header, _, body = path.read_text(encoding="utf-8").partition("\n")
+        head = json.loads(header)
+        rows = dict(line.split("\t", 1) for line in body.splitlines() if line)
+        return cls(head["classes"], head["intercepts"], rows, head.get("meta"))
 
     def save(self, path: Path = MODEL_PATH) -> None:
-        data = {"meta": self.meta, "classes": self.classes, "intercepts": self.intercepts,
-                "weights": self.weights}
-        path.write_text(json.dumps(data, separators=(",", ":"), sort_keys=True) + "\n",
-                        encoding="utf-8")
+        head = {"meta": self.meta, "classes": self.classes, "intercepts": self.intercepts}
+        lines = [json.dumps(head, sort_keys=True)]
+        for feature in sorted(self._weights):
+            row = self._row(feature) or []
+            lines.append(feature + "\t" + " ".join(f"{w:g}" for w in row))
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
     def score(self, corrected: str) -> Scores:
         logits = list(self.intercepts)
         for feature, value in features(corrected).items():
-            row = self.weights.get(feature)
+            row = self._row(feature)
             if row is not None:
                 for i, w in enumerate(row):
                     logits[i] += w * value

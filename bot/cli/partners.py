@@ -7,7 +7,6 @@ imported only when the command runs, so other commands (``csp-bot ask``) start f
 from __future__ import annotations
 
 import argparse
-import asyncio
 import datetime as dt
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -42,6 +41,9 @@ def cmd_audit(args: argparse.Namespace, out: TextIO) -> int:
     async def read() -> list[AuditEntry]:
         async with Storage.open(config.storage.path) as storage:
             return await audit_log(storage, args.since)
+
+    import asyncio  # lazily: `csp-bot ask` never needs it
+
 
     entries = asyncio.run(read())
     for entry in entries:

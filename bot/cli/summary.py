@@ -8,7 +8,6 @@ or Markdown that is published each April.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -59,6 +58,8 @@ def cmd_summary(args: argparse.Namespace, out: TextIO) -> int:
     if str(database) != ":memory:" and not database.expanduser().is_file():
         # Opening would quietly create an empty database and print an empty summary.
         raise SummaryError(f"no database at {database}: check storage.path in the config file")
+    import asyncio  # lazily: `csp-bot ask` never needs it
+
     summary = asyncio.run(_load(database, kb, period))
     rendered = render(summary, args.format)
     if args.output:
@@ -108,6 +109,9 @@ def cmd_broadcast_status(args: argparse.Namespace, out: TextIO) -> int:
     async def status() -> str:
         async with Storage.open(database) as storage:
             return format_report(await broadcast_status(storage, args.id))
+
+    import asyncio  # lazily: `csp-bot ask` never needs it
+
 
     out.write(asyncio.run(status()) + "\n")
     return 0
