@@ -515,15 +515,35 @@ def _collect_keys(model: type[BaseModel], prefix: str, out: list[str]) -> None:
             out.append(dotted)
 
 
+def _packaged_kb() -> Path:
+    """The knowledge base shipped with csp-bot.
+
+    An installed wheel carries it as package data (``bot/shipped_knowledge``, built from the
+    repository's ``knowledge/`` by pyproject's package-dir); a source checkout or an editable
+    install has only the repository's ``knowledge/`` next to ``bot/``.
+    """
+    package = Path(__file__).resolve().parent
+    installed = package / "shipped_knowledge"
+    return installed if installed.is_dir() else package.parent / "knowledge"
+
+
 #: Where the shipped knowledge base lives, for installs run from another directory.
-PACKAGED_KB = Path(__file__).resolve().parent.parent / "knowledge"
+PACKAGED_KB = _packaged_kb()
+#: ``knowledge.dir``'s default: "not set", unless the working directory has such a folder.
+DEFAULT_KB_DIR = KnowledgeConfig.model_fields["dir"].default
 
 
 def kb_dir(arg: str | None, config: Config | None) -> Path:
-    """The knowledge directory: ``--kb``, else the config's, else the shipped one."""
+    """The knowledge directory: ``--kb``, else the configured one, else the shipped one.
+
+    The default ``knowledge`` is used when the working directory has a ``knowledge/``
+    folder (a source checkout, or an operator's own copy) and otherwise means the shipped
+    knowledge base. Any other configured directory is used as given, even when it does not
+    exist: falling back to the shipped one would quietly serve answers the operator replaced.
+    """
     if arg:
-        return Path(arg)
-    configured = Path(config.knowledge.dir) if config else Path("knowledge")
-    if configured.is_dir() or configured.is_absolute():
-        return configured
+        return Path(arg).expanduser()
+    configured = Path(config.knowledge.dir) if config else DEFAULT_KB_DIR
+    if configured != DEFAULT_KB_DIR or configured.is_dir():
+        return configured.expanduser()
     return PACKAGED_KB
