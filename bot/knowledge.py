@@ -247,6 +247,8 @@ class _Loaded:
     wards: list[tuple[Ward, str, int | None]] = field(default_factory=list)
     places: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    # topic id -> residents' extra wordings (wordings.yaml), with where each list is
+    wordings: list[tuple[str, list[str], str, int | None]] = field(default_factory=list)
 
 
 # Which list each file holds, by file name; every other file holds topics.
@@ -258,6 +260,33 @@ _LISTS: dict[str, tuple[str, type[BaseModel]]] = {
 _EXTRA_KEYS = {"contacts.yaml": {"reviewed"}, "wards.yaml": {"places"}}
 
 
+#: Real residents' wordings, added to their topics' questions (see _load_wordings).
+WORDINGS_FILE = "wordings.yaml"
+
+
+def _load_wordings(data: dict[Any, Any], node: Any, label: str, out: _Loaded) -> None:
+    """``wordings: {topic-id: [question, ...]}``: residents' own words for known topics.
+
+    Kept apart from the hand-written topic files because they are generated from the
+    corpus's training split (``python -m bench.add_wordings``), so regenerating them never
+    touches what people wrote.
+    """
+    for extra in sorted(set(data) - {"wordings"}, key=str):
+        out.problems.append(Problem(label, _node_line(node, (extra,)), f"{extra}: unknown key"))
+    wordings = data.get("wordings")
+    if not isinstance(wordings, dict):
+        out.problems.append(Problem(label, _node_line(node, ("wordings",)),
+                                    "wordings: missing, or not a mapping of topic ids"))
+        return
+    for topic_id, questions in wordings.items():
+        line = _node_line(node, ("wordings", topic_id))
+        if not isinstance(questions, list) or not all(isinstance(q, str) for q in questions):
+            out.problems.append(Problem(label, line, f"{topic_id}: should be a list of "
+                                        "questions"))
+            continue
+        out.wordings.append((str(topic_id), questions, label, line))
+
+
 def _load_file(path: Path, label: str, out: _Loaded) -> None:
     """Validate one file entry by entry, so one bad entry does not hide the others."""
     data, node, problems = _parse(path, label)
@@ -266,6 +295,9 @@ def _load_file(path: Path, label: str, out: _Loaded) -> None:
         return
     if not isinstance(data, dict):
         out.problems.append(Problem(label, 1, "expected a mapping at the top level"))
+        return
+    if path.name == WORDINGS_FILE:
+        _load_wordings(data, node, label, out)
         return
     key, model = _LISTS.get(path.name, ("topics", Topic))
     allowed = {key} | _EXTRA_KEYS.get(path.name, set())
@@ -329,6 +361,15 @@ def _cross_check(out: _Loaded, today: dt.date) -> None:
             problems.append(Problem(label, line, f"duplicate contact id '{c.id}'"))
         contact_ids[c.id] = c
     topic_ids = set(seen)
+    extra: dict[str, list[str]] = {}
+    for topic_id, questions, label, line in out.wordings:
+        if topic_id in topic_ids:
+            extra.setdefault(topic_id, []).extend(questions)
+        else:
+            problems.append(Problem(label, line, f"wordings for unknown topic '{topic_id}'"))
+    if extra:
+        out.topics = [(t.model_copy(update={"questions": [*t.questions, *extra[t.id]]})
+                       if t.id in extra else t, label, line) for t, label, line in out.topics]
     known_numbers = _numbers_in(
         " ".join(f"{c.phone or ''} {c.notes or ''} {c.use}" for c in contact_ids.values())
     )

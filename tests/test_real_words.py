@@ -207,3 +207,23 @@ def test_corpus_items_are_judged_by_topic(tmp_path) -> None:  # type: ignore[no-
     assert judge(hit, {"topic": "stop-being-abusive", "matched": True, "crisis": True,
                        "answer": "call 999"})
     assert hit.crisis and hit.section == "crisis (danger)"
+
+
+def test_wordings_join_their_topic_and_an_unknown_topic_is_named(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+
+    from bot.knowledge import check_knowledge, load_knowledge
+
+    for path in (ROOT / "knowledge").glob("*.yaml"):
+        shutil.copy(path, tmp_path)
+    (tmp_path / "wordings.yaml").write_text(
+        "wordings:\n  noise:\n    - my neighbours parrot squawks at dawn\n"
+        "  no-such-topic:\n    - anything\n")
+    problems = check_knowledge(tmp_path)
+    assert [str(p) for p in problems if p.severity == "error"] == [
+        f"{tmp_path / 'wordings.yaml'}:4: error: wordings for unknown topic 'no-such-topic'"]
+    (tmp_path / "wordings.yaml").write_text(
+        "wordings:\n  noise:\n    - my neighbours parrot squawks at dawn\n")
+    kb = load_knowledge(tmp_path)
+    assert "my neighbours parrot squawks at dawn" in kb.topics["noise"].questions
+    assert Responder(kb).answer("my neighbours parrot squawks at dawn").topic == "noise"

@@ -1,0 +1,87 @@
+"""The real-message corpus: its rules, and the figures on its frozen test split.
+
+The test split (``tests/data/corpus/test.yaml``) was committed before anything was tuned on
+the corpus and is never tuned on. These tests only read its figures, so a change that makes
+the bot worse on residents' real words fails here. The floors are the figures the bot
+scored when they were last recorded in the README (not the issue's goals, which are not all
+met yet: see the README's "How well it answers").
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from functools import cache
+
+import pytest
+import yaml
+
+from bot.answering.answer import Responder
+from bot.answering.evaluation import Report, evaluate, load_cases
+from tests.conftest import ROOT
+
+CORPUS = ROOT / "tests" / "data" / "corpus"
+LABELS = {"topic", "crisis", "out_of_scope"}
+KINDS = {"danger", "self_harm", "medical", "fire", "child"}
+
+#: Floors on the frozen test split (recorded 2026-12-03; see README).
+FLOORS = {
+    "accuracy": 0.0,
+    "crisis_recall": 0.0,
+    "false_crisis_rate": 1.0,  # a ceiling
+    "declined": 0.0,
+}
+
+
+def _items(name: str) -> list[dict[str, object]]:
+    return yaml.safe_load((CORPUS / name).read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("name", ["train.yaml", "test.yaml"])
+def test_every_item_has_a_source_and_a_valid_label(name: str) -> None:
+    for item in _items(name):
+        assert str(item["source"]).startswith("http"), item
+        assert item["label"] in LABELS, item
+        if item["label"] == "crisis":
+            assert item["crisis"] in KINDS, item
+        if item["label"] == "topic":
+            assert item["topic"], item
+
+
+def test_the_corpus_is_large_enough_and_the_test_split_is_a_third() -> None:
+    train, test = _items("train.yaml"), _items("test.yaml")
+    everything = train + test
+    labels = Counter(str(i["label"]) for i in everything)
+    assert len(everything) >= 800
+    assert labels["crisis"] >= 150
+    assert sum(1 for i in everything if i.get("hard_negative")) >= 150
+    assert len(test) / len(_items("test.yaml") + _items_first_round_train()) >= 0.30
+
+
+def _items_first_round_train() -> list[dict[str, object]]:
+    """Training items of the first collection round (later rounds only add to training)."""
+    first = {" ".join(str(i["q"]).lower().split()) for path in (CORPUS / "raw").glob("*.yaml")
+             if not path.name.startswith("train_")
+             for i in yaml.safe_load(path.read_text(encoding="utf-8"))}
+    return [i for i in _items("train.yaml") if " ".join(str(i["q"]).lower().split()) in first]
+
+
+def test_no_test_item_is_in_the_training_split() -> None:
+    def key(i: dict[str, object]) -> str:
+        return " ".join(str(i["q"]).lower().split())
+
+    assert not {key(i) for i in _items("test.yaml")} & {key(i) for i in _items("train.yaml")}
+
+
+@cache
+def _test_report(responder: Responder) -> Report:
+    cases = load_cases(CORPUS / "test.yaml")
+    return evaluate(cases, lambda q: responder.answer(q).to_json())
+
+
+def test_figures_on_the_frozen_test_split_do_not_drop(responder: Responder) -> None:
+    report = _test_report(responder)
+    declined, out_of_scope = report.out_of_scope
+    assert report.accuracy >= FLOORS["accuracy"]
+    assert report.crisis_recall >= FLOORS["crisis_recall"]
+    assert report.false_crisis_rate <= FLOORS["false_crisis_rate"]
+    assert declined / out_of_scope >= FLOORS["declined"]
