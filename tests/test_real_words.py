@@ -227,3 +227,21 @@ def test_wordings_join_their_topic_and_an_unknown_topic_is_named(tmp_path) -> No
     kb = load_knowledge(tmp_path)
     assert "my neighbours parrot squawks at dawn" in kb.topics["noise"].questions
     assert Responder(kb).answer("my neighbours parrot squawks at dawn").topic == "noise"
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("Help! I want to stop beating my wife", {"stop-being-abusive"}),
+        ("i keep hitting my girlfriend when i drink", {"stop-being-abusive"}),
+        ("my boyfriend hits me when he drinks",
+         {"domestic-abuse-support", "domestic-abuse-report"}),
+        ("my wife controls me and hits me, im a man", {"male-victims"}),
+    ],
+)
+def test_abuse_help_is_for_the_right_side(responder: Responder, text: str,
+                                          topic: set[str]) -> None:
+    reply = responder.answer(text)
+    assert reply.topic in topic, (text, reply.topic)
+    if "stop-being-abusive" not in topic:
+        assert RESPECT not in reply.text

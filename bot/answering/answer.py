@@ -103,6 +103,21 @@ _AT_HOME = re.compile(
 _CHILD_ME = re.compile(r"\b(?:me|my body|i am \d+|i am only \d+)\b")
 _PARENT_HURT = re.compile(r"\b(?:beating|hitting|hurting|stabbing|strangling|hit|beat|hits|"
                           r"beats) (?:up )?(?:my |the )?(?:mum|mom|mummy|mother|dad|daddy)\b")
+# Who is hurting whom, for domestic abuse topics (see Responder._fit_role).
+_ABUSE_TOPICS = frozenset({"domestic-abuse-support", "domestic-abuse-report", "male-victims",
+                           "lgbt-abuse", "domestic-abuse", "stop-being-abusive"})
+_PARTNER = (r"(?:wife|husband|partner|girlfriend|boyfriend|missus|fiancee|fiance|kids|"
+            r"children|family)")
+_I_ABUSE = re.compile(
+    r"\bi (?:am |have been |keep |have |sometimes |always )?(?:abusing|abuse|hit|hitting|beat|"
+    r"beating|hurt|hurting|push|pushed|pushing|shove|shoved|slap|slapped|strangled|control|"
+    r"controlling|shout at|shouting at|scream at|screaming at|threaten|threatened) (?:my )?"
+    + _PARTNER + r"\b|\bstop (?:myself )?(?:beating|hitting|abusing|hurting|controlling) "
+    r"(?:my )?" + _PARTNER + r"\b|\bi am (?:an? )?(?:abuser|abusive|perpetrator)\b")
+_ABUSES_ME = re.compile(
+    r"\b(?:my )?(?:wife|husband|partner|girlfriend|boyfriend|ex|fiance|fiancee|dad|mum|son|"
+    r"daughter) (?:\w+ ){0,2}(?:hits|beats|abuses|hurts|controls|threatens|attacks|is abusing|"
+    r"is hitting|is hurting|is controlling|has hit|has beaten) (?:me|us)\b")
 #: Topics for people who harm others: never shown to someone in danger.
 PERPETRATOR_TOPICS = frozenset({"stop-being-abusive"})
 
@@ -227,13 +242,30 @@ class Responder:
         result = self.matcher.match(text, kinds)
         reply = self._from_match(result)
         if crisis is None:
-            return reply
+            return self._fit_role(text, reply)
         if not crisis.sure:
             # Possibly in danger: the normal answer, with the emergency line on top.
             reply.caution = crisis
             reply.related = [c for c in reply.related if c.id not in PERPETRATOR_TOPICS]
             return reply
         return self._crisis_reply(crisis, text, reply)
+
+    def _fit_role(self, text: str, reply: Reply) -> Reply:
+        """Domestic abuse help for the right side: "I want to stop hitting my wife" needs the
+        line for people who abuse, "my husband hits me" never does."""
+        if not reply.matched or reply.topic not in _ABUSE_TOPICS:
+            return reply
+        words = corrected(text)
+        target = reply.topic
+        if _I_ABUSE.search(words) and not _ABUSES_ME.search(words):
+            target = "stop-being-abusive"
+        elif reply.topic == "stop-being-abusive" and _ABUSES_ME.search(words):
+            target = "domestic-abuse-support"
+        if target == reply.topic or target not in self.kb.topics:
+            return reply
+        fitted = self._topic_reply(self.kb.topics[target], reply.confidence)
+        fitted.suggestions = [c for c in reply.suggestions if c.id != target]
+        return fitted
 
     def _crisis_reply(self, crisis: Crisis, text: str, matched: Reply) -> Reply:
         """Emergency help first, then at most one topic that fits the person in danger.
