@@ -11,9 +11,13 @@ this: it does not pace private chats at all, and its leaky bucket lets a full bu
 one burst, so a busy moment can briefly exceed 30 in a second. :class:`PacedRateLimiter` instead
 holds a hard guarantee, measured over *any* sliding window:
 
-* at most ``floor(overall_per_second)`` message starts in any 1-second window, spread evenly
-  rather than in bursts;
-* consecutive starts in one chat at least ``per_chat_interval`` apart.
+* at most ``floor(overall_per_second)`` message starts in any 1.04-second window, spread evenly
+  rather than in bursts (never two starts within half a slot, even when sleeps wake late);
+* consecutive starts in one chat at least ``per_chat_interval`` + 0.04 s apart.
+
+Telegram counts messages when they arrive, so the 40 ms over its limits is for the network:
+however unevenly requests take to get there, jitter under 40 ms cannot bring
+``floor(overall_per_second) + 1`` messages, or two to one chat, into one second.
 
 Trade-off: pacing adds latency. A second message to the same chat within a second waits for the
 rest of that second, and when many chats are being answered at once each message waits for its
@@ -54,13 +58,26 @@ LIMITED_PREFIXES: tuple[str, ...] = ("send", "edit", "copy", "forward")
 #: The length of Telegram's overall window, in seconds.
 _WINDOW = 1.0
 
-#: Planned gaps are this much (seconds) longer than the bare limit, and the last-moment check
-#: demands half of it. Float rounding on clock values then can never make a gap come out a hair
-#: short, and the last-moment check never fires for a request that keeps to its planned slot.
-#: Telegram counts messages when they arrive, and a request that leaves a fraction of a
-#: millisecond late can land 31 in one second: make bench saw a dozen 429s at 30/s with
-#: 0.1 ms of slack and none with 10 ms, which costs 1 % of throughput.
-_SLACK = 1e-2
+#: Planned gaps are this much (seconds) longer than the bare limit: the grid of overall slots is
+#: ``(1 s + _SLACK) / limit`` apart and a chat's next start is planned ``interval + _SLACK`` on.
+#: It costs 5 % of throughput (28.6 messages a second at a limit of 30).
+_SLACK = 5e-2
+
+#: What the last-moment check demands, and so what is guaranteed even when sleeps wake late:
+#: any ``limit + 1`` consecutive starts span at least ``1 s + _GUARD``, and a chat's starts are
+#: at least ``interval + _GUARD`` apart. Telegram counts messages when they *arrive*, and each
+#: request takes a different time to get there: with only 5 ms of margin, 31 arrived within one
+#: second. Network jitter below ``_GUARD`` cannot push one message too many into a second.
+#: It is a little less than ``_SLACK`` so that float rounding, or a wake-up a few ms late,
+#: never makes the check hold back a request that keeps to its planned slot.
+_GUARD = 4e-2
+
+#: Consecutive actual starts are at least this fraction of a grid slot apart. When sleeps wake
+#: late the queue falls behind its grid, and every request whose slot has passed is then held
+#: only by the last-moment check: without a least gap they were all released at the same
+#: instant (4 messages within a few ms, then 150 ms of nothing, every second). Half a slot
+#: keeps starts spread out while still letting a late queue catch up with its grid.
+_MIN_GAP = 0.5
 
 ChatKey = int | str
 # What a Bot API call returns (PTB's ``bool | JSONDict | list[JSONDict]``).
@@ -122,7 +139,9 @@ class PacedRateLimiter(BaseRateLimiter[int]):
     Reserving is plain synchronous code, so under asyncio it is atomic and no lock is held while
     sleeping. Just before calling Telegram, a request checks the actual recent starts again (a
     sleep can wake late under load); the guarantee rests on that check, the grid keeps it from
-    ever having to wait.
+    ever having to wait. When late wake-ups have put the queue behind its grid, that check is
+    all that holds the waiting requests back, so it also keeps each start half a slot after the
+    one before: they then follow each other closely, never at one instant.
 
     On :exc:`telegram.error.RetryAfter` all paced sending pauses until the time Telegram gave
     (its flood limit is per bot, not per chat) and the request is retried, up to ``max_retries``
@@ -153,7 +172,12 @@ class PacedRateLimiter(BaseRateLimiter[int]):
             raise ValueError("max_retries must not be negative")
         self._limit = math.floor(overall_per_second)
         self._spacing = (_WINDOW + _SLACK) / self._limit
+        self._min_gap = self._spacing * _MIN_GAP
         self._interval = float(per_chat_interval)
+        # A chat's planned and guaranteed gaps; 0 means no per-chat limit, so no margin either.
+        limited = self._interval > 0
+        self._chat_gap = self._interval + _SLACK if limited else 0.0
+        self._chat_guard = self._interval + _GUARD if limited else 0.0
         self._max_retries = max_retries
         self._clock = clock
         self._sleep = sleep
@@ -280,7 +304,7 @@ class PacedRateLimiter(BaseRateLimiter[int]):
         prev_planned = -math.inf
         if state is not None:
             prev_planned = state.planned
-            gap = self._interval + _SLACK
+            gap = self._chat_gap
             earliest = max(earliest, state.planned + gap, state.started + gap)
         slot, start = self._claim_slot(earliest, now)
         if key is not None:
@@ -334,12 +358,16 @@ class PacedRateLimiter(BaseRateLimiter[int]):
     def _ready_at(self, key: ChatKey | None) -> float:
         """Earliest time the actual starts so far allow another start (the hard guarantee)."""
         ready = self._pause_until
+        if self._recent:
+            # Never two starts at one instant, even when several requests waited for the same
+            # moment below: each goes a fraction of a slot after the one before.
+            ready = max(ready, self._recent[-1] + self._min_gap)
         if len(self._recent) == self._limit:
-            ready = max(ready, self._recent[0] + _WINDOW + _SLACK / 2)
+            ready = max(ready, self._recent[0] + _WINDOW + _GUARD)
         if key is not None:
             state = self._chats.get(key)
             if state is not None:
-                ready = max(ready, state.started + self._interval + _SLACK / 2)
+                ready = max(ready, state.started + self._chat_guard)
         return ready
 
     def _commit(self, key: ChatKey | None, now: float) -> None:
@@ -376,7 +404,7 @@ class PacedRateLimiter(BaseRateLimiter[int]):
         # A chat whose last start was over an interval ago is unconstrained: forget it. Entries
         # are ordered by last touch, which is close to time order; a stale one behind a fresh
         # one just waits for the next pass.
-        cutoff = now - self._interval - _SLACK
+        cutoff = now - self._chat_gap
         chats = self._chats
         while chats:
             key, state = next(iter(chats.items()))
