@@ -689,3 +689,136 @@ class Storage:
             "SELECT key, value FROM kv WHERE namespace = ? ORDER BY key", (namespace,)
         )
         return {str(row["key"]): str(row["value"]) for row in rows}
+
+
+# ---------------------------------------------------------------------- backup and restore
+#
+# Plain sqlite3, not the async Storage: `csp-bot backup` and `restore` are separate processes
+# that run next to (backup) or instead of (restore) the bot, and opening a Storage would
+# migrate the database it looks at.
+
+
+def _connect_existing(path: Path, what: str) -> sqlite3.Connection:
+    """A connection to an existing database file; never creates one."""
+    if not path.is_file():
+        raise StorageError(f"{what} {path} does not exist")
+    try:
+        # mode=rw: a typo in the path must fail, not create an empty database.
+        return sqlite3.connect(f"file:{path}?mode=rw", uri=True, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise StorageError(f"cannot open {what} {path}: {exc}") from exc
+
+
+def _check_copy(conn: sqlite3.Connection, path: Path) -> int:
+    """Its schema version, after checking the file is a sound csp-bot database."""
+    try:
+        result = conn.execute("PRAGMA integrity_check").fetchone()[0]
+        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+    except sqlite3.Error as exc:
+        raise StorageError(f"{path} is not a csp-bot database: {exc}") from exc
+    if result != "ok":
+        raise StorageError(f"{path} is damaged (integrity check: {result})")
+    if version < 1 or "subscribers" not in tables:
+        raise StorageError(f"{path} is not a csp-bot database")
+    if version > len(MIGRATIONS):
+        raise StorageError(f"{path} has schema version {version}, newer than this csp-bot "
+                           f"knows ({len(MIGRATIONS)}): restore it with a newer csp-bot")
+    return version
+
+
+def backup_database(source: str | PathLike[str], target: str | PathLike[str], *,
+                    overwrite: bool = False) -> int:
+    """Copy the live database ``source`` to ``target``; return the copy's schema version.
+
+    Uses SQLite's online backup API in one step, which reads one consistent snapshot: safe
+    while the bot writes (WAL lets it carry on meanwhile), and the copy holds exactly the
+    transactions committed when it started. The copy is written beside ``target`` and
+    renamed into place after an integrity check, so a failed backup never leaves a
+    half-written file where a good one was expected. It is a single self-contained file
+    (journal mode DELETE), ready to copy off the machine.
+    """
+    src_path, dst_path = Path(source).expanduser(), Path(target).expanduser()
+    if dst_path.exists() and dst_path.resolve() == src_path.resolve():
+        raise StorageError("the backup file cannot be the database itself")
+    if dst_path.exists() and not overwrite:
+        raise StorageError(f"{dst_path} already exists: choose a new name (or --force)")
+    src = _connect_existing(src_path, "database")
+    partial = dst_path.with_name(dst_path.name + ".partial")
+    try:
+        dst_path.parent.mkdir(parents=True, exist_ok=True)
+        partial.unlink(missing_ok=True)
+        dst = sqlite3.connect(partial, isolation_level=None)
+        try:
+            src.execute("PRAGMA busy_timeout = 5000")
+            src.backup(dst)
+            dst.execute("PRAGMA journal_mode = DELETE")
+            version = _check_copy(dst, dst_path)
+        finally:
+            dst.close()
+        partial.replace(dst_path)
+    except (sqlite3.Error, OSError) as exc:
+        partial.unlink(missing_ok=True)
+        raise StorageError(f"backup of {src_path} to {dst_path} failed: {exc}") from exc
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    finally:
+        src.close()
+    logger.info("database %s backed up to %s (schema version %d)", src_path, dst_path, version)
+    return version
+
+
+def restore_database(backup: str | PathLike[str], target: str | PathLike[str]) -> Path | None:
+    """Put the backup file ``backup`` back as the database ``target``, with the bot stopped.
+
+    The backup is checked first (integrity, a csp-bot schema no newer than this one). The
+    database being replaced, if any, is first saved as ``<target>.before-restore-<time>``
+    (returned), so a restore of the wrong file can be undone. A database another process
+    has open (a running bot) is refused: its writes would be lost or mixed in. The copy goes
+    through SQLite's backup API into the database, so its -wal and -shm files stay in step.
+    """
+    src_path, dst_path = Path(backup).expanduser(), Path(target).expanduser()
+    src = _connect_existing(src_path, "backup file")
+    try:
+        _check_copy(src, src_path)
+        saved: Path | None = None
+        if dst_path.exists():
+            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+            saved = dst_path.with_name(f"{dst_path.name}.before-restore-{stamp}")
+            dst = _connect_existing(dst_path, "database")
+            try:
+                _refuse_if_in_use(dst, dst_path)
+                backup_database(dst_path, saved)
+            finally:
+                dst.close()
+        dst_path.parent.mkdir(parents=True, exist_ok=True)
+        dst = sqlite3.connect(dst_path, isolation_level=None)
+        try:
+            _refuse_if_in_use(dst, dst_path)
+            src.backup(dst)
+            dst.execute("PRAGMA journal_mode = WAL")
+        finally:
+            dst.close()
+    except sqlite3.Error as exc:
+        raise StorageError(f"restore of {src_path} to {dst_path} failed: {exc}") from exc
+    finally:
+        src.close()
+    logger.info("database %s restored from %s", dst_path, src_path)
+    return saved
+
+
+def _refuse_if_in_use(conn: sqlite3.Connection, path: Path) -> None:
+    """StorageError when another connection (a running bot) has the database open.
+
+    Leaving WAL mode needs the only connection to the file; SQLite refuses (or keeps WAL)
+    while any other is open, which is exactly "the bot is still running".
+    """
+    conn.execute("PRAGMA busy_timeout = 0")
+    try:
+        mode = str(conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0]).lower()
+    except sqlite3.OperationalError:
+        mode = "wal"
+    if mode == "wal":
+        raise StorageError(f"{path} is in use (is the bot running?): stop it first, e.g. "
+                           "`systemctl stop csp-bot` or `docker stop csp-bot`, then restore")

@@ -135,3 +135,199 @@ def test_a_configured_knowledge_directory_overrides_the_shipped_one(tmp_path: Pa
     assert str(mine) in result.stderr
     # Not set at all: the shipped one, from any directory.
     assert kb_dir(None, load_config(None, env={})) in (PACKAGED_KB, Path("knowledge"))
+
+
+# --------------------------------------------------------------------------- csp-bot init
+
+
+def test_init_writes_config_creates_database_and_says_what_next(tmp_path: Path) -> None:
+    from bot.config import load_config
+
+    result = csp("init", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    config = tmp_path / "config.yaml"
+    assert load_config(config, env={}).storage.path == Path("data/csp-bot.sqlite3")
+    assert "#" in config.read_text(), "the file explains its settings"
+    assert (tmp_path / "data" / "csp-bot.sqlite3").is_file()
+    for step in ("@BotFather", "TELEGRAM_BOT_TOKEN", "roles.coordinators", "@userinfobot",
+                 "run"):
+        assert step in result.stdout, step
+    # It works straight away: the database is there for the read-only commands.
+    assert csp("audit", cwd=tmp_path).returncode == 0
+
+    before = config.read_text()
+    again = csp("init", cwd=tmp_path)
+    assert again.returncode == 2 and "already exists" in again.stderr
+    assert config.read_text() == before, "never overwritten"
+
+
+@pytest.mark.parametrize("command", [["summary", "2024-25"], ["audit"], ["unanswered"],
+                                     ["broadcast", "status"], ["backup", "copy.sqlite3"]])
+def test_read_only_commands_never_create_the_database(command: list[str],
+                                                      tmp_path: Path) -> None:
+    result = csp(*command, cwd=tmp_path)
+    assert result.returncode == 2
+    assert "no database at data/csp-bot.sqlite3" in result.stderr
+    assert "csp-bot init" in result.stderr, "says how to create it"
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert not (tmp_path / "data").exists()
+
+
+# --------------------------------------------------------------------------- errors
+
+
+def test_empty_results_exit_0_and_text_is_plain(tmp_path: Path) -> None:
+    assert csp("init", cwd=tmp_path).returncode == 0
+    status = csp("broadcast", "status", cwd=tmp_path)
+    assert (status.returncode, status.stdout) == (0, "no broadcasts yet\n"), status.stderr
+    assert csp("broadcast", "status", "7", cwd=tmp_path).returncode == 2, "a wrong id is"
+
+    text = csp("summary", "2024-25", "--format", "text", cwd=tmp_path)
+    assert text.returncode == 0, text.stderr
+    assert "Trent & Dove" in text.stdout
+    assert not re.search(r"</?[bia]\b|&(amp|lt|gt|#x?[0-9a-f]+);", text.stdout), text.stdout
+    telegram = csp("summary", "2024-25", "--format", "telegram", cwd=tmp_path)
+    assert "<b>" in telegram.stdout and "Trent &amp; Dove" in telegram.stdout
+
+
+@pytest.mark.parametrize("value", ["2", "-0.1", "95", "high"])
+def test_eval_min_must_be_between_0_and_1(value: str, tmp_path: Path) -> None:
+    result = csp("eval", str(ROOT / "tests" / "data" / "heldout_eval.yaml"), "--min", value,
+                 cwd=tmp_path)
+    assert result.returncode == 2
+    assert "--min" in result.stderr and "%" not in result.stdout
+
+
+def test_kb_check_given_a_file_says_so(tmp_path: Path) -> None:
+    result = csp("kb", "check", "--kb", str(ROOT / "knowledge" / "contacts.yaml"), cwd=tmp_path)
+    assert result.returncode == 2
+    assert "is a file" in result.stderr and "directory" in result.stderr
+
+
+# --------------------------------------------------------------------------- chat
+
+
+def test_chat_behaves_like_the_bot(tmp_path: Path) -> None:
+    from bot.texts import HELP, WELCOME
+
+    lines = ["/start", "/help", "hi", "/report", "/report fly tipping", "/subscribe",
+             "/ward shobnall", "/progress", "/pending", "quit", "how do I report ASB"]
+    result = csp("chat", cwd=tmp_path, stdin="\n".join(lines) + "\n")
+    assert result.returncode == 0, result.stderr
+    replies = result.stdout.split("\n\n")
+    out = result.stdout
+    assert out.startswith(WELCOME), "/start gives the welcome and menu"
+    assert "/report" in out.split(HELP)[0] and "Did you mean" not in out
+    assert HELP in out, "/help is the bot's help"
+    assert out.count(WELCOME) == 2, "a greeting gets the welcome too"
+    assert "What do you want to report?" in out
+    assert "eaststaffsbc.gov.uk" in out, "/report fly tipping answers it"
+    assert "/subscribe works only in Telegram" in out
+    assert "Shobnall" in out and "bar chart" in out, "/ward answers, the chart is Telegram only"
+    assert "has not published a progress summary" in out
+    assert "/pending is for partners and coordinators" in out
+    assert "101" not in out.split("coordinators")[-1], "nothing is answered after quit"
+    assert len(replies) > 5
+    assert not (tmp_path / "data").exists(), "chat creates no database"
+
+
+def test_chat_never_imports_telegram() -> None:
+    code = ("import io, sys; sys.stdin = io.StringIO('/start\\n/ward stapenhill\\nhi\\n'); "
+            "from bot.cli.main import main; main(['chat']); "
+            "assert not any(m == 'telegram' or m.startswith('telegram.') for m in sys.modules),"
+            " 'telegram imported'")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            cwd=ROOT, timeout=60)
+    assert result.returncode == 0, result.stderr
+
+
+# --------------------------------------------------------------------------- backups
+
+
+class GatedSender:
+    """Delivers the first ``open_for`` sends at once, then holds every send until released."""
+
+    def __init__(self, open_for: int) -> None:
+        import asyncio
+
+        self.open_for = open_for
+        self.started: list[int] = []
+        self.gate = asyncio.Event()
+
+    async def __call__(self, chat_id: int, text: str) -> None:
+        self.started.append(chat_id)
+        if len(self.started) > self.open_for:
+            await self.gate.wait()
+
+
+async def test_backup_during_a_broadcast_then_restore_loses_nothing_committed(
+        tmp_path: Path) -> None:
+    import asyncio
+
+    from bot.cli.main import main
+    from bot.publishing.broadcast import BroadcastEngine, create_broadcast
+    from bot.storage import Storage
+
+    database = tmp_path / "data" / "csp-bot.sqlite3"
+    config = tmp_path / "config.yaml"
+    config.write_text(f'storage:\n  path: "{database}"\n')
+    backup = tmp_path / "backups" / "b.sqlite3"
+
+    async def states(db: Storage, ident: int) -> dict[int, str]:
+        rows = await db.fetch_all("SELECT chat_id, state FROM broadcast_recipients "
+                                  "WHERE broadcast_id = ?", (ident,))
+        return {int(r["chat_id"]): str(r["state"]) for r in rows}
+
+    db = await Storage.open(database)
+    for chat in range(1000, 1040):
+        await db.subscribe(chat)
+    ident = await create_broadcast(db, 1, "custom", "Progress is out")
+    sender = GatedSender(open_for=15)
+    engine = BroadcastEngine(db, sender, rate_per_second=1000, per_chat_interval=0,
+                             max_in_flight=4)
+    running = asyncio.create_task(engine.run(ident))
+    for _ in range(2000):  # a safety net only; the loop ends as soon as 15 are recorded sent
+        if list((await states(db, ident)).values()).count("sent") == 15:
+            break
+        await asyncio.sleep(0.01)
+    await db.subscribe(2000)  # committed while the broadcast is mid-way
+    committed = await states(db, ident)
+    assert list(committed.values()).count("sent") == 15 and not running.done()
+
+    # The bot is running: backup works beside it, restore refuses.
+    argv = ["--config", str(config), "backup", str(backup)]
+    assert await asyncio.to_thread(main, argv) == 0
+    assert await asyncio.to_thread(
+        main, ["--config", str(config), "restore", str(backup)]) == 2
+
+    sender.gate.set()
+    await running
+    assert set((await states(db, ident)).values()) == {"sent"}
+    await db.close()  # the bot stops
+
+    assert await asyncio.to_thread(
+        main, ["--config", str(config), "restore", str(backup)]) == 0
+    assert list(database.parent.glob("csp-bot.sqlite3.before-restore-*")), "old one kept"
+    async with Storage.open(database) as restored:
+        assert await states(restored, ident) == committed, "exactly what was committed"
+        assert await restored.is_subscribed(2000)
+        # Resumed after the restore, the broadcast never re-sends a delivery recorded sent.
+        again = GatedSender(open_for=10**6)
+        await BroadcastEngine(restored, again, rate_per_second=1000,
+                              per_chat_interval=0).run(ident)
+        already = {chat for chat, state in committed.items() if state == "sent"}
+        assert already.isdisjoint(again.started)
+        assert set(again.started) | already == set(committed)
+
+
+def test_backup_refuses_to_overwrite_and_restore_checks_the_file(tmp_path: Path) -> None:
+    assert csp("init", cwd=tmp_path).returncode == 0
+    assert csp("backup", "b.sqlite3", cwd=tmp_path).returncode == 0
+    again = csp("backup", "b.sqlite3", cwd=tmp_path)
+    assert again.returncode == 2 and "already exists" in again.stderr
+    assert csp("backup", "b.sqlite3", "--force", cwd=tmp_path).returncode == 0
+    (tmp_path / "notes.txt").write_text("not a database")
+    bad = csp("restore", "notes.txt", cwd=tmp_path)
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr
+    missing = csp("restore", "nope.sqlite3", cwd=tmp_path)
+    assert missing.returncode == 2 and "does not exist" in missing.stderr

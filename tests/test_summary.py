@@ -483,6 +483,12 @@ def test_cli_text_to_stdout(
     config, kb_dir = cli_env
     assert main(["--config", str(config), "summary", "2024-25", "--kb", str(kb_dir)]) == 0
     out = capsys.readouterr().out
+    # text is plain text for a terminal; --format telegram gives the messages' HTML.
+    assert "Community safety progress: April 2024 to March 2025 (2024-25)\n" in out
+    assert "<b>Community" not in out and "&amp;" not in out
+    assert main(["--config", str(config), "summary", "2024-25", "--kb", str(kb_dir),
+                 "--format", "telegram"]) == 0
+    out = capsys.readouterr().out
     assert "<b>Community safety progress: April 2024 to March 2025 (2024-25)</b>" in out
 
 

@@ -22,3 +22,30 @@ def load_settings(path: str | None) -> Config:
     if chosen is None and Path("config.yaml").is_file():
         chosen = "config.yaml"
     return load_config(chosen, env=os.environ)
+
+
+def html_to_text(markup: str) -> str:
+    """Telegram HTML (``<b>``, ``<i>``, ``<a>``, entities) as plain text for a terminal."""
+    import html
+    import re
+
+    return html.unescape(re.sub(r"<[^>]+>", "", markup))
+
+
+def require_database(config: Config) -> Path:
+    """The configured database file, or StorageError saying how to create it.
+
+    Commands that only read (summary, audit, unanswered, broadcast status, backup) must not
+    create an empty database where the real one was expected: that hides a wrong
+    ``storage.path`` behind empty results.
+    """
+    from bot.errors import StorageError
+
+    database = Path(config.storage.path).expanduser()
+    if str(config.storage.path) == ":memory:":
+        raise StorageError("storage.path is :memory:, which holds nothing between runs")
+    if not database.is_file():
+        raise StorageError(
+            f"no database at {database}: run `csp-bot init` to create it (or `csp-bot run`, "
+            "which creates it), or check storage.path in the config file")
+    return database

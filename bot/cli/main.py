@@ -4,7 +4,8 @@ Formatting is done by pure functions; ``main`` only parses arguments, prints, an
 :class:`~bot.errors.CspBotError` to one line on stderr and a non-zero exit. Telegram is
 imported only by ``csp-bot run``, so ``csp-bot ask`` starts fast and works offline.
 
-Exit codes: 0 success, 1 a check failed (kb check, eval), 2 usage or configuration error.
+Exit codes: 0 success (an empty result, such as no broadcasts yet, is not an error), 1 a
+check failed (kb check, eval), 2 usage, configuration, knowledge or database error.
 """
 
 from __future__ import annotations
@@ -16,12 +17,13 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
+from bot.cli.chat import format_reply as format_reply_plain
 from bot.cli.common import load_settings
 from bot.config import kb_dir
-from bot.errors import CspBotError, KnowledgeError, Problem
+from bot.errors import ConfigError, CspBotError, KnowledgeError, Problem
 
 if TYPE_CHECKING:
-    from bot.answering.answer import Reply, Responder
+    from bot.answering.answer import Responder
     from bot.config import Config
 
 logger = logging.getLogger(__name__)
@@ -56,13 +58,6 @@ def format_problems(problems: Sequence[Problem]) -> str:
     return "\n".join(lines)
 
 
-def format_reply_plain(reply: Reply) -> str:
-    text = reply.text
-    if reply.related:
-        text += "\n\nRelated: " + "; ".join(r.title for r in reply.related)
-    return text
-
-
 # --------------------------------------------------------------------------- commands
 
 
@@ -85,11 +80,14 @@ def cmd_ask(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_chat(args: argparse.Namespace, out: TextIO) -> int:
-    responder = make_responder(args)
+    from bot.cli.chat import ChatSession
+
+    config = load_settings(args.config)
+    session = ChatSession(make_responder(args), progress=lambda: _published_messages(config))
     interactive = sys.stdin.isatty()
     if interactive:
-        out.write("East Staffordshire Community Safety Partnership. Ask me a question; "
-                  "Ctrl-D to leave.\nIn an emergency call 999.\n")
+        out.write("East Staffordshire Community Safety Partnership. Ask me a question, or "
+                  "/help; quit or Ctrl-D to leave.\nIn an emergency call 999.\n")
     while True:
         if interactive:
             out.write(CHAT_PROMPT)
@@ -99,10 +97,32 @@ def cmd_chat(args: argparse.Namespace, out: TextIO) -> int:
             if interactive:
                 out.write("\n")
             return 0
-        if not line.strip():
-            continue
-        out.write(format_reply_plain(responder.answer(line.strip())) + "\n\n")
-        out.flush()
+        text = session.reply(line)
+        if text is None:
+            return 0
+        if text:
+            out.write(text + "\n\n")
+            out.flush()
+
+
+def _published_messages(config: Config) -> list[str] | None:
+    """The latest published summary's messages, read from the database if there is one."""
+    import asyncio
+    from pathlib import Path
+
+    from bot.publishing.publishing import latest_published
+    from bot.storage import Storage
+
+    database = Path(config.storage.path).expanduser()
+    if not database.is_file():  # chat never creates a database
+        return None
+
+    async def read() -> list[str] | None:
+        async with Storage.open(database) as storage:
+            latest = await latest_published(storage)
+            return list(latest.messages) if latest else None
+
+    return asyncio.run(read())
 
 
 def cmd_kb_check(args: argparse.Namespace, out: TextIO) -> int:
@@ -110,6 +130,9 @@ def cmd_kb_check(args: argparse.Namespace, out: TextIO) -> int:
 
     config = load_settings(args.config)
     directory = kb_dir(args.kb, config)
+    if directory.is_file():
+        raise ConfigError(f"{directory} is a file: --kb (and knowledge.dir) name the "
+                          "directory of *.yaml files, e.g. --kb knowledge")
     problems = check_knowledge(directory)
     if not problems:
         out.write(f"{directory}: ok\n")
@@ -185,12 +208,14 @@ def cmd_run(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_unanswered(args: argparse.Namespace, out: TextIO) -> int:
+    from bot.cli.common import require_database
     from bot.storage import Storage
 
     config = load_settings(args.config)
+    database = require_database(config)
 
     async def top() -> list[dict[str, Any]]:
-        async with await Storage.open(config.storage.path) as storage:
+        async with await Storage.open(database) as storage:
             return list(await storage.top_unanswered(args.limit))
 
     import asyncio  # not at the top: `csp-bot ask` never needs it, and it costs ~25 ms
@@ -202,6 +227,49 @@ def cmd_unanswered(args: argparse.Namespace, out: TextIO) -> int:
         out.write("no unanswered questions recorded\n")
     return 0
 
+
+
+def _fraction(text: str) -> float:
+    """An argparse type: a number from 0 to 1 (``--min 2`` would read as 200 %)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(
+            f"{text} is not between 0 and 1 (write 95 % as 0.95)")
+    return value
+
+
+def cmd_init(args: argparse.Namespace, out: TextIO) -> int:
+    from bot.cli.setup import init
+
+    out.write(init(args.config or "config.yaml", args.database))
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace, out: TextIO) -> int:
+    from bot.cli.common import require_database
+    from bot.storage import backup_database
+
+    database = require_database(load_settings(args.config))
+    backup_database(database, args.file, overwrite=args.force)
+    out.write(f"backed up {database} to {args.file}\n")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace, out: TextIO) -> int:
+    from pathlib import Path
+
+    from bot.storage import restore_database
+
+    config = load_settings(args.config)
+    database = Path(config.storage.path).expanduser()
+    saved = restore_database(args.file, database)
+    out.write(f"restored {database} from {args.file}\n")
+    if saved is not None:
+        out.write(f"the database it replaced is kept as {saved}\n")
+    return 0
 
 
 # --------------------------------------------------------------------------- parser
@@ -235,12 +303,29 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("eval", help="score answers against a questions file")
     p.add_argument("file", help="questions file (format of shared/eval/questions.yaml)")
     p.add_argument("--kb", help="knowledge directory")
-    p.add_argument("--min", type=float, default=0.95, help="minimum accuracy (default 0.95)")
+    p.add_argument("--min", type=_fraction, default=0.95,
+                   help="minimum accuracy, from 0 to 1 (default 0.95)")
     p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("run", help="run the Telegram bot")
     p.add_argument("--webhook", action="store_true", help="use a webhook instead of polling")
     p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("init", help="write a commented config.yaml, create the database "
+                       "and print the next steps")
+    p.add_argument("--database", metavar="PATH", default="data/csp-bot.sqlite3",
+                   help="where the database goes (storage.path; default "
+                   "data/csp-bot.sqlite3)")
+    p.set_defaults(func=cmd_init)
+
+    p = sub.add_parser("backup", help="copy the database to FILE, safely while the bot runs")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser("restore", help="put a backup FILE back as the database (bot stopped)")
+    p.add_argument("file", metavar="FILE")
+    p.set_defaults(func=cmd_restore)
 
     p = sub.add_parser("unanswered", help="questions the bot could not answer (anonymous)")
     p.add_argument("--limit", type=int, default=30)

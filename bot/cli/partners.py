@@ -32,14 +32,14 @@ def add_commands(sub: Any) -> None:
 
 
 def cmd_audit(args: argparse.Namespace, out: TextIO) -> int:
-    from bot.cli.common import load_settings
+    from bot.cli.common import load_settings, require_database
     from bot.partners.partners import audit_log
     from bot.storage import Storage
 
-    config = load_settings(args.config)
+    database = require_database(load_settings(args.config))
 
     async def read() -> list[AuditEntry]:
-        async with Storage.open(config.storage.path) as storage:
+        async with Storage.open(database) as storage:
             return await audit_log(storage, args.since)
 
     import asyncio  # lazily: `csp-bot ask` never needs it

@@ -21,8 +21,8 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-FORMATS = ("text", "md", "html")
-#: Printed between Telegram messages when the text format is written out.
+FORMATS = ("text", "telegram", "md", "html")
+#: Printed between Telegram messages when the text or telegram format is written out.
 MESSAGE_BREAK = "\n\n----- next message -----\n\n"
 
 
@@ -32,7 +32,8 @@ def add_commands(sub: argparse._SubParsersAction[Any]) -> None:
     # nargs="+": `csp-bot summary 2024-25 Q3` without quotes is two arguments.
     p.add_argument("period", nargs="+", help="a quarter (2024-25 Q3) or a year (2024-25)")
     p.add_argument("--format", choices=FORMATS, default="text",
-                   help="text (Telegram HTML messages), md (Markdown) or html (a web page)")
+                   help="text (plain text, as read in a terminal), telegram (the messages' "
+                   "Telegram HTML), md (Markdown) or html (a web page)")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
     p.add_argument("--kb", metavar="DIR", help="knowledge directory (default: the configured one)")
     p.set_defaults(func=cmd_summary)
@@ -45,7 +46,7 @@ def add_commands(sub: argparse._SubParsersAction[Any]) -> None:
 
 
 def cmd_summary(args: argparse.Namespace, out: TextIO) -> int:
-    from bot.cli.common import load_settings
+    from bot.cli.common import load_settings, require_database
     from bot.config import kb_dir
     from bot.knowledge import load_knowledge
     from bot.partners.periods import parse_period
@@ -54,10 +55,8 @@ def cmd_summary(args: argparse.Namespace, out: TextIO) -> int:
     period = parse_period(" ".join(args.period))
     config = load_settings(args.config)
     kb = load_knowledge(kb_dir(args.kb, config))
-    database = Path(config.storage.path)
-    if str(database) != ":memory:" and not database.expanduser().is_file():
-        # Opening would quietly create an empty database and print an empty summary.
-        raise SummaryError(f"no database at {database}: check storage.path in the config file")
+    # Opening a missing database would quietly create it and print an empty summary.
+    database = require_database(config)
     import asyncio  # lazily: `csp-bot ask` never needs it
 
     summary = asyncio.run(_load(database, kb, period))
@@ -92,22 +91,28 @@ def render(summary: Summary, fmt: str) -> str:
         return render_html(summary)
     if fmt == "md":
         return render_markdown(summary)
-    return MESSAGE_BREAK.join(render_text(summary))
+    messages = render_text(summary)
+    if fmt == "text":
+        from bot.cli.common import html_to_text
+
+        messages = [html_to_text(m) for m in messages]
+    return MESSAGE_BREAK.join(messages)
 
 
 def cmd_broadcast_status(args: argparse.Namespace, out: TextIO) -> int:
     """``csp-bot broadcast status [ID]``: the same report coordinators see in chat."""
-    from bot.cli.common import load_settings
+    from bot.cli.common import load_settings, require_database
     from bot.publishing.broadcast import broadcast_status, format_report
     from bot.storage import Storage
 
-    config = load_settings(args.config)
-    database = Path(config.storage.path)
-    if not database.expanduser().is_file():
-        raise SummaryError(f"no database at {database}: check storage.path in the config file")
+    database = require_database(load_settings(args.config))
 
     async def status() -> str:
         async with Storage.open(database) as storage:
+            if args.id is None and not await storage.fetch_value(
+                    "SELECT 1 FROM broadcasts LIMIT 1"):
+                # Nothing sent yet is an answer, not an error: exit 0 as for an empty audit.
+                return "no broadcasts yet"
             return format_report(await broadcast_status(storage, args.id))
 
     import asyncio  # lazily: `csp-bot ask` never needs it
