@@ -331,3 +331,94 @@ def test_backup_refuses_to_overwrite_and_restore_checks_the_file(tmp_path: Path)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
     missing = csp("restore", "nope.sqlite3", cwd=tmp_path)
     assert missing.returncode == 2 and "does not exist" in missing.stderr
+
+
+# --------------------------------------------------------------------------- deploy/
+
+
+DEPLOY = ROOT / "deploy"
+
+
+def unit(name: str) -> dict[str, list[str]]:
+    """A systemd unit's ``Key=value`` lines (keys may repeat)."""
+    out: dict[str, list[str]] = {}
+    for line in (DEPLOY / name).read_text().splitlines():
+        if "=" in line and not line.lstrip().startswith(("#", ";", "[")):
+            key, _, value = line.partition("=")
+            out.setdefault(key.strip(), []).append(value.strip())
+    return out
+
+
+def test_systemd_unit_runs_as_its_own_user_with_the_token_from_a_file() -> None:
+    service = unit("csp-bot.service")
+    assert service["User"] == ["csp-bot"] and service["EnvironmentFile"] == ["/etc/csp-bot/env"]
+    assert service["Restart"] == ["on-failure"]
+    assert service["RestartPreventExitStatus"] == ["2"], "a bad token is not retried forever"
+    for hardening in ("NoNewPrivileges", "ProtectSystem", "ProtectHome", "PrivateTmp",
+                      "CapabilityBoundingSet", "RestrictAddressFamilies"):
+        assert hardening in service, hardening
+    assert "TELEGRAM_BOT_TOKEN" not in "".join(sum(service.values(), []))
+    exec_start = service["ExecStart"][0].split()
+    from bot.cli.main import build_parser
+    build_parser().parse_args(exec_start[1:])  # the command line is one csp-bot accepts
+    config = exec_start[exec_start.index("--config") + 1]
+    assert config == "/etc/csp-bot/config.yaml"
+
+
+@pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="no systemd-analyze")
+@pytest.mark.parametrize("name", ["csp-bot.service", "csp-bot-backup.service",
+                                  "csp-bot-backup.timer"])
+def test_systemd_units_verify(name: str) -> None:
+    result = subprocess.run(["systemd-analyze", "verify", str(DEPLOY / name)],
+                            capture_output=True, text=True, timeout=60)
+    # The venv is not installed on the test machine; everything else must be clean.
+    problems = [line for line in (result.stdout + result.stderr).splitlines()
+                if line.strip() and "/opt/csp-bot/bin/csp-bot is not executable" not in line]
+    assert not problems, problems
+
+
+def test_dockerfile_is_slim_non_root_with_a_volume_and_a_health_check() -> None:
+    from bot.config import load_config
+
+    text = (DEPLOY / "Dockerfile").read_text()
+    froms = re.findall(r"^FROM (\S+)", text, re.M)
+    assert froms and all(f.startswith("python:3.11-slim") for f in froms)
+    assert re.search(r"^USER csp-bot$", text, re.M)
+    assert re.search(r'^VOLUME \["/data"\]$', text, re.M)
+    assert re.search(r"^HEALTHCHECK .*\n?.*CMD", text, re.M)
+    assert "TELEGRAM_BOT_TOKEN=" not in text and "ARG TELEGRAM" not in text
+    # The baked-in config loads and keeps the database on the volume.
+    assert load_config(DEPLOY / "config.yaml", env={}).storage.path == Path(
+        "/data/csp-bot.sqlite3")
+    # Every COPY source exists (the build context is the repository root).
+    for source in re.findall(r"^COPY (?!--from)(.+) \S+$", text, re.M):
+        for part in source.split():
+            assert (ROOT / part).exists(), part
+    health = re.search(r'CMD \["csp-bot", (.*)\]', text)
+    assert health is not None
+    from bot.cli.main import build_parser
+    build_parser().parse_args([a.strip('" ') for a in health.group(1).split(",")])
+
+
+def _container_engine() -> str | None:
+    for engine in ("docker", "podman"):
+        if shutil.which(engine) and subprocess.run(
+                [engine, "info"], capture_output=True, timeout=60).returncode == 0:
+            return engine
+    return None
+
+
+@pytest.mark.skipif(os.environ.get("CSP_BOT_CONTAINER_TEST") != "1",
+                    reason="builds an image (minutes, needs the python:3.11-slim base): "
+                    "set CSP_BOT_CONTAINER_TEST=1")
+def test_docker_image_builds_and_answers() -> None:
+    engine = _container_engine()
+    if engine is None:
+        pytest.skip("no working docker or podman")
+    build = subprocess.run([engine, "build", "-f", str(DEPLOY / "Dockerfile"), "-t",
+                            "csp-bot:test", str(ROOT)], capture_output=True, text=True,
+                           timeout=1800)
+    assert build.returncode == 0, build.stderr[-3000:]
+    ask = subprocess.run([engine, "run", "--rm", "csp-bot:test", "ask", "report asb"],
+                         capture_output=True, text=True, timeout=300)
+    assert ask.returncode == 0 and "101" in ask.stdout, ask.stderr
