@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test lint typecheck bench train-crisis clean
+.PHONY: run test lint typecheck bench train-crisis wheel docker clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,14 @@ train-crisis: $(STAMP)
 	$(BIN)/python -m pip install -q -e '.[dev,bench,train]'
 	$(BIN)/python -m bench.split_corpus
 	$(BIN)/python -m bench.train_crisis --cv
+
+# The installable package (knowledge base, templates and crisis model inside): dist/*.whl.
+wheel: $(STAMP)
+	$(BIN)/python -m pip wheel --no-deps --no-build-isolation -w dist .
+
+# The container image (docs/deploy.md).
+docker:
+	docker build -f deploy/Dockerfile -t csp-bot .
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -422,3 +422,22 @@ def test_docker_image_builds_and_answers() -> None:
     ask = subprocess.run([engine, "run", "--rm", "csp-bot:test", "ask", "report asb"],
                          capture_output=True, text=True, timeout=300)
     assert ask.returncode == 0 and "101" in ask.stdout, ask.stderr
+
+
+# --------------------------------------------------------------------------- guides
+
+
+def test_coordinators_walkthrough_covers_publishing_and_broadcasts() -> None:
+    guide = (ROOT / "docs" / "partners.md").read_text(encoding="utf-8")
+    walkthrough = guide.split("## A coordinator's walkthrough", 1)[1].split("\n## ", 1)[0]
+    for step in ("/invite", "/pending", "/summary", "/publish", "/broadcast", "Confirm",
+                 "schedule", "csp-bot broadcast status"):
+        assert step in walkthrough, step
+
+
+def test_deploy_guide_names_every_deploy_file_and_command() -> None:
+    guide = (ROOT / "docs" / "deploy.md").read_text(encoding="utf-8")
+    for name in ("deploy/csp-bot.service", "deploy/csp-bot-backup.timer", "deploy/Dockerfile",
+                 "@BotFather", "csp-bot init", "csp-bot backup", "csp-bot restore",
+                 "TELEGRAM_WEBHOOK_SECRET", "/etc/csp-bot/env"):
+        assert name in guide, name
