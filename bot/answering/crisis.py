@@ -379,8 +379,9 @@ def detect_crisis(text: str, *, use_model: bool = True) -> Crisis | None:
         return None
     info_question = is_info_question(s)
     if (_HYPOTHETICAL.search(s) or _PAST.search(s)) and not _NOW.search(s):
-        # "What do I do if...", "the first time he hit me...": asking, or looking back.
-        return _model_crisis(s, True) if use_model else None
+        # "What do I do if...", "the first time he hit me...": asking, or looking back. At
+        # most the middle tier: the answer, with the emergency line on top.
+        return _model_crisis(s, True, at_most_possible=True) if use_model else None
     for name, pattern, kind, strong in _BY_PRIORITY:
         if pattern.search(s) and (strong or not info_question):
             return Crisis(kind, name)
@@ -400,7 +401,8 @@ def is_info_question(corrected_text: str) -> bool:
     return bool(_STATS.search(corrected_text) or _PAST.search(corrected_text))
 
 
-def _model_crisis(corrected: str, info_question: bool) -> Crisis | None:
+def _model_crisis(corrected: str, info_question: bool,
+                  at_most_possible: bool = False) -> Crisis | None:
     """The model's verdict where no rule fired (see the module docstring)."""
     model = shipped_model()
     if model is None:
@@ -411,7 +413,7 @@ def _model_crisis(corrected: str, info_question: bool) -> Crisis | None:
     p = scores.crisis
     kind = CrisisKind(scores.kind)
     if p >= (INFO_SURE_SCORE if info_question else SURE_SCORE):
-        return Crisis(kind, "model", Level.SURE, p)
+        return Crisis(kind, "model", Level.POSSIBLE if at_most_possible else Level.SURE, p)
     if p >= POSSIBLE_SCORE and not info_question:
         return Crisis(kind, "model", Level.POSSIBLE, p)
     return None
