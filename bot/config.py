@@ -188,6 +188,14 @@ class ResidentsConfig(_Section):
     flood_window_seconds: float = Field(default=30, gt=0)
 
 
+class ConsultConfig(_Section):
+    """Residents' consultations (bot.consult)."""
+
+    # A ward's results are shown only from this many answers in it; fewer are folded into
+    # "other areas", so nobody's answer can be picked out of a handful. Never below 5.
+    min_ward_count: int = Field(default=10, ge=5)
+
+
 class LoggingConfig(_Section):
     """Log verbosity and whether message text may be logged (off: residents' privacy)."""
 
@@ -211,6 +219,7 @@ class Config(_Section):
     partners: PartnersConfig = Field(default_factory=PartnersConfig)
     broadcast: BroadcastConfig = Field(default_factory=BroadcastConfig)
     residents: ResidentsConfig = Field(default_factory=ResidentsConfig)
+    consult: ConsultConfig = Field(default_factory=ConsultConfig)
     logging: LoggingConfig = Field(default_factory=LoggingConfig)
     #: The partnership's time zone (IANA name): the scheduled broadcast's time, partners'
     #: reminders and "today" (deadlines, quarters) all follow it, summer time included.

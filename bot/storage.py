@@ -190,6 +190,51 @@ MIGRATIONS: list[str] = [
     """
     DELETE FROM unanswered;
     """,
+    # 4: residents' consultations (bot.consult). Answers are kept only as counts per option
+    # and ward, never one row per person and never with a chat id. Who has answered is a
+    # keyed hash (HMAC) of the chat id under the consultation's own random key, kept in its
+    # own table with no order (WITHOUT ROWID, keyed by the hash) and deleted, with the key,
+    # when the consultation closes. Anonymous polls keep their latest counts per poll under
+    # a hashed poll id until the close folds them into the counts.
+    """
+    CREATE TABLE consultations (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        question    TEXT NOT NULL,
+        options     TEXT NOT NULL,            -- JSON list of option labels
+        scale       INTEGER NOT NULL DEFAULT 0,  -- 1: options are a 1-5 scale
+        wards       TEXT,                     -- JSON [[id, name], ...] asked, or NULL
+        opens_on    TEXT NOT NULL,            -- local dates, YYYY-MM-DD
+        closes_on   TEXT NOT NULL,
+        status      TEXT NOT NULL CHECK (status IN ('scheduled', 'open', 'closed')),
+        created_by  INTEGER NOT NULL,
+        created_at  TEXT NOT NULL,
+        closed_at   TEXT,
+        broadcast_id INTEGER,
+        draft_key   TEXT UNIQUE
+    );
+    CREATE INDEX consultations_by_status ON consultations (status, closes_on);
+    CREATE TABLE consult_counts (
+        consultation_id INTEGER NOT NULL REFERENCES consultations (id) ON DELETE CASCADE,
+        choice          INTEGER NOT NULL,
+        ward            TEXT NOT NULL DEFAULT '',
+        n               INTEGER NOT NULL,
+        PRIMARY KEY (consultation_id, choice, ward)
+    ) WITHOUT ROWID;
+    CREATE TABLE consult_polls (
+        poll_key        TEXT PRIMARY KEY,
+        consultation_id INTEGER NOT NULL REFERENCES consultations (id) ON DELETE CASCADE,
+        counts          TEXT NOT NULL DEFAULT '[]'
+    ) WITHOUT ROWID;
+    CREATE TABLE consult_seen (
+        consultation_id INTEGER NOT NULL REFERENCES consultations (id) ON DELETE CASCADE,
+        chat_key        TEXT NOT NULL,
+        PRIMARY KEY (consultation_id, chat_key)
+    ) WITHOUT ROWID;
+    CREATE TABLE consult_keys (
+        consultation_id INTEGER PRIMARY KEY REFERENCES consultations (id) ON DELETE CASCADE,
+        key             BLOB NOT NULL
+    );
+    """,
 ]
 
 #: Unanswered questions and finished broadcasts' delivery rows are kept this long.
