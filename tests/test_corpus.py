@@ -25,10 +25,10 @@ KINDS = {"danger", "self_harm", "medical", "fire", "child"}
 
 #: Floors on the frozen test split (recorded 2026-12-03; see README).
 FLOORS = {
-    "accuracy": 0.0,
-    "crisis_recall": 0.0,
-    "false_crisis_rate": 1.0,  # a ceiling
-    "declined": 0.0,
+    "accuracy": 186 / 315,
+    "crisis_recall": 50 / 86,
+    "false_crisis_rate": 12 / 229,  # a ceiling
+    "declined": 28 / 33,
 }
 
 
