@@ -10,7 +10,7 @@ from __future__ import annotations
 from telegram import BotCommand
 from telegram.ext import Application
 
-from handlers import inputs, knowledge, partners, publishing, residents, review
+from handlers import consult, inputs, knowledge, partners, publishing, residents, review
 
 #: Extra commands shown in coordinators' own command menus.
 COORDINATOR_COMMANDS: list[BotCommand] = [*partners.COORDINATOR_COMMANDS,
@@ -23,6 +23,7 @@ def register_all(application: Application) -> None:  # type: ignore[type-arg]
     partners.register(application)
     review.register(application)
     publishing.register(application)
+    consult.register(application)  # before residents: its buttons start with cs:
     knowledge.register(application)
     residents.register(application)
     residents.register_fallbacks(application)

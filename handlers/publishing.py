@@ -20,7 +20,7 @@ import html
 import logging
 import secrets
 import warnings
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -312,7 +312,14 @@ async def broadcast_cancel(update: Update, context: Context) -> int | None:
 # --------------------------------------------------------------------------- sending
 
 
-def telegram_sender(bot: Bot) -> engine.Sender:
+#: bot_data key: senders for broadcast messages that are not plain text (a consultation's
+#: poll or buttons), each tried in turn, True if the message was its kind. Handler modules
+#: that create such broadcasts add theirs (handlers.consult).
+SPECIAL_SENDERS = "broadcast_special_senders"
+SpecialSender = Callable[[Bot, int, str, dict[str, Any]], Awaitable[bool]]
+
+
+def telegram_sender(bot: Bot, special: Sequence[SpecialSender] = ()) -> engine.Sender:
     """The engine's sender: one message to one chat, Telegram's errors mapped to the core's."""
     # The engine handles 429s itself (it pauses everything), so the app's rate limiter must
     # not also retry them behind its back.
@@ -321,6 +328,9 @@ def telegram_sender(bot: Bot) -> engine.Sender:
 
     async def send(chat_id: int, text: str) -> None:
         try:
+            for sender in special:
+                if await sender(bot, chat_id, text, extra):
+                    return
             await bot.send_message(chat_id, text, disable_web_page_preview=True, **extra)
         except RetryAfter as exc:
             wait = exc.retry_after
@@ -346,7 +356,8 @@ def make_engine(application: Application,  # type: ignore[type-arg]
 
     def factory(storage: Any) -> engine.BroadcastEngine:
         return engine.BroadcastEngine(
-            storage, telegram_sender(application.bot), rate_per_second=cfg.rate_per_second,
+            storage, telegram_sender(application.bot, application.bot_data.get(
+                SPECIAL_SENDERS, ())), rate_per_second=cfg.rate_per_second,
             per_chat_interval=cfg.per_chat_interval, max_retries=cfg.max_retries,
             progress=progress, progress_every=PROGRESS_EVERY)
 

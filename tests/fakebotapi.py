@@ -68,12 +68,15 @@ MAX_CALLBACK_ANSWER_TEXT = 200
 MAX_INLINE_BUTTONS = 100
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
 MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
+MAX_POLL_QUESTION = 300
+MAX_POLL_OPTION = 100
+MIN_POLL_OPTIONS, MAX_POLL_OPTIONS = 2, 10
 
 #: Update types delivered when ``allowed_updates`` was never given / given as ``[]``.
 DEFAULT_EXCLUDED_UPDATES = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
 
 #: Methods that create a message; these count for rate limits.
-SEND_METHODS = frozenset({"sendMessage", "sendPhoto", "sendDocument"})
+SEND_METHODS = frozenset({"sendMessage", "sendPhoto", "sendDocument", "sendPoll"})
 
 CHAT_ACTIONS = frozenset(
     {
@@ -132,6 +135,9 @@ _BOOL_PARAMS = frozenset(
         "disable_content_type_detection",
         "show_caption_above_media",
         "allow_paid_broadcast",
+        "is_anonymous",
+        "allows_multiple_answers",
+        "is_closed",
     }
 )
 _JSON_PARAMS = frozenset(
@@ -145,6 +151,7 @@ _JSON_PARAMS = frozenset(
         "allowed_updates",
         "link_preview_options",
         "media",
+        "options",
     }
 )
 
@@ -252,6 +259,8 @@ class SentMessage:
     deleted: bool = False
     #: Snapshots of earlier versions: dicts with text/caption/parse_mode/reply_markup/timestamp.
     edits: list[dict[str, Any]] = field(default_factory=list)
+    #: The Poll object of a sendPoll message (its counts change as users vote).
+    poll: dict[str, Any] | None = None
 
     @property
     def kind(self) -> str:
@@ -260,6 +269,8 @@ class SentMessage:
             return "photo"
         if self.method == "sendDocument":
             return "document"
+        if self.method == "sendPoll":
+            return "poll"
         return "text"
 
     @property
@@ -899,6 +910,8 @@ class FakeBotAPI:
         self._next_callback = 0
         self._faults: list[_Fault] = []
         self._blocked: set[int] = set()
+        self._poll_seq = 0
+        self._poll_votes: dict[str, dict[int, list[int]]] = {}
         self._delays: dict[str, float] = {}
         self._changed = asyncio.Event()
         self._stopping = False
@@ -919,6 +932,8 @@ class FakeBotAPI:
             "sendMessage": self._send_message,
             "sendPhoto": self._send_photo,
             "sendDocument": self._send_document,
+            "sendPoll": self._send_poll,
+            "stopPoll": self._stop_poll,
             "sendChatAction": self._send_chat_action,
             "editMessageText": self._edit_message_text,
             "editMessageReplyMarkup": self._edit_message_reply_markup,
@@ -1615,6 +1630,8 @@ class FakeBotAPI:
             message["text"] = sent.plain_text
             if sent.entities:
                 message["entities"] = sent.entities
+        elif sent.kind == "poll":
+            message["poll"] = sent.poll
         else:
             if sent.plain_text:
                 message["caption"] = sent.plain_text
@@ -1802,6 +1819,90 @@ class FakeBotAPI:
             plain_text=plain,
             entities=entities,
         )
+
+    async def _send_poll(self, params: dict[str, Any]) -> dict[str, Any]:
+        """sendPoll, regular polls only, with Telegram's limits on question and options."""
+        chat_id = self._chat_id(params)
+        question = params.get("question")
+        if not isinstance(question, str) or not question.strip():
+            raise _bad_request("poll question must be non-empty")
+        if len(question) > MAX_POLL_QUESTION:
+            raise _bad_request("poll question length must not exceed 300")
+        if params.get("type", "regular") != "regular":
+            raise _bad_request("FakeBotAPI supports regular polls only")
+        raw = params.get("options")
+        if not isinstance(raw, list):
+            raise _bad_request("can't parse options JSON object")
+        texts = []
+        for option in raw:
+            text = option.get("text") if isinstance(option, dict) else option
+            if not isinstance(text, str) or not text.strip():
+                raise _bad_request("poll options must be non-empty")
+            if len(text) > MAX_POLL_OPTION:
+                raise _bad_request("poll options length must not exceed 100")
+            texts.append(text)
+        if not MIN_POLL_OPTIONS <= len(texts) <= MAX_POLL_OPTIONS:
+            raise _bad_request("poll must have 2-10 options")
+        if chat_id < 0 and self.chats.get(chat_id, {}).get("type") == "channel" and (
+                params.get("is_anonymous") is False):
+            raise _bad_request("non-anonymous polls can't be sent to channel chats")
+        self._poll_seq += 1
+        poll = {
+            "id": str(5_000_000_000_000_000_000 + self._poll_seq),
+            "question": question,
+            "options": [{"text": t, "voter_count": 0} for t in texts],
+            "total_voter_count": 0,
+            "is_closed": bool(params.get("is_closed", False)),
+            "is_anonymous": params.get("is_anonymous", True) is not False,
+            "type": "regular",
+            "allows_multiple_answers": bool(params.get("allows_multiple_answers", False)),
+        }
+        return self._store_message(chat_id, "sendPoll", params, text=None, caption=None,
+                                   plain_text=question, entities=[], poll=poll)
+
+    async def _stop_poll(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat_id = self._chat_id(params, must_be_known=False)
+        sent = self._by_id.get((chat_id, self._message_id(params)))
+        if sent is None or sent.poll is None or sent.deleted:
+            raise _bad_request("message with poll to stop not found")
+        if sent.poll["is_closed"]:
+            raise _bad_request("poll has already been closed")
+        sent.poll["is_closed"] = True
+        return dict(sent.poll)
+
+    def vote(self, chat_id: int, message_id: int, option_ids: list[int],
+             user_id: int | None = None) -> dict[str, Any]:
+        """A user in ``chat_id`` votes in the bot's poll (``[]`` retracts their vote).
+
+        Like Telegram: one vote per user per poll (a new vote replaces theirs), none in a
+        closed poll; the bot gets a ``poll`` update with the new counts (and, for a
+        non-anonymous poll, a ``poll_answer`` with who voted). Returns the Poll.
+        """
+        user_id = chat_id if user_id is None else user_id
+        sent = self._by_id.get((chat_id, message_id))
+        if sent is None or sent.poll is None or sent.deleted:
+            raise ValueError(f"no poll {message_id} in chat {chat_id}")
+        poll = sent.poll
+        if poll["is_closed"]:
+            raise ValueError("the poll is closed")
+        if len(option_ids) > 1 and not poll["allows_multiple_answers"]:
+            raise ValueError("this poll allows one answer")
+        if any(not 0 <= i < len(poll["options"]) for i in option_ids):
+            raise ValueError(f"no such option in {option_ids}")
+        votes = self._poll_votes.setdefault(poll["id"], {})
+        for i in votes.pop(user_id, []):
+            poll["options"][i]["voter_count"] -= 1
+        if option_ids:
+            votes[user_id] = list(option_ids)
+            for i in option_ids:
+                poll["options"][i]["voter_count"] += 1
+        poll["total_voter_count"] = len(votes)
+        self.inject_update({"poll": json.loads(json.dumps(poll))})
+        if not poll["is_anonymous"]:
+            self.inject_update({"poll_answer": {
+                "poll_id": poll["id"], "user": self._user_json(user_id, "Resident", None),
+                "option_ids": list(option_ids)}})
+        return poll
 
     async def _send_photo(self, params: dict[str, Any]) -> dict[str, Any]:
         chat_id = self._chat_id(params)

@@ -19,9 +19,10 @@ import io
 import logging
 import re
 import textwrap
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import jinja2
 from rapidfuzz import fuzz, utils
@@ -161,6 +162,10 @@ class Summary:
 
     period: Period
     sections: tuple[PrioritySection, ...] = field(default_factory=tuple)
+    #: "What residents told us": consultations closed in the period (bot.consult.results
+    #: Results) and trends of questions asked again (Trend).
+    consultations: tuple[Any, ...] = ()
+    trends: tuple[Any, ...] = ()
 
     @property
     def counts(self) -> RagCounts:
@@ -328,11 +333,29 @@ def _section(
     return PrioritySection(priority, label, title, tuple(entries), missing)
 
 
-async def summary_for(storage: Storage, kb: KnowledgeBase, period: Period) -> Summary:
-    """The summary of what is approved in ``storage`` for ``period``."""
+async def summary_for(storage: Storage, kb: KnowledgeBase, period: Period,
+                      min_ward_count: int = 10) -> Summary:
+    """The summary of what is approved in ``storage`` for ``period``, with what residents
+    told the consultations that closed in it."""
+    from bot.consult.results import for_period
+
     updates = await latest_approved(storage, period)
     logger.debug("summary %s from %d approved update(s)", period.label, len(updates))
-    return build_summary(kb, updates, period)
+    summary = build_summary(kb, updates, period)
+    told, trends = await for_period(storage, period.start(), period.end(), min_ward_count)
+    return replace(summary, consultations=tuple(told), trends=tuple(trends))
+
+
+RESIDENTS_HEADING = "What residents told us"
+
+
+def _residents_text(summary: Summary) -> list[str]:
+    paras = [f"<b>{RESIDENTS_HEADING}</b>"]
+    for r in summary.consultations:
+        lines = [f"<i>{_e(r.consultation.question)}</i>", _e(r.headline)]
+        lines += [f"• {_e(o.label)}: {o.n:,} ({o.percent})" for o in r.options]
+        paras.append("\n".join(lines))
+    return paras
 
 
 # --------------------------------------------------------------------------- Telegram text
@@ -380,6 +403,8 @@ def render_text(summary: Summary, limit: int = TEXT_LIMIT) -> list[str]:
     year = summary.period.is_year
     for section in summary.sections:
         blocks.append((section.heading, _text_section(section, year)))
+    if summary.consultations:
+        blocks.append((RESIDENTS_HEADING, _residents_text(summary)))
     return _pack(blocks, limit)
 
 
@@ -558,6 +583,12 @@ def render_markdown(summary: Summary) -> str:
                 out.append("")
         for name in section.missing:
             out += [f"**No update received from {md_escape(name)}.**", ""]
+    if summary.consultations:
+        out += [f"## {RESIDENTS_HEADING}", ""]
+        for r in summary.consultations:
+            out += [f"### {md_escape(r.consultation.question)}", "", md_escape(r.headline), ""]
+            out += [f"- {md_escape(o.label)}: {o.n:,} ({o.percent})" for o in r.options]
+            out.append("")
     out += [_md_key(), ""]
     return "\n".join(out)
 
@@ -651,6 +682,15 @@ def render_html(summary: Summary) -> str:
     and in print; the chart is an embedded PNG with its numbers also given in a table."""
     png = render_chart_png(summary)
     template = _environment().get_template("summary.html")
+    from markupsafe import Markup
+
+    from bot.consult import results as told
+
+    # Built (and escaped) by bot.consult.results; Markup so the template does not escape
+    # the finished HTML a second time.
+    residents = Markup("\n".join(told.html_fragment(r, level=3)
+                                  for r in summary.consultations))
+    trends = [(t, told.data_uri(told.trend_png(t))) for t in summary.trends]
     return template.render(
         summary=summary,
         partnership=PARTNERSHIP,
@@ -660,4 +700,7 @@ def render_html(summary: Summary) -> str:
         quarter_words=_quarter_words,
         chart_uri="data:image/png;base64," + base64.b64encode(png).decode("ascii"),
         chart_alt=chart_alt(summary),
+        residents_heading=RESIDENTS_HEADING,
+        residents_html=residents,
+        trends=trends,
     )
