@@ -174,3 +174,55 @@ def test_unanswered_words_find_their_priority(kb: KnowledgeBase) -> None:
     ], matcher, kb)
     assert [(g.priority, g.count) for g in groups] == [("asb", 5), (NONE_ID, 1)]
     assert groups[0].examples == [("graffiti vandalism", 3), ("motorbikes nuisance", 2)]
+
+
+# --------------------------------------------------------------------------- command line
+
+
+async def _database_with_answers(tmp_path: Path, kb: KnowledgeBase) -> Path:
+    path = tmp_path / "bot.sqlite3"
+    async with Storage.open(path, clock=lambda: dt.datetime(2025, 4, 15, tzinfo=dt.UTC)) as db:
+        c = await _open(db, kb)
+        for chat in range(12):
+            await core.record_answer(db, c.id, chat, chat % 5, "anglesey")
+        for chat in range(100, 103):
+            await core.record_answer(db, c.id, chat, 0, "shobnall")
+        await db.record_unanswered_counts({"graffiti vandalism": 3, "weather tomorrow": 1})
+    (tmp_path / "config.yaml").write_text(f"storage:\n  path: {path}\n")
+    return tmp_path / "config.yaml"
+
+
+async def test_cli_results_in_each_format(tmp_path: Path, kb: KnowledgeBase,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    import asyncio
+
+    from bot.cli.main import main
+
+    config = str(await _database_with_answers(tmp_path, kb))
+    for fmt, expected in [("text", "15 people answered"), ("md", "| Answer | Count |"),
+                          ("csv", "consultation,area,answer,count,share"),
+                          ("html", "data:image/png;base64,")]:
+        code = await asyncio.to_thread(
+            main, ["--config", config, "consult", "results", "1", "--format", fmt])
+        out = capsys.readouterr().out
+        assert code == 0 and expected in out, (fmt, out[:300])
+        # 15 answers: Anglesey's 12 alone would leave Other areas at 3, so all fold.
+        assert "Anglesey" not in out and "Shobnall" not in out
+    code = await asyncio.to_thread(main, ["--config", config, "consult", "results", "9"])
+    assert code == 2 and "no consultation 9" in capsys.readouterr().err
+
+
+async def test_cli_unanswered_by_priority(tmp_path: Path, kb: KnowledgeBase,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    import asyncio
+
+    from bot.cli.main import main
+
+    config = str(await _database_with_answers(tmp_path, kb))
+    assert await asyncio.to_thread(main, ["--config", config, "unanswered",
+                                          "--by-priority"]) == 0
+    out = capsys.readouterr().out
+    assert out.index("Anti-social behaviour (ASB): 3 question(s)") < out.index(
+        "Not clearly about a plan priority: 1 question(s)")
+    assert await asyncio.to_thread(main, ["--config", config, "unanswered"]) == 0
+    assert "graffiti vandalism" in capsys.readouterr().out

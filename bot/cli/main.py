@@ -338,6 +338,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     partners_cli.add_commands(sub)  # csp-bot audit
     summary_cli.add_commands(sub)  # csp-bot summary, csp-bot broadcast status
+    __import__("bot.cli.consult").cli.consult.add_commands(sub)  # consult, unanswered --by-priority
     _config_after_command(parser)
     return parser
 
