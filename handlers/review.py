@@ -36,8 +36,10 @@ from telegram.ext import (
 )
 
 from bot.answering.render import split_message
+from bot.consult.unanswered import PriorityGroup, group_by_priority
 from bot.errors import UpdateError
 from bot.partners import partners as core
+from bot.partners.periods import quarter_of
 from bot.partners.updates import UpdateRecord, org_name, priority_title
 from bot.services import Services
 from handlers.common import (
@@ -335,7 +337,23 @@ def _day(day: dt.date) -> str:
     return f"{day:%A} {day.day} {day:%B %Y}"  # "Wednesday 30 October 2024"
 
 
-def reminder_text(reminder: core.Reminder, svc: Services, today: dt.date) -> str:
+def unanswered_text(groups: Sequence[PriorityGroup], owns: Sequence[str]) -> list[str]:
+    """The unanswered-question groups of the priorities an organisation owns: counts and
+    anonymised example words (bot.privacy kept no sentence and no sender)."""
+    mine = [g for g in groups if g.priority in owns]
+    if not mine:
+        return []
+    lines = ["", "<b>What residents asked that the bot could not answer</b> (anonymised "
+             "words, grouped by your priorities):"]
+    for g in mine:
+        examples = ", ".join(f"\u201c{html.escape(words)}\u201d" for words, _ in g.examples[:3])
+        lines.append(f"• {html.escape(g.title)}: {g.count}" + (f", e.g. {examples}"
+                                                               if examples else ""))
+    return lines
+
+
+def reminder_text(reminder: core.Reminder, svc: Services, today: dt.date,
+                  unanswered: Sequence[PriorityGroup] = ()) -> str:
     days = (reminder.deadline - today).days
     when = "today" if days == 0 else ("tomorrow" if days == 1 else f"in {days} days")
     titles = [priority_title(svc.kb, p) for p in reminder.priorities]
@@ -349,6 +367,8 @@ def reminder_text(reminder: core.Reminder, svc: Services, today: dt.date) -> str
         "",
         "Send /update to post one; it takes a couple of minutes.",
     ]
+    partner = svc.kb.partners.get(reminder.org)
+    lines += unanswered_text(unanswered, partner.owns if partner else [])
     return "\n".join(lines)
 
 
@@ -357,17 +377,29 @@ async def send_reminders(application: Application, today: dt.date) -> int:  # ty
     svc = services_of(application)
     db = await svc.storage()
     sent = 0
-    for reminder in await core.due_reminders(db, svc.kb, svc.config, today):
+    reminders = await core.due_reminders(db, svc.kb, svc.config, today)
+    groups = await _unanswered_groups(svc) if reminders else []
+    for reminder in reminders:
         members = await core.list_members(db, reminder.org)
         if not members:
             logger.info("reminder for %s %s: no members to remind", reminder.org,
                         reminder.period)
             continue
-        text = reminder_text(reminder, svc, today)
+        text = reminder_text(reminder, svc, today, groups)
         for member in members:
             sent += await send_to(application.bot, member.user_id, text)
     logger.info("partner reminders for %s: %d sent", today, sent)
     return sent
+
+
+async def _unanswered_groups(svc: Services) -> list[PriorityGroup]:
+    """This quarter's unanswered questions grouped by priority (bot.consult.unanswered)."""
+    db = await svc.storage()
+    since = quarter_of(svc.config.local_now(db.clock()).date()).previous().start()
+    rows = await db.fetch_all(
+        "SELECT normalised, count FROM unanswered WHERE last_seen >= ? "
+        "ORDER BY count DESC, normalised", (since.isoformat(),))
+    return group_by_priority(rows, svc.responder.matcher, svc.kb)
 
 
 async def reminder_job(context: Context) -> None:

@@ -212,3 +212,29 @@ def profile() -> Any:
 
     with tempfile.TemporaryDirectory(prefix="csp-chromium-") as directory:
         yield Path(directory)
+
+
+async def test_quarterly_reminder_carries_the_unanswered_questions_of_owned_priorities(
+        tmp_path: Path) -> None:
+    """Police own ASB and drugs; they see those groups (anonymised words, counts), never
+    the domestic abuse group, which goes to its owners."""
+    from handlers import review
+    from tests.test_e2e_partners import CURRENT, PARTNER, bot_with_coordinator, join
+
+    async with bot_with_coordinator(tmp_path, partners={"reminder_days": [7],
+                                                        "deadline_days_after_quarter": 30}) \
+            as bot:
+        await join(bot, PARTNER, "police")
+        db = await bot.services.storage()
+        await db.record_unanswered_counts({"graffiti vandalism": 3, "dealers": 2,
+                                           "controlling coercive": 4})
+        quarter = CURRENT.previous()
+        before = len(bot.api.messages(PARTNER))
+        assert await review.send_reminders(bot.app, quarter.deadline(30)
+                                           - dt.timedelta(days=7)) == 1
+        [reminder] = (await bot.api.wait_for_messages(PARTNER, before + 1))[-1:]
+        text = reminder.plain_text
+        assert "could not answer" in text
+        assert "Anti-social behaviour (ASB): 3" in text and "graffiti vandalism" in text
+        assert "Drugs and county lines: 2" in text and "dealers" in text
+        assert "coercive" not in text
