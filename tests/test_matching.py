@@ -61,10 +61,13 @@ def test_out_of_scope_is_declined_with_menu_and_emergency_line(
 def test_confidence_is_in_unit_interval_and_orders_matches(responder: Responder) -> None:
     good = responder.answer("how do i report anti social behaviour")
     vague = responder.answer("behaviour")
-    none = responder.answer("weather tomorrow")
-    for r in (good, vague, none):
+    none = responder.answer("qwertyuiop asdfgh")
+    # The weather is now declined as out of scope, confidently: still never an answer.
+    weather = responder.answer("weather tomorrow")
+    for r in (good, vague, none, weather):
         assert 0.0 <= r.confidence <= 1.0
     assert good.confidence > none.confidence
+    assert not weather.matched and weather.to_json()["matched"] is False
 
 
 def test_threshold_is_configurable(kb: KnowledgeBase) -> None:

@@ -184,7 +184,7 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
          r"(?:has been|have been|just been|got|been) (?:stabbed|shot))\b",
          CrisisKind.MEDICAL, False),
         # --- danger now
-        ("hurting-me", _NOT_BY_ME + _HURTING + r" (?:me|us)\b", CrisisKind.DANGER, True),
+        ("hurting-me", _NOT_BY_ME + _HURTING + r" (?:me|us)\b(?! out)", CrisisKind.DANGER, True),
         # Someone else being hurt: an emergency when it is happening, but "I think someone
         # is hurting him at home" is a worry to report, so questions and suspicions don't fire.
         ("hurting-other", _NOT_BY_ME + _HURTING + " " + _ME + r"\b", CrisisKind.DANGER, False),
@@ -332,6 +332,33 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
          r"(?:sexually )?abusing me\b|"
          r"\bmakes me have sex\b|\bundress(?:es|ed)? me\b|\btook off my (?:pjs|clothes)\b|"
          r"\btried to strangled? me\b", CrisisKind.CHILD, True),
+        # --- the second collection round's misses (training only)
+        ("medical-words", r"\b(?:need|send|get|call) (?:me )?an ambulance\b|\bblood everywhere\b|"
+         r"\b(?:can not|cant|can hardly|hardly|struggling to|trying to) breathe\b|"
+         r"\bbreathing (?:is |has )?gone (?:really )?(?:bad|funny|strange)\b|"
+         r"\b(?:turning|gone|going|getting) (?:all )?(?:purple|blue|purply blue)\b|"
+         r"\b(?:has|have|is|she|he|it) (?:just )?choked\b|\bchoking on\b|\b(?:sounds like )?(?:he|she) is dying\b",
+         CrisisKind.MEDICAL, True),
+        ("fire-words", r"\bit is burning\b|\bfire fire\b|\b(?:fire|smoke) alarms? (?:is |are )?"
+         r"going off\b|\b(?:oil|chip pan|kitchen|pan) fire\b", CrisisKind.FIRE, True),
+        ("self-harm-more", r"\b(?:world|everyone|everybody|they) would be (?:a )?better "
+         r"(?:place |off )?without me\b|\b(?:let me|just) die\b|\bshould not exist\b|"
+         r"\bwish i (?:could )?(?:close my eyes forever|never woke|was dead|were dead|"
+         r"was not alive)\b|\bsuicide note\b|\bwant to cut\b(?! down| back)|\bneed to end it\b|"
+         r"\bthoughts of (?:death|suicide|dying)\b|\bwant everything to stop\b|"
+         r"\b(?:close to|this close to) giving up\b|\bwant to disappear\b",
+         CrisisKind.SELF_HARM, True),
+        ("danger-more", r"\bget out of my (?:room|house|flat|home)\b|\bleave me alone\b.*\b"
+         r"(?:leave me alone|get away|help)\b|\bdo not touch me\b|\btrying to get (?:me|into my|"
+         r"in my)\b|\b(?:went|gone) to get (?:an? |his |her )?(?:axe|knife|gun|weapon|bat)\b|"
+         r"\bgrabbed (?:a|the) knife\b|\b(?:he is|she is|they are|he has|he) threatened "
+         r"(?:me|us|my ?self)\b|\b(?:just )?been (?:battered|banged|beaten up|glassed)\b|"
+         r"\bgoing to end badly\b", CrisisKind.DANGER, True),
+        ("child-more", r"\b(?:parents|stepdad|step dad|mum|dad|mother|father) (?:are|is) "
+         r"(?:physically |sexually )?abusing me\b|\bstops? hitting (?:mummy|mum|mom)\b|"
+         r"\bscared (?:that )?my (?:parents|mum|dad|stepdad) will\b|"
+         r"\b(?:do not|dont) feel safe (?:at home|with my|in my home)\b|"
+         r"\bbeats the (?:kids|children)\b|\bthreatens us\b", CrisisKind.CHILD, True),
         # --- a medical emergency told about someone else
         ("someone-down", r"\b(?:he|she|they|my (?:friend|mate|son|daughter|partner|husband|wife|"
          r"mum|dad|brother|sister|boyfriend|girlfriend)) (?:is|are|has|have)? ?(?:not breathing|"
@@ -362,6 +389,7 @@ _STATS = re.compile(
     r"per 1000|percent|percentage|data|trend|trends|compared|average|prevent|prevention|"
     r"awareness|what is|what are|what does|meaning|define|definition|signs of|"
     r"i think|worried|concerned|suspect|who do i|how do i|where can i|what should i|"
+    r"where can (?:he|she|they|my \w+) get (?:help|support)|"
     r"leaflet|training|campaign|course|policy|strategy|plan)\b"
 )
 
