@@ -337,7 +337,8 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
          r"\b(?:can not|cant|can hardly|hardly|struggling to|trying to) breathe\b|"
          r"\bbreathing (?:is |has )?gone (?:really )?(?:bad|funny|strange)\b|"
          r"\b(?:turning|gone|going|getting) (?:all )?(?:purple|blue|purply blue)\b|"
-         r"\b(?:has|have|is|she|he|it) (?:just )?choked\b|\bchoking on\b|\b(?:sounds like )?(?:he|she) is dying\b",
+         r"\b(?:has|have|is|she|he|it) (?:just )?choked\b|\bchoking on\b|"
+         r"\b(?:sounds like )?(?:he|she) is dying\b",
          CrisisKind.MEDICAL, True),
         ("fire-words", r"\bit is burning\b|\bfire fire\b|\b(?:fire|smoke) alarms? (?:is |are )?"
          r"going off\b|\b(?:oil|chip pan|kitchen|pan) fire\b", CrisisKind.FIRE, True),
