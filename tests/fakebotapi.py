@@ -1850,12 +1850,16 @@ class FakeBotAPI:
         poll = {
             "id": str(5_000_000_000_000_000_000 + self._poll_seq),
             "question": question,
-            "options": [{"text": t, "voter_count": 0} for t in texts],
+            "options": [{"persistent_id": str(i), "text": t, "voter_count": 0}
+                        for i, t in enumerate(texts)],
             "total_voter_count": 0,
             "is_closed": bool(params.get("is_closed", False)),
             "is_anonymous": params.get("is_anonymous", True) is not False,
             "type": "regular",
             "allows_multiple_answers": bool(params.get("allows_multiple_answers", False)),
+            # Bot API 9.6 / 10.0 fields python-telegram-bot requires.
+            "allows_revoting": True,
+            "members_only": False,
         }
         return self._store_message(chat_id, "sendPoll", params, text=None, caption=None,
                                    plain_text=question, entities=[], poll=poll)

@@ -238,3 +238,67 @@ async def test_quarterly_reminder_carries_the_unanswered_questions_of_owned_prio
         assert "Anti-social behaviour (ASB): 3" in text and "graffiti vandalism" in text
         assert "Drugs and county lines: 2" in text and "dealers" in text
         assert "coercive" not in text
+
+
+async def test_without_a_ward_question_it_is_an_anonymous_poll(tmp_path: Path) -> None:
+    chats = list(range(30_000, 30_006))
+    today = dt.date.today()
+    async with FakeBotAPI(require_known_chats=False) as api, \
+            coordinator_bot(tmp_path, api) as bot:
+        db = await bot.services.storage()
+        for chat in chats:
+            await db.subscribe(chat)
+        [preview] = await bot.say(COORD, f"/consult Should the park gates be locked at night?"
+                                  f"\noptions: Yes | No | Not sure\nopen: {today}\n"
+                                  f"close: {today + dt.timedelta(days=7)}")
+        assert "anonymous Telegram poll" in preview.plain_text
+        await bot.press(COORD, preview, "Confirm", count=0)
+        assert await api.wait_until(
+            lambda: all(any(m.kind == "poll" for m in api.messages(c)) for c in chats),
+            timeout=20)
+        [call] = api.calls_of("sendPoll")[:1]
+        assert call["is_anonymous"] is True
+        cid = int(await db.fetch_value("SELECT id FROM consultations"))
+        polls = {c: next(m for m in api.messages(c) if m.kind == "poll") for c in chats}
+        for i, chat in enumerate(chats):
+            api.vote(chat, polls[chat].message_id, [i % 2])
+        api.vote(chats[0], polls[chats[0]].message_id, [2])  # changes their mind
+
+        async def counted() -> dict[tuple[int, str], int]:
+            return await core.tallies(db, cid)
+
+        for _ in range(100):
+            if await counted() == {(0, ""): 2, (1, ""): 3, (2, ""): 1}:
+                break
+            await asyncio.sleep(0.05)
+        assert await counted() == {(0, ""): 2, (1, ""): 3, (2, ""): 1}
+        # No second poll to vote in again.
+        [again] = await bot.say(chats[1], "/haveyoursay")
+        assert "already" in again.plain_text
+        assert len([m for m in api.messages(chats[1]) if m.kind == "poll"]) == 1
+        # A resident who is not subscribed finds it with /haveyoursay.
+        [poll] = await bot.say(31_000, "/haveyoursay")
+        assert poll.kind == "poll"
+        await core.close(db, cid)
+        assert (await results.results_for(db, cid)).total == 6
+        assert await db.fetch_value("SELECT COUNT(*) FROM consult_polls") == 0
+
+
+async def test_fake_bot_api_refuses_polls_telegram_refuses() -> None:
+    from telegram import Bot
+    from telegram.error import BadRequest
+
+    async with FakeBotAPI() as api:
+        api.add_chat(1)
+        async with Bot(api.token, base_url=api.base_url) as tg:
+            with pytest.raises(BadRequest, match="2-10 options"):
+                await tg.send_poll(1, "Q?", [str(i) for i in range(11)])
+            with pytest.raises(BadRequest, match="300"):
+                await tg.send_poll(1, "Q" * 301, ["a", "b"])
+            with pytest.raises(BadRequest, match="100"):
+                await tg.send_poll(1, "Q?", ["a", "b" * 101])
+            message = await tg.send_poll(1, "Q?", ["a", "b"])
+            assert message.poll is not None and message.poll.is_anonymous
+            await tg.stop_poll(1, message.message_id)
+            with pytest.raises(BadRequest, match="already been closed"):
+                await tg.stop_poll(1, message.message_id)
