@@ -12,15 +12,30 @@ Two signals, both tolerant of typos, are blended into one confidence in [0, 1]:
 Wards and places the plan names get an entry each, so "is stapenhil a priority area" finds
 Stapenhill. Everything here is pure and Telegram-free; the index is built once per
 knowledge base.
+
+Speed (``make bench``, part 2): the work per question must not grow with the knowledge base.
+A large knowledge base (see VECTOR_MIN_ENTRIES) scores its postings as numpy arrays, imported
+only then, and keeps its index on disk keyed by its content (see CACHE_MIN_PHRASES). Both
+routes give bit-for-bit the answers of the plain loops: the same additions in the same order,
+and ties broken in the same order (``bench/matching_before.py`` is the reference engine and
+``tests/test_matching_speed_equivalence.py`` holds them together).
 """
 
 from __future__ import annotations
 
+import hashlib
 import heapq
+import logging
+import marshal
 import math
+import os
+import pickle
+import sys
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
+from typing import Any
 
 from rapidfuzz import fuzz, process
 
@@ -43,6 +58,18 @@ GENERIC_WEIGHT = 0.25
 COMMON_POSTINGS = 200
 #: How many entries, best by coverage, are compared phrase by phrase.
 SHORTLIST = 12
+#: From this many entries on, postings are scored as numpy arrays (numpy is imported then,
+#: never for the shipped knowledge base). Chosen by ``make bench``: below it, the plain loop
+#: is as fast and numpy's import would cost the cold start more than it saves.
+VECTOR_MIN_ENTRIES = 500
+#: From this many phrases on, the index is kept on disk, keyed by the knowledge base's
+#: content: normalising every phrase is most of the build (about 3 s at 100x the shipped
+#: knowledge base), and loading the cached index takes a few tens of milliseconds.
+CACHE_MIN_PHRASES = 5000
+#: Where the index cache lives; ``CSP_BOT_CACHE_DIR`` overrides, an empty value disables it.
+CACHE_ENV = "CSP_BOT_CACHE_DIR"
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -132,70 +159,199 @@ def _ward_phrases(name: str) -> list[str]:
     ]
 
 
+Raw = list[tuple[str, str, str, list[str], list[str]]]
+
+
+def _raw_entries(kb: KnowledgeBase) -> Raw:
+    """(entry id, title, kind, phrases, keywords) of every topic, ward and place."""
+    raw: Raw = []
+    for t in kb.topics.values():
+        raw.append((t.id, t.title, t.kind, [t.title, *t.questions], list(t.keywords)))
+    for w in kb.wards.values():
+        names = [w.name, *w.aliases]
+        raw.append((ward_entry_id(w.id), w.name, "ward", _ward_phrases(w.name),
+                    names + ["ward", "area"]))
+    for place in kb.places:
+        raw.append((place_entry_id(place), place, "place", _ward_phrases(place),
+                    [place, "area"]))
+    return raw
+
+
+def _build_index(kb: KnowledgeBase, raw: Raw) -> dict[str, Any]:
+    """Everything the matcher derives from a knowledge base, as plain (picklable) data."""
+    # Normalising is most of the work of a build: each distinct phrase is normalised once
+    # (text.normalise's own cache is far smaller than a large knowledge base).
+    memo: dict[str, str] = {}
+
+    def norm(phrase: str) -> str:
+        found = memo.get(phrase)
+        if found is None:
+            found = memo[phrase] = normalise(phrase)
+        return found
+
+    area_names: dict[str, str] = {}  # normalised name or alias -> entry id
+    # A ward or place answer needs the area named in full: "park" alone is not Eton Park.
+    area_stems: dict[str, list[frozenset[str]]] = defaultdict(list)
+    for w in kb.wards.values():
+        eid = ward_entry_id(w.id)
+        for n in [w.name, *w.aliases]:
+            area_names[norm(n)] = eid
+            area_stems[eid].append(frozenset(content_tokens(norm(n))))
+    for place in kb.places:
+        eid = place_entry_id(place)
+        area_names.setdefault(norm(place), eid)
+        area_stems[eid].append(frozenset(content_tokens(norm(place))))
+
+    entries: dict[str, Entry] = {}
+    # Each phrase with its words sorted: token_sort_ratio is then a plain ratio (_phrasing).
+    sorted_phrases: dict[str, tuple[str, ...]] = {}
+    df: Counter[str] = Counter()
+    vocab: dict[str, str] = {}  # surface word -> stem, for typo correction
+    for eid, title, kind, phrases, keywords in raw:
+        counts: Counter[str] = Counter()
+        stemmed_phrases = []
+        for p in phrases:
+            toks = content_tokens(norm(p))
+            stemmed_phrases.append(" ".join(toks))
+            counts.update(set(toks))
+        for k in keywords:
+            # A keyword is a deliberate signal: a one-word keyword counts like two
+            # phrases; the words of "gay man" count once each, as "man" alone says
+            # little about the topic.
+            toks = content_tokens(norm(k))
+            for tok in set(toks):
+                counts[tok] += 2 if len(toks) == 1 else 1
+        for p in [*phrases, *keywords]:
+            for word in norm(p).split():
+                if word not in STOPWORDS:
+                    vocab.setdefault(word, stem(word))
+        tf = {s: c / (c + 0.6) for s, c in counts.items()}
+        df.update(counts.keys())
+        entries[eid] = Entry(eid, title, kind, tuple(stemmed_phrases), tf)
+        sorted_phrases[eid] = tuple(" ".join(sorted(p.split())) for p in stemmed_phrases)
+
+    size = len(entries)
+    idf = {s: math.log((size + 1) / (d + 0.5)) for s, d in df.items()}
+    # stem -> [(entry id, saturated tf)]: the scoring loop does no lookups per posting.
+    postings: dict[str, list[tuple[str, float]]] = defaultdict(list)
+    for eid, e in entries.items():
+        for s, weight in e.tf.items():
+            postings[s].append((eid, weight))
+    return {"entries": entries, "sorted_phrases": sorted_phrases, "idf": idf,
+            "postings": dict(postings), "vocab": vocab, "area_names": area_names,
+            "area_stems": dict(area_stems)}
+
+
+def _cache_dir() -> Path | None:
+    configured = os.environ.get(CACHE_ENV)
+    if configured is not None:
+        return Path(configured) if configured else None
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "csp-bot"
+
+
+def _index_key(raw: Raw, kb: KnowledgeBase) -> str:
+    """The knowledge base's content as the index sees it, and the code that reads it."""
+    digest = hashlib.blake2b(digest_size=20)
+    digest.update(marshal.dumps([raw, [(w.id, w.name, list(w.aliases)) for w in
+                                       kb.wards.values()], list(kb.places)]))
+    # A change to the matcher or to normalising invalidates every cached index.
+    for module in (__file__, sys.modules[normalise.__module__].__file__):
+        if module:
+            digest.update(Path(module).read_bytes())
+    digest.update(f"{sys.version_info[:2]}".encode())
+    return digest.hexdigest()
+
+
+def _load_index(kb: KnowledgeBase, raw: Raw) -> dict[str, Any]:
+    """The index of ``kb``, from the on-disk cache when the knowledge base is large."""
+    if sum(len(phrases) for _, _, _, phrases, _ in raw) < CACHE_MIN_PHRASES:
+        return _build_index(kb, raw)
+    folder = _cache_dir()
+    if folder is None:
+        return _build_index(kb, raw)
+    path = folder / f"index-{_index_key(raw, kb)}.pickle"
+    try:
+        with path.open("rb") as f:
+            index: dict[str, Any] = pickle.load(f)
+        return index
+    except FileNotFoundError:
+        pass
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError) as exc:
+        log.warning("index cache %s unreadable, rebuilding: %s", path, exc)
+    index = _build_index(kb, raw)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        with tmp.open("wb") as f:
+            pickle.dump(index, f, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(path)  # atomic: a concurrent reader never sees half a file
+    except OSError as exc:
+        log.warning("index cache %s not written: %s", path, exc)
+    return index
+
+
+class _Arrays:
+    """A matcher's postings as numpy arrays, rows in entry order (large knowledge bases only).
+
+    numpy is imported here and nowhere else: the shipped knowledge base never pays its import.
+    """
+
+    def __init__(self, matcher: Matcher) -> None:
+        import numpy  # noqa: PLC0415 - lazily: costly to import, needed by large KBs only
+
+        self.np: Any = numpy
+        self.ids = list(matcher.entries)
+        row = {eid: i for i, eid in enumerate(self.ids)}
+        self.postings: dict[str, tuple[Any, Any]] = {
+            s: (numpy.fromiter((row[eid] for eid, _ in plist), dtype=numpy.int64,
+                               count=len(plist)),
+                numpy.fromiter((tf for _, tf in plist), dtype=numpy.float64, count=len(plist)))
+            for s, plist in matcher.postings.items()
+        }
+        self.kind_codes: dict[str, int] = {}
+        self.kinds = numpy.array([self.kind_codes.setdefault(e.kind, len(self.kind_codes))
+                                  for e in matcher.entries.values()], dtype=numpy.int64)
+        self.area_rows = [(eid, row[eid]) for eid in matcher.area_stems]
+        # A common word's tf for every entry (0 where absent), as the loop's tf_of.get(s, 0.0).
+        self._dense: dict[str, Any] = {}
+        for s, plist in matcher.postings.items():
+            if len(plist) > matcher._common_postings:
+                self.dense(s)
+
+    def dense(self, s: str) -> Any:
+        found = self._dense.get(s)
+        if found is None:
+            rows, tfs = self.postings[s]
+            found = self.np.zeros(len(self.ids))
+            found[rows] = tfs
+            self._dense[s] = found
+        return found
+
+
 class Matcher:
     """Scores questions against every entry of one knowledge base."""
 
     def __init__(
         self, kb: KnowledgeBase, threshold: float = DEFAULT_THRESHOLD,
-        suggest_margin: float = 0.08,
+        suggest_margin: float = 0.08, *, vectorised: bool | None = None,
     ) -> None:
+        """``vectorised`` forces numpy scoring on or off (the benchmark compares both);
+        by default it is on from VECTOR_MIN_ENTRIES entries."""
         self.kb = kb
         self.threshold = threshold
         self.suggest_margin = suggest_margin
-        self.entries: dict[str, Entry] = {}
-        raw: list[tuple[str, str, str, list[str], list[str]]] = []
-        for t in kb.topics.values():
-            raw.append((t.id, t.title, t.kind, [t.title, *t.questions], t.keywords))
-        self.area_names: dict[str, str] = {}  # normalised name or alias -> entry id
-        # A ward or place answer needs the area named in full: "park" alone is not Eton Park.
-        self.area_stems: dict[str, list[frozenset[str]]] = defaultdict(list)
-        for w in kb.wards.values():
-            eid = ward_entry_id(w.id)
-            names = [w.name, *w.aliases]
-            raw.append((eid, w.name, "ward", _ward_phrases(w.name), names + ["ward", "area"]))
-            for n in names:
-                self.area_names[normalise(n)] = eid
-                self.area_stems[eid].append(frozenset(content_tokens(normalise(n))))
-        for place in kb.places:
-            eid = place_entry_id(place)
-            raw.append((eid, place, "place", _ward_phrases(place), [place, "area"]))
-            self.area_names.setdefault(normalise(place), eid)
-            self.area_stems[eid].append(frozenset(content_tokens(normalise(place))))
-
-        df: Counter[str] = Counter()
-        vocab: dict[str, str] = {}  # surface word -> stem, for typo correction
-        for eid, title, kind, phrases, keywords in raw:
-            counts: Counter[str] = Counter()
-            stemmed_phrases = []
-            for p in phrases:
-                toks = content_tokens(normalise(p))
-                stemmed_phrases.append(" ".join(toks))
-                counts.update(set(toks))
-            for k in keywords:
-                # A keyword is a deliberate signal: a one-word keyword counts like two
-                # phrases; the words of "gay man" count once each, as "man" alone says
-                # little about the topic.
-                toks = content_tokens(normalise(k))
-                for tok in set(toks):
-                    counts[tok] += 2 if len(toks) == 1 else 1
-            for p in [*phrases, *keywords]:
-                for word in normalise(p).split():
-                    if word not in STOPWORDS:
-                        vocab.setdefault(word, stem(word))
-            tf = {s: c / (c + 0.6) for s, c in counts.items()}
-            df.update(counts.keys())
-            self.entries[eid] = Entry(eid, title, kind, tuple(stemmed_phrases), tf)
-
-        size = len(self.entries)
-        self.idf = {s: math.log((size + 1) / (d + 0.5)) for s, d in df.items()}
+        index = _load_index(kb, _raw_entries(kb))
+        self.entries: dict[str, Entry] = index["entries"]
+        self._sorted_phrases: dict[str, tuple[str, ...]] = index["sorted_phrases"]
+        self.area_names: dict[str, str] = index["area_names"]
+        self.area_stems: dict[str, list[frozenset[str]]] = index["area_stems"]
+        self.idf: dict[str, float] = index["idf"]
+        self.postings: dict[str, list[tuple[str, float]]] = index["postings"]
+        vocab: dict[str, str] = index["vocab"]
         # Words the knowledge base never uses still carry meaning ("weather", "football"):
         # they count against coverage, a little less than an average known word.
         self.unknown_idf = 0.7 * (sum(self.idf.values()) / max(len(self.idf), 1))
-        # stem -> [(entry id, saturated tf)]: the scoring loop does no lookups per posting.
-        self.postings: dict[str, list[tuple[str, float]]] = defaultdict(list)
-        for eid, e in self.entries.items():
-            for s, weight in e.tf.items():
-                self.postings[s].append((eid, weight))
         self._vocab_words = list(vocab)
         self._by_initial: dict[str, list[str]] = defaultdict(list)
         for word in vocab:
@@ -208,6 +364,10 @@ class Matcher:
         # Postings longer than this belong to words too common to look for candidates by.
         self._common_postings = max(COMMON_POSTINGS, len(self.entries) // 20)
         self._correct = lru_cache(maxsize=8192)(self._correct_uncached)
+        self.vectorised = (len(self.entries) >= VECTOR_MIN_ENTRIES if vectorised is None
+                           else vectorised)
+        # Built with the index, so the first question pays nothing more than the next.
+        self._arrays: _Arrays | None = _Arrays(self) if self.vectorised else None
 
     # ------------------------------------------------------------------ query analysis
 
@@ -289,6 +449,47 @@ class Matcher:
         total = sum(w for _, w, _ in terms)
         if not terms or total <= 0:
             return []
+        present = {s for s, _, _ in terms if s}
+        topical = [stem(w) for w in normalised.split() if w not in STOPWORDS and w not in GENERIC]
+        if self.vectorised:
+            ranked = self._coverage_arrays(terms, kinds, present, topical)
+        else:
+            ranked = self._coverage_loop(terms, kinds, present, topical)
+        if not ranked:
+            return []
+        known = sum(w for s, w, _ in terms if s) / total
+        best = ranked[0][1]
+        shortlist = [eid for eid, _ in ranked]
+        query_stems = " ".join(s for s, _, _ in terms if s)
+        phrasing = self._phrasing(query_stems, shortlist)
+        out = []
+        for eid, cover in ranked:
+            out.append((eid, Features(
+                fraction=min(cover / total, 1.0),
+                evidence=cover,
+                relative=cover / best,
+                known=known,
+                phrasing=phrasing[eid],
+                words=len(terms),
+            )))
+        return out
+
+    def _keep_area(self, eid: str, present: set[str], topical: list[str]) -> bool:
+        """Whether a ward or place entry the question's words found may be answered."""
+        named = [n for n in self.area_stems[eid] if n <= present]
+        if not named:
+            return False
+        # "when does Tesco in Uttoxeter close" names a place but asks nothing the bot
+        # knows about it: with two or more other words, one must be about the area.
+        rest = [s for s in topical if s not in named[0]]
+        words_of_area = self.entries[eid].tf
+        return not (len(rest) >= 2 and not any(s in words_of_area for s in rest))
+
+    def _coverage_loop(
+        self, terms: list[tuple[str | None, float, float]], kinds: frozenset[str] | None,
+        present: set[str], topical: list[str],
+    ) -> list[tuple[str, float]]:
+        """The SHORTLIST entries best by coverage (weighted words explained), best first."""
         # The hot loop: one pass over the postings of each word, so nothing in it but one
         # dict update. In a large knowledge base a common word ("report") has thousands of
         # postings; an entry with none of the question's rarer words cannot win, so common
@@ -317,60 +518,97 @@ class Matcher:
                 coverage[eid] += sum(weight * tf_of.get(s, 0.0) for s, weight in common)
         if kinds is not None:
             coverage = {e: c for e, c in coverage.items() if self.entries[e].kind in kinds}
-        present = {s for s, _, _ in terms if s}
-        topical = [stem(w) for w in normalised.split() if w not in STOPWORDS and w not in GENERIC]
-        for eid, names in self.area_stems.items():  # a few dozen areas, not every entry
-            if eid not in coverage:
-                continue
-            named = [n for n in names if n <= present]
-            if not named:
+        for eid in self.area_stems:  # a few dozen areas, not every entry
+            if eid in coverage and not self._keep_area(eid, present, topical):
                 del coverage[eid]
-                continue
-            # "when does Tesco in Uttoxeter close" names a place but asks nothing the bot
-            # knows about it: with two or more other words, one must be about the area.
-            rest = [s for s in topical if s not in named[0]]
-            words_of_area = self.entries[eid].tf
-            if len(rest) >= 2 and not any(s in words_of_area for s in rest):
-                del coverage[eid]
-        if not coverage:
-            return []
-        known = sum(w for s, w, _ in terms if s) / total
-        best = max(coverage.values())
+        # nlargest keeps the first-found of equal scores first: the array route does too.
         shortlist = heapq.nlargest(SHORTLIST, coverage, key=coverage.__getitem__)
-        query_stems = " ".join(s for s, _, _ in terms if s)
-        phrasing = self._phrasing(query_stems, shortlist)
-        out = []
-        for eid in shortlist:
-            phr = phrasing[eid]
-            out.append((eid, Features(
-                fraction=min(coverage[eid] / total, 1.0),
-                evidence=coverage[eid],
-                relative=coverage[eid] / best,
-                known=known,
-                phrasing=phr,
-                words=len(terms),
-            )))
-        return out
+        return [(eid, coverage[eid]) for eid in shortlist]
+
+    def _coverage_arrays(
+        self, terms: list[tuple[str | None, float, float]], kinds: frozenset[str] | None,
+        present: set[str], topical: list[str],
+    ) -> list[tuple[str, float]]:
+        """:meth:`_coverage_loop` with the postings as numpy arrays, for large knowledge bases.
+
+        Bit-for-bit the same figures: each entry gets the same additions in the same order
+        (numpy adds float64 as Python does), and equal scores are ordered as the loop's dict
+        would have met them: by the first word that found the entry, then by entry.
+        """
+        arrays = self._arrays
+        if arrays is None:
+            arrays = self._arrays = _Arrays(self)
+        np = arrays.np
+        size = len(arrays.ids)
+        coverage = np.zeros(size)
+        first = np.full(size, len(terms), dtype=np.int64)  # index of the word that found it
+        common: list[tuple[int, str, float]] = []
+        for position, (s, w, certainty) in enumerate(terms):
+            if s is None or s not in arrays.postings:
+                continue
+            if len(self.postings[s]) > self._common_postings:
+                common.append((position, s, w * certainty))
+                continue
+            rows, tfs = arrays.postings[s]
+            coverage[rows] += (w * certainty) * tfs
+            first[rows] = np.minimum(first[rows], position)
+        found = first < len(terms)
+        if common and not found.any():
+            for position, s, weight in common:
+                rows, tfs = arrays.postings[s]
+                coverage[rows] += weight * tfs
+                first[rows] = np.minimum(first[rows], position)
+            found = first < len(terms)
+        elif common:
+            extra = np.zeros(size)
+            for _, s, weight in common:
+                extra += weight * arrays.dense(s)
+            coverage[found] += extra[found]
+        if kinds is not None:
+            found &= np.isin(arrays.kinds, [arrays.kind_codes.get(k, -1) for k in kinds])
+        for eid, row in arrays.area_rows:
+            if found[row] and not self._keep_area(eid, present, topical):
+                found[row] = False
+        rows = np.flatnonzero(found)
+        if not len(rows):
+            return []
+        values = coverage[rows]
+        if len(rows) > SHORTLIST:
+            # Everything tied with the SHORTLIST-th best stays in the running for the tie-break.
+            cut = np.partition(values, len(values) - SHORTLIST)[len(values) - SHORTLIST]
+            rows = rows[values >= cut]
+        order = sorted(rows.tolist(), key=lambda r: (-coverage[r], first[r], r))[:SHORTLIST]
+        return [(arrays.ids[r], float(coverage[r])) for r in order]
 
     def _phrasing(self, query: str, shortlist: list[str]) -> dict[str, float]:
-        """Best similarity of ``query`` to each entry's title and questions, in [0, 1].
+        """Best similarity of ``query`` to each entry's title and questions, in [0, 1]:
+        (token_set_ratio + token_sort_ratio) / 200 of its closest phrase.
 
-        Every phrase of the shortlist is scored in two rapidfuzz calls (the loops run in
-        C), rather than two Python-level calls per phrase.
+        token_sort_ratio is a plain ratio of the phrases with their words sorted (sorted
+        once, at build), all scored in one rapidfuzz call. token_set_ratio, the costlier, is
+        only computed where it can still raise the entry's best: at most 100, so a phrase
+        whose sort score cannot lift the entry even with a perfect set score is skipped.
         """
         owners: list[str] = []
         texts: list[str] = []
+        sorted_texts: list[str] = []
         for eid in shortlist:
-            for p in self.entries[eid].phrases:
-                owners.append(eid)
-                texts.append(p)
-        both = [0.0] * len(texts)
-        for scorer in (fuzz.token_set_ratio, fuzz.token_sort_ratio):
-            for _, score, index in process.extract(query, texts, scorer=scorer, limit=None):
-                both[index] += score / 200
+            phrases = self.entries[eid].phrases
+            owners += [eid] * len(phrases)
+            texts += phrases
+            sorted_texts += self._sorted_phrases[eid]
         best = dict.fromkeys(shortlist, 0.0)
-        for eid, score in zip(owners, both, strict=True):
-            if score > best[eid]:
+        sorted_query = " ".join(sorted(query.split()))
+        # Best sort score first, so an entry's best is found early and the rest skipped.
+        for _, sort, index in process.extract(sorted_query, sorted_texts, scorer=fuzz.ratio,
+                                              limit=None):
+            eid = owners[index]
+            so_far = best[eid]
+            if 0.5 + sort / 200 <= so_far:
+                continue
+            # The same sum, in the same order, as scoring set then sort for every phrase.
+            score = fuzz.token_set_ratio(query, texts[index]) / 200 + sort / 200
+            if score > so_far:
                 best[eid] = score
         return best
 
