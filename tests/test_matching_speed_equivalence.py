@@ -1,0 +1,73 @@
+"""The faster matcher (issue 15) answers exactly as the matcher before it.
+
+``bench/matching_before.py`` is the old matcher, unchanged. ``make bench`` compares every
+question of every evaluation set at 1x, 10x and 100x; here a sample keeps ``make test`` fast.
+No timings: speed is ``make bench``'s business.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from bench import equivalence
+from bench.speed import synthetic
+from bot.answering import matching
+from bot.knowledge import KnowledgeBase
+
+
+@pytest.fixture(scope="module")
+def sample() -> list[str]:
+    # Every 7th question of every set: a few hundred, wide-ranging, stable.
+    return [q for qs in equivalence.question_sets().values() for q in qs[::7]]
+
+
+@pytest.mark.parametrize("vectorised", [False, True], ids=["loop", "numpy"])
+def test_same_answers_as_before_on_the_shipped_knowledge(
+        kb: KnowledgeBase, sample: list[str], vectorised: bool) -> None:
+    assert len(sample) > 200
+    assert equivalence.compare(kb, sample, vectorised=vectorised) == []
+
+
+def test_same_answers_as_before_on_a_knowledge_base_ten_times_larger(
+        kb: KnowledgeBase, sample: list[str]) -> None:
+    # Perturbed clones of every topic: many near-equal coverages, so ties must be broken
+    # in the old order, and common words take the narrowed path.
+    big = synthetic(kb, 10)
+    assert equivalence.compare(big, sample[::3], vectorised=True) == []
+
+
+def test_shipped_knowledge_base_is_scored_without_numpy(kb: KnowledgeBase) -> None:
+    matcher = matching.Matcher(kb)
+    assert not matcher.vectorised and matcher._arrays is None
+
+
+def test_a_cached_index_answers_the_same_and_follows_the_content(
+        kb: KnowledgeBase, sample: list[str], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(matching.CACHE_ENV, str(tmp_path))
+    monkeypatch.setattr(matching, "CACHE_MIN_PHRASES", 0)
+    built = matching.Matcher(kb)
+    assert len(list(tmp_path.glob("index-*.pickle"))) == 1
+    cached = matching.Matcher(kb)
+    questions = sample[::4]
+    assert ([equivalence.answer(cached, q) for q in questions]
+            == [equivalence.answer(built, q) for q in questions])
+    # An edited knowledge base (a question appended to a topic) is a new index.
+    topic = next(iter(kb.topics.values()))
+    edited = dataclasses.replace(kb, topics={**kb.topics, topic.id: topic.model_copy(
+        update={"questions": [*topic.questions, "zebra crossing wombat"]})})
+    assert "wombat" in matching.Matcher(edited)._vocab
+    assert len(list(tmp_path.glob("index-*.pickle"))) == 2
+
+
+def test_an_unreadable_cache_is_rebuilt(kb: KnowledgeBase, tmp_path: Path,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(matching.CACHE_ENV, str(tmp_path))
+    monkeypatch.setattr(matching, "CACHE_MIN_PHRASES", 0)
+    matching.Matcher(kb)
+    (path,) = tmp_path.glob("index-*.pickle")
+    path.write_bytes(b"not a pickle")
+    assert matching.Matcher(kb).match("how do i report fly tipping").best is not None
