@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.answering.crisis import Crisis, CrisisKind, corrected, detect_crisis
+from bot.answering.language import SUPPORTED, detect_language
 from bot.answering.matching import DEFAULT_THRESHOLD, Matcher, MatchResult, place_entry_id
 from bot.knowledge import KnowledgeBase, Topic, Ward
 
@@ -149,9 +150,13 @@ class Reply:
     #: Possibly in danger (the middle tier): the answer gets the emergency line on top, but
     #: it is not a crisis reply (``crisis`` stays ``None``).
     caution: Crisis | None = None
+    #: The crisis block in the resident's language (bot.answering.i18n), when not English.
+    localised_crisis: str = ""
 
     @property
     def crisis_text(self) -> str:
+        if self.localised_crisis and (self.crisis or self.caution):
+            return self.localised_crisis
         if self.crisis is not None:
             return CRISIS_TEXT[self.crisis.kind]
         if self.caution is not None:
@@ -236,8 +241,19 @@ class Responder:
 
     # ------------------------------------------------------------------ entry points
 
-    def answer(self, text: str, kinds: frozenset[str] | None = None) -> Reply:
-        """Reply to a free-text message (optionally only from topics of ``kinds``)."""
+    def answer(self, text: str, kinds: frozenset[str] | None = None,
+               language: str | None = None) -> Reply:
+        """Reply to a free-text message (optionally only from topics of ``kinds``).
+
+        ``language``: the chat's chosen language; by default the message's own. Polish, Urdu
+        and Punjabi are answered by :mod:`bot.answering.i18n`; English and any other
+        language as before.
+        """
+        lang = language or detect_language(text)
+        if lang in SUPPORTED:
+            from bot.answering import i18n  # loaded only for a message that needs it
+
+            return i18n.answer(self, text, lang, kinds)
         crisis = detect_crisis(text)
         result = self.matcher.match(text, kinds)
         reply = self._from_match(result)

@@ -1,0 +1,443 @@
+"""Answers in Polish, Urdu and Punjabi: crisis help first, then the core topics.
+
+:meth:`bot.answering.answer.Responder.answer` hands a message here when it is written in (or
+the chat chose) one of :data:`bot.answering.language.SUPPORTED`. The layers mirror the
+English ones:
+
+1. **Crisis** (:func:`detect_crisis`): the English detector (residents mix languages), then
+   rules for each language, read one by one, then a linear model per language
+   (``crisis_model.<lang>.tsv``, trained by ``bench/train_crisis.py --lang``). A crisis gets
+   999 first, in the resident's language, with 55 and the Samaritans, and which services can
+   arrange an interpreter.
+2. **Core topics**: keyword beginnings from ``knowledge/translations/<lang>.yaml`` point to
+   a topic; the core ones answer in the language, any other topic answers in English with one
+   line in the language saying so.
+3. Nothing found: "not sure", the menu and 999, in the language.
+
+Contact lines always come from ``knowledge/contacts.yaml``; every translated reply says, in
+its language, that the translation has not been checked yet (while it has not). The
+translations and models load on first use, so ``csp-bot ask`` in English pays nothing.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cache, lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from bot.answering.crisis import Crisis, CrisisKind, Level
+from bot.answering.crisis import detect_crisis as detect_english_crisis
+from bot.answering.crisis_model import CrisisModel
+from bot.answering.language import PUNJABI, SUPPORTED, URDU, detect_language
+
+if TYPE_CHECKING:
+    from bot.answering.answer import Reply, Responder
+
+TRANSLATIONS_DIR = Path(__file__).resolve().parent.parent.parent / "knowledge" / "translations"
+MODELS_DIR = Path(__file__).resolve().parent
+#: Same thresholds as the English model (bot.answering.crisis).
+SURE_SCORE = 0.8
+POSSIBLE_SCORE = 0.6
+#: The pseudo-topic of the welcome and menu.
+WELCOME = "welcome"
+
+# --------------------------------------------------------------------------- folding
+
+# Dropped before matching: Latin diacritics (Polish typed with or without them), Arabic
+# vowel marks, and the Gurmukhi marks people add or leave out (nukta, addak, tippi, bindi).
+_DROP = frozenset(chr(c) for c in [*range(0x0300, 0x0370), *range(0x064B, 0x0660), 0x0670,
+                                    0x0A3C, 0x0A71, 0x0A70, 0x0A02, 0x0A01, 0x0A03])
+_MAP = str.maketrans({"ł": "l", "ي": "ی", "ى": "ی", "ك": "ک", "ه": "ہ", "ة": "ہ", "ۃ": "ہ",
+                      "ۂ": "ہ", "ۓ": "ے"})
+
+
+def _fold_chars(text: str, lower: bool = True) -> str:
+    """Lower case and the marks above dropped; everything else kept (rules use it too,
+    without lower-casing, which would turn \\S into \\s)."""
+    s = unicodedata.normalize("NFKD", text.lower() if lower else text).translate(_MAP)
+    return unicodedata.normalize("NFC", "".join(ch for ch in s if ch not in _DROP))
+
+
+@lru_cache(maxsize=8192)
+def fold(text: str) -> str:
+    """Lower case, marks above dropped, punctuation to spaces: one form to match on.
+
+    >>> fold("Pomocy, mój mąż mnie bije!")
+    'pomocy moj maz mnie bije'
+    """
+    s = _fold_chars(text)
+    # Punctuation becomes a space; vowel signs (marks) stay attached to their letter.
+    return " ".join("".join(ch if unicodedata.category(ch)[0] in "LNM" else " "
+                            for ch in s).split())
+
+
+# --------------------------------------------------------------------------- translations
+
+
+@dataclass(frozen=True)
+class LocalTopic:
+    id: str
+    title: str
+    answer: str
+    keywords: tuple[tuple[str, float], ...]
+    reviewed: bool
+
+
+@dataclass
+class Translation:
+    """One language's file: texts, core topics (translated) and other topics' keywords."""
+
+    language: str
+    name: str
+    texts: dict[str, str] = field(default_factory=dict)
+    topics: dict[str, LocalTopic] = field(default_factory=dict)
+    also: dict[str, tuple[tuple[str, float], ...]] = field(default_factory=dict)
+    unreviewed: bool = True
+
+    def text(self, key: str) -> str:
+        return self.texts.get(key, "")
+
+
+def _keywords(raw: object) -> tuple[tuple[str, float], ...]:
+    out = []
+    for k in raw if isinstance(raw, list) else []:
+        word = str(k)
+        weight = 2.0 if word.endswith("!") else 1.0
+        out.append((fold(word.rstrip("!")), weight))
+    return tuple((k, w) for k, w in out if k)
+
+
+def parse_translation(data: dict[str, object], language: str) -> Translation:
+    """A translation file's content (already loaded YAML); see knowledge/translations/."""
+    t = Translation(language=language, name=str(data.get("name", language)))
+    unreviewed = False
+    texts = data.get("texts")
+    for key, entry in (texts.items() if isinstance(texts, dict) else []):
+        if isinstance(entry, dict):
+            t.texts[str(key)] = str(entry.get("text", "")).strip()
+            unreviewed |= entry.get("translation") != "reviewed"
+    topics = data.get("topics")
+    for tid, entry in (topics.items() if isinstance(topics, dict) else []):
+        if not isinstance(entry, dict):
+            continue
+        reviewed = entry.get("translation") == "reviewed"
+        unreviewed |= not reviewed
+        t.topics[str(tid)] = LocalTopic(str(tid), str(entry.get("title", "")).strip(),
+                                        str(entry.get("answer", "")).strip(),
+                                        _keywords(entry.get("keywords")), reviewed)
+    also = data.get("also")
+    for tid, words in (also.items() if isinstance(also, dict) else []):
+        t.also[str(tid)] = _keywords(words)
+    t.unreviewed = unreviewed
+    return t
+
+
+@cache
+def translation(language: str, directory: Path = TRANSLATIONS_DIR) -> Translation | None:
+    """The language's translation file, loaded once; ``None`` if there is none."""
+    import yaml
+
+    path = directory / f"{language}.yaml"
+    if not path.is_file():
+        return None
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 (safe)
+    return parse_translation(data if isinstance(data, dict) else {}, language)
+
+
+# --------------------------------------------------------------------------- crisis rules
+
+# (name, pattern over fold(text), kind). Every language's rules run on every non-English
+# message: a Punjabi speaker may write Urdu words, and a misdetected language must not
+# cost a crisis. Child rules first (a child hurt is named for what it is).
+# Rules are written as people type and folded like the messages. In Arabic script and
+# Gurmukhi a word may end in a vowel sign, which regular expressions do not count as a word
+# character, so \b would never match there: those rules match inside the folded text.
+
+
+def _rule(name: str, pattern: str) -> re.Pattern[str]:
+    if name.startswith(("ur-", "pa-")):
+        pattern = pattern.replace(r"\b", "")
+    return re.compile(_fold_chars(pattern, lower=False))
+
+
+_CRISIS_RULES: list[tuple[str, re.Pattern[str], CrisisKind]] = [
+    (name, _rule(name, pattern), kind) for name, pattern, kind in [
+        # --- Polish (folded: no diacritics)
+        ("pl-child", r"\b(?:bije|katuje|krzywdzi|kopie|dusi|leje)\b.{0,20}\b(?:dziecko|dzieci|"
+         r"syna|corke|coreczke|synka|niemowle)\b|\b(?:ojczym|ojciec|tata|tato|mama|matka|"
+         r"macocha)\b.{0,15}\bmnie\b.{0,10}\b(?:bije|leje|katuje|krzywdzi)\b.*\bmam 1?\d lat\b|"
+         r"\bdziecko\b.{0,20}\b(?:nie oddycha|nieprzytomn|dusi sie)", CrisisKind.CHILD),
+        ("pl-hurting-me", r"\b(?:mnie|nas)\b(?: \w+){0,2} (?:bije|bija|uderza|kopie|dusi|katuje|"
+         r"szarpie|gwalci|atakuje|leje|tlucze|maltretuje)\b|\b(?:bije|bija|uderza|kopie|dusi|"
+         r"katuje|szarpie|gwalci|atakuje|leje|tlucze) (?:mnie|nas)\b", CrisisKind.DANGER),
+        ("pl-kill-me", r"\bzabij[eac]\b.{0,10}\b(?:mnie|nas|cie|ciebie|dzieci)\b|"
+         r"\b(?:mnie|nas)\b.{0,10}\bzabij[eac]\b|\bchce mnie zabic\b", CrisisKind.DANGER),
+        ("pl-now", r"\b(?:probuje|probuja|chce|chca) sie (?:wlamac|dostac)\b|\bwlamuj[ea] sie\b|"
+         r"\b(?:zamknelam|zamknalem|ukrywam|chowam|zabarykadowalam) sie\b|"
+         r"\b(?:wali|dobija sie|lomocze) (?:w|do) drzwi|\b(?:idzie|chodzi|jedzie) za mna\b|"
+         r"\b(?:sledzi|goni) mnie\b|\bboje sie o (?:swoje |moje )?zycie\b|"
+         r"\bjestem w niebezpieczenstwie\b|\bratunku\b|\bma (?:noz|bron|maczete)\b",
+         CrisisKind.DANGER),
+        ("pl-self-harm", r"\bnie chce (?:juz )?zyc\b|\bchce (?:sie )?(?:zabic|umrzec|zginac)\b|"
+         r"\bzabic sie\b|\bskoncz[eya] ze soba\b|\bodebrac sobie zycie\b|"
+         r"\b(?:mysle|planuje|chce popelnic) (?:o )?samobojstw|\bpopelnie samobojstwo\b|"
+         r"\bpotne sie\b|\bnie ma sensu zyc\b", CrisisKind.SELF_HARM),
+        ("pl-medical", r"\bnie oddycha\b|\bnie (?:moge|mozemy) (?:go|jej) (?:dobudzic|obudzic)\b|"
+         r"\b(?:polknal|polknela|przedawkowal|przedawkowala|zazyl|zazyla|wzial|wziela)\b.{0,30}"
+         r"\b(?:tabletek|tabletki|leki|lekow|opakowanie)\b|\bstracil[a]? przytomnosc\b|"
+         r"\bnieprzytomn\w*\b", CrisisKind.MEDICAL),
+        ("pl-fire", r"\bpali sie\b|\bpozar\b|\bplonie\b", CrisisKind.FIRE),
+        # --- Urdu and Shahmukhi Punjabi (Arabic script, folded)
+        ("ur-child", r"(?:بچے|بچی|بچہ|بیٹی|بیٹے)\b.{0,25}(?:مار رہا|مار رہی|پیٹ رہا|"
+         r"اغوا|زبردستی)", CrisisKind.CHILD),
+        ("ur-hurting-me", r"(?:مجھے|ہمیں|مینوں|سانوں)\b(?: \S+){0,2} (?:مار|پیٹ|کٹ|کُٹ) "
+         r"(?:رہا|رہی|رہے|رہیا)\b|\bبچاؤ\b|\bبچاو\b|جان سے مار|مار ڈال|"
+         r"دروازہ توڑ|خود کو .{0,15}بند کر|\bچاقو\b|\bچھری\b", CrisisKind.DANGER),
+        ("ur-self-harm", r"مرنا چاہت|مرنا چاہند|خودکشی (?:کرنا|کر لوں|کرلوں|کروں|کرنے|کر لاں)|"
+         r"جینے کا دل نہیں|خود کو ختم|زندگی ختم کر|سب ختم کر دوں", CrisisKind.SELF_HARM),
+        ("ur-medical", r"سانس نہیں|ہوش میں نہیں|بے ہوش|بیہوش|گولیاں کھا", CrisisKind.MEDICAL),
+        ("ur-fire", r"آگ لگ", CrisisKind.FIRE),
+        # --- Gurmukhi (folded: no addak, tippi, bindi or nukta)
+        ("pa-child", r"(?:ਬਚੇ|ਬਚੀ|ਬਚਾ|ਧੀ|ਪੁਤ)\b.{0,25}(?:ਕੁਟ ਰਿਹਾ|ਮਾਰ ਰਿਹਾ|ਲੈ ਗਿਆ|ਅਗਵਾ|ਜਬਰਦਸਤੀ)",
+         CrisisKind.CHILD),
+        ("pa-hurting-me", r"(?:ਮੈਨੂ|ਸਾਨੂ)\b(?: \S+){0,2} (?:ਕੁਟ|ਮਾਰ) (?:ਰਿਹਾ|ਰਹੀ|ਰਹੇ)|"
+         r"\bਬਚਾਓ\b|ਜਾਨੋ ਮਾਰ|ਜਾਨ ਤੋ ਮਾਰ|ਦਰਵਾਜਾ ਤੋੜ|\bਚਾਕੂ\b", CrisisKind.DANGER),
+        ("pa-self-harm", r"ਮਰਨਾ ਚਾਹੁਦ|ਖੁਦਕੁਸੀ|ਖੁਦਕਸੀ|ਆਤਮਹਤਿਆ|ਜਿਉਣ ਨੂ ਦਿਲ ਨਹੀ|ਸਭ ਖਤਮ ਕਰ",
+         CrisisKind.SELF_HARM),
+        ("pa-medical", r"ਸਾਹ ਨਹੀ|ਹੋਸ ਵਿਚ ਨਹੀ|ਬੇਹੋਸ|ਗੋਲੀਆ ਖਾ", CrisisKind.MEDICAL),
+        ("pa-fire", r"ਅਗ ਲਗ", CrisisKind.FIRE),
+        # --- Roman Urdu and Punjabi
+        ("roman-child", r"\b(?:beti|beta|bacha|bachi|bache|dhee|putt)\b.{0,25}\b(?:agwa|"
+         r"zabardasti|maar raha|kutt reha)\b", CrisisKind.CHILD),
+        ("roman-danger", r"\b(?:maar|mar|peet|kutt|kut) (?:raha|rahi|rahe|reha|rahya)\b|"
+         r"\bbachao\b|\bjaan se maar|\bmaar dalega\b", CrisisKind.DANGER),
+        ("roman-self-harm", r"\bkhud ?kushi\b|\bmarna chaht[aie]\b|\bmarna chahnd[aie]\b|"
+         r"\bkhud ?ko khatam\b|\bkhudko khatam\b|\bjeene ka dil nahi", CrisisKind.SELF_HARM),
+        ("roman-medical", r"\bsaans nahi|\bbehosh\b|\bbe hosh\b", CrisisKind.MEDICAL),
+        ("roman-fire", r"\baag lag", CrisisKind.FIRE),
+    ]
+]
+# Gurmukhi after folding has no bindi or tippi: "ਨਹੀਂ" becomes "ਨਹੀ", "ਮੈਨੂੰ" "ਮੈਨੂ".
+# Looking back, or asking: "bił mnie kiedyś", "مارا تھا" are not matched by the present-tense
+# rules above; the model only gives the middle tier for them (see _PAST).
+_PAST = re.compile(_fold_chars(lower=False, text=(
+    r"(?<!\S)(?:kiedys|wczesniej|dawno|lat temu|rok temu|w przeszlosci|pichle|pichhle|"
+    r"تھا|تھی|پچھلے|ਪਿਛਲੇ|ਸੀ)(?!\S)")))
+
+
+@dataclass(frozen=True)
+class _ModelHit:
+    kind: CrisisKind
+    score: float
+
+
+@cache
+def crisis_model(language: str) -> CrisisModel | None:
+    """``crisis_model.<lang>.tsv`` beside this file, loaded once; ``None`` if absent."""
+    path = MODELS_DIR / f"crisis_model.{language}.tsv"
+    return CrisisModel.load(path) if path.is_file() else None
+
+
+def rule_crisis(text: str) -> Crisis | None:
+    """The first rule of any supported language that fires, or ``None``."""
+    s = fold(text)
+    asking = bool(_ASKING.search(s))
+    for name, pattern, kind in _CRISIS_RULES:
+        # Someone else hurt, as a suspicion or a question ("I think the coach hurts
+        # children, who do I tell?"), is a worry to report, as in the English rules.
+        if asking and kind is CrisisKind.CHILD and not name.startswith("roman"):
+            continue
+        if pattern.search(s):
+            return Crisis(kind, name)
+    return None
+
+
+_ASKING = re.compile(r"\b(?:podejrzewam|chyba|wydaje mi sie|komu|gdzie|jak zglosic)\b|"
+                     r"شک|کس کو بتا|ਸ਼ਕ|ਸਕ ਹੋਵੇ|ਕਿਸ ਨੂ ਦਸ")
+
+
+def detect_crisis(text: str, language: str, *, use_model: bool = True) -> Crisis | None:
+    """A crisis in ``text`` (written in ``language``): English detector, rules, then model."""
+    english = detect_english_crisis(text, use_model=False)
+    if english is not None:
+        return english
+    found = rule_crisis(text)
+    if found is not None:
+        return found
+    model = crisis_model(language) if use_model else None
+    if model is None:
+        return None
+    scores = model.score(fold(text))
+    p, kind = scores.crisis, CrisisKind(scores.kind)
+    past = bool(_PAST.search(fold(text)))
+    if p >= SURE_SCORE and not past:
+        return Crisis(kind, "model", Level.SURE, p)
+    if p >= POSSIBLE_SCORE:
+        return Crisis(kind, "model", Level.POSSIBLE, p)
+    return None
+
+
+# --------------------------------------------------------------------------- matching
+
+
+def _score(padded: str, keywords: tuple[tuple[str, float], ...]) -> float:
+    total = 0.0
+    for word, weight in keywords:
+        # A keyword is a word beginning; short ones (and numbers) must be whole words.
+        needle = f" {word} " if len(word) <= 3 else f" {word}"
+        if needle in padded:
+            total += weight
+    return total
+
+
+def match_topic(text: str, language: str) -> tuple[str | None, bool]:
+    """(topic id, translated?) for a message, from the language's keywords; (None, False)."""
+    languages = [language]
+    # Urdu and Punjabi share most words in Arabic script and in English letters.
+    if language in (URDU, PUNJABI):
+        languages.append(PUNJABI if language == URDU else URDU)
+    padded = f" {fold(text)} "
+    best: tuple[float, int, str, bool] | None = None
+    order = 0
+    for lang in languages:
+        t = translation(lang)
+        if t is None:
+            continue
+        entries: list[tuple[str, tuple[tuple[str, float], ...], bool]] = [
+            (tid, topic.keywords, True) for tid, topic in t.topics.items()]
+        entries += [(tid, words, False) for tid, words in t.also.items()]
+        for tid, keywords, local in entries:
+            order += 1
+            score = _score(padded, keywords)
+            # Higher score wins; on a tie, the earlier entry (core topics come first).
+            if score > 0 and (best is None or score > best[0]):
+                best = (score, order, tid, local)
+    if best is None:
+        return None, False
+    return best[2], best[3]
+
+
+# --------------------------------------------------------------------------- replies
+
+
+def reply_language(text: str, language: str) -> str:
+    """The language whose texts answer: Shahmukhi Punjabi is answered in Urdu script."""
+    if language == PUNJABI and any("\u0600" <= ch <= "\u06ff" for ch in text) \
+            and not any("\u0a00" <= ch <= "\u0a7f" for ch in text):
+        return URDU
+    return language
+
+
+_CRISIS_KEYS = {CrisisKind.DANGER: "crisis_danger", CrisisKind.SELF_HARM: "crisis_self_harm",
+                CrisisKind.MEDICAL: "crisis_medical", CrisisKind.FIRE: "crisis_fire",
+                CrisisKind.CHILD: "crisis_child"}
+# After a sure crisis, the translated topic that may follow (as CRISIS_TOPICS in English).
+_CRISIS_FOLLOW = {CrisisKind.DANGER: "domestic-abuse-support",
+                  CrisisKind.SELF_HARM: "mental-health",
+                  CrisisKind.CHILD: "child-safeguarding-report"}
+# Danger from someone at home is domestic abuse: only then does its support follow.
+_AT_HOME = re.compile(r"\b(?:maz|meza|partner|partnerka|zona|chlopak|byly|ojczym|ojciec|"
+                      r"tata|shohar|gharwala|ghar wala|pati)\b|شوہر|گھر والا|خاوند|ਪਤੀ|ਘਰਵਾਲ|"
+                      r"ਘਰ ਵਾਲ|\bon\b.{0,20}\bmnie\b|\bوہ مجھے\b|\bਉਹ ਮੈਨੂ\b|\boh mainu\b")
+
+
+def supported(language: str | None) -> bool:
+    return language in SUPPORTED
+
+
+def answer(responder: Responder, text: str, language: str,
+           kinds: frozenset[str] | None = None) -> Reply:
+    """The reply to ``text`` in ``language`` (one of SUPPORTED)."""
+    lang = reply_language(text, language)
+    t = translation(lang)
+    if t is None:  # no translation file: English, as before
+        return responder.answer(text, kinds, language="en")
+    crisis = detect_crisis(text, language)
+    if crisis is not None and crisis.sure:
+        return _crisis_reply(responder, t, crisis, text)
+    topic_id, local = match_topic(text, language)
+    if topic_id is not None and kinds is not None and topic_id in responder.kb.topics \
+            and responder.kb.topics[topic_id].kind not in kinds:
+        topic_id = None
+    if topic_id == WELCOME:
+        reply = welcome_reply(t)
+    elif topic_id is not None and local and topic_id in t.topics and \
+            topic_id in responder.kb.topics:
+        reply = topic_reply(responder, t, topic_id)
+    elif topic_id is not None and topic_id in responder.kb.topics:
+        # Another topic: the English answer, with one line in the language saying so.
+        reply = responder._topic_reply(responder.kb.topics[topic_id], 1.0)
+        reply.body = t.text("english_only") + "\n\n" + reply.body
+        reply.suggestions = []
+    else:
+        reply = not_sure_reply(t)
+    if crisis is not None:  # possibly in danger: the answer, with the line on top
+        reply.caution = crisis
+        reply.localised_crisis = t.text("possible")
+    return reply
+
+
+def _footer(t: Translation, english_footer: str) -> str:
+    note = t.text("unreviewed") if t.unreviewed else ""
+    return " ".join(p for p in (note, english_footer) if p)
+
+
+def topic_reply(responder: Responder, t: Translation, topic_id: str) -> Reply:
+    """A core topic in the translation's language, with contacts from contacts.yaml."""
+    base = responder._topic_reply(responder.kb.topics[topic_id], 1.0)
+    local = t.topics[topic_id]
+    base.title = local.title or base.title
+    base.body = local.answer
+    base.footer = _footer(t, base.footer) if not local.reviewed else base.footer
+    base.related = [c for c in base.related if c.id in t.topics]
+    base.related = [type(c)(c.id, t.topics[c.id].title) for c in base.related]
+    base.suggestions = []
+    return base
+
+
+def welcome_reply(t: Translation) -> Reply:
+    from bot.answering.answer import Reply
+
+    return Reply(matched=True, topic=WELCOME, title=None, confidence=1.0,
+                 body="\n\n".join([t.text("welcome"), t.text("menu"), t.text("emergency_line")]),
+                 footer=_footer(t, ""))
+
+
+def not_sure_reply(t: Translation) -> Reply:
+    from bot.answering.answer import Reply
+
+    return Reply(matched=False, topic=None, title=None, confidence=0.0,
+                 body="\n\n".join([t.text("not_sure"), t.text("menu"), t.text("emergency_line")]),
+                 footer=_footer(t, ""))
+
+
+def _crisis_reply(responder: Responder, t: Translation, crisis: Crisis, text: str) -> Reply:
+    """999 first, in the language; then at most one translated topic that fits."""
+    from bot.answering.answer import Reply
+
+    follow = _CRISIS_FOLLOW.get(crisis.kind)
+    if crisis.kind is CrisisKind.DANGER and not _AT_HOME.search(fold(text)):
+        follow = None
+    if follow in t.topics and follow in responder.kb.topics:
+        assert follow is not None
+        reply = topic_reply(responder, t, follow)
+        # The crisis block already says 999 and 55: the answer must not say it again.
+        reply.body = "\n\n".join(p for p in reply.body.split("\n\n") if "999" not in p)
+        reply.contacts = [c for c in reply.contacts
+                          if not c.startswith(responder._emergency_name())]
+        reply.related = []
+    else:
+        reply = Reply(matched=False, topic=None, title=None, confidence=1.0,
+                      footer=_footer(t, ""))
+    reply.crisis = crisis
+    reply.localised_crisis = t.text(_CRISIS_KEYS[crisis.kind]) + "\n" + t.text("interpreters")
+    return reply
+
+
+def language_of(text: str, chosen: str | None = None) -> str:
+    """The chat's chosen language if any, else the message's own."""
+    return chosen if chosen else detect_language(text)
