@@ -14,12 +14,18 @@ over :func:`bot.answering.crisis_model.features`; weights below :data:`PRUNE` ar
 the file stays small. The script prints cross-validated figures for the whole detector
 (rules, then the model) on the training split at the shipped thresholds, which is where
 :data:`bot.answering.crisis.SURE_SCORE` and ``POSSIBLE_SCORE`` were chosen.
+
+``--lang pl`` (or ``ur``, ``pa``) trains that language's model instead, shipped as
+``bot/answering/crisis_model.<lang>.tsv``: on ``tests/data/lang/train/<lang>.yaml`` (messages
+written in the language, never the frozen test sets beside it) plus the translation's
+keywords as "none", over :func:`bot.answering.i18n.fold` (no English spelling correction).
 """
 
 from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import yaml
@@ -53,12 +59,38 @@ def training_data() -> list[tuple[str, str]]:
     return rows
 
 
-def fit(rows: list[tuple[str, str]]) -> CrisisModel:
+def language_option() -> str | None:
+    """The value of ``--lang`` (``--lang pl`` or ``--lang=pl``), or None for English."""
+    for i, arg in enumerate(sys.argv):
+        if arg == "--lang" and i + 1 < len(sys.argv):
+            return sys.argv[i + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return None
+
+
+def language_data(lang: str) -> list[tuple[str, str]]:
+    """A language's training messages, and its translation's keywords as non-crises."""
+    from bot.answering import i18n
+
+    path = ROOT / "tests" / "data" / "lang" / "train" / f"{lang}.yaml"
+    rows = [(str(item["q"]), item["crisis"] if item["label"] == "crisis" else NONE)
+            for item in yaml.safe_load(path.read_text(encoding="utf-8"))]
+    t = i18n.translation(lang)
+    if t is not None:
+        for topic in t.topics.values():
+            rows += [(word, NONE) for word, _ in topic.keywords]
+            rows.append((topic.title, NONE))
+    return rows
+
+
+def fit(rows: list[tuple[str, str]], prepare: Callable[[str], str] = rules.corrected,
+        trained_on: str = "tests/data/corpus/train.yaml + knowledge questions") -> CrisisModel:
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
     vec = DictVectorizer()
-    x = vec.fit_transform([features(rules.corrected(t)) for t, _ in rows])
+    x = vec.fit_transform([features(prepare(t)) for t, _ in rows])
     y = [label for _, label in rows]
     clf = LogisticRegression(C=C, max_iter=2000, class_weight="balanced" if BALANCED else None)
     clf.fit(x, y)
@@ -70,7 +102,7 @@ def fit(rows: list[tuple[str, str]]) -> CrisisModel:
             weights[str(name)] = [round(w, 3) for w in column]
     return CrisisModel([str(c) for c in clf.classes_],
                        [round(float(b), 3) for b in clf.intercept_], weights,
-                       {"trained_on": "tests/data/corpus/train.yaml + knowledge questions",
+                       {"trained_on": trained_on,
                         "examples": len(rows), "C": C, "prune": PRUNE})
 
 
@@ -98,6 +130,16 @@ def cross_validate(rows: list[tuple[str, str]], folds: int = 5) -> None:
 
 
 def main() -> int:
+    lang = language_option()
+    if lang is not None:
+        from bot.answering import i18n
+
+        rows = language_data(lang)
+        model = fit(rows, i18n.fold, f"tests/data/lang/train/{lang}.yaml + translation keywords")
+        model.save(i18n.MODELS_DIR / f"crisis_model.{lang}.tsv")
+        print(f"{lang}: wrote {len(model.weights)} features from {len(rows)} examples",
+              file=sys.stderr)
+        return 0
     rows = training_data()
     if "--cv" in sys.argv:
         cross_validate(rows)

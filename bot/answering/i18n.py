@@ -38,8 +38,10 @@ if TYPE_CHECKING:
 
 TRANSLATIONS_DIR = Path(__file__).resolve().parent.parent.parent / "knowledge" / "translations"
 MODELS_DIR = Path(__file__).resolve().parent
-#: Same thresholds as the English model (bot.answering.crisis).
-SURE_SCORE = 0.8
+#: The language models are trained on a few dozen messages each, not hundreds: on its own such
+#: a model is not trusted to sound the alarm, so its verdict is at most the middle tier (the
+#: answer, with 999 on top). SURE_SCORE is above any probability; rules make sure crises.
+SURE_SCORE = 1.01
 POSSIBLE_SCORE = 0.6
 #: The pseudo-topic of the welcome and menu.
 WELCOME = "welcome"
@@ -294,7 +296,14 @@ def _score(padded: str, keywords: tuple[tuple[str, float], ...]) -> float:
     return total
 
 
-def match_topic(text: str, language: str) -> tuple[str | None, bool]:
+def translations_dir(responder: Responder) -> Path:
+    """``translations/`` beside the knowledge base answering, else the shipped one."""
+    beside = Path(responder.kb.source_dir) / "translations"
+    return beside if beside.is_dir() else TRANSLATIONS_DIR
+
+
+def match_topic(text: str, language: str,
+                directory: Path = TRANSLATIONS_DIR) -> tuple[str | None, bool]:
     """(topic id, translated?) for a message, from the language's keywords; (None, False)."""
     languages = [language]
     # Urdu and Punjabi share most words in Arabic script and in English letters.
@@ -304,7 +313,7 @@ def match_topic(text: str, language: str) -> tuple[str | None, bool]:
     best: tuple[float, int, str, bool] | None = None
     order = 0
     for lang in languages:
-        t = translation(lang)
+        t = translation(lang, directory)
         if t is None:
             continue
         entries: list[tuple[str, tuple[tuple[str, float], ...], bool]] = [
@@ -353,13 +362,14 @@ def answer(responder: Responder, text: str, language: str,
            kinds: frozenset[str] | None = None) -> Reply:
     """The reply to ``text`` in ``language`` (one of SUPPORTED)."""
     lang = reply_language(text, language)
-    t = translation(lang)
+    directory = translations_dir(responder)
+    t = translation(lang, directory)
     if t is None:  # no translation file: English, as before
         return responder.answer(text, kinds, language="en")
     crisis = detect_crisis(text, language)
     if crisis is not None and crisis.sure:
         return _crisis_reply(responder, t, crisis, text)
-    topic_id, local = match_topic(text, language)
+    topic_id, local = match_topic(text, language, directory)
     if topic_id is not None and kinds is not None and topic_id in responder.kb.topics \
             and responder.kb.topics[topic_id].kind not in kinds:
         topic_id = None
