@@ -44,6 +44,15 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+#: What a contact line adds for each confidence (contacts.yaml): plain words, no alarm.
+CONFIDENCE_NOTE = {
+    "official": "",
+    "secondary": " (from a news or other non-official page: check the service's website)",
+    "well-known": " (long-standing national number, not re-checked on an official page: "
+                  "check the website if unsure)",
+}
+
+
 class Contact(_Strict):
     """A verified way to reach a service, copied from ``shared/facts/contacts.yaml``."""
 
@@ -59,9 +68,16 @@ class Contact(_Strict):
     reviewed: dt.date | None = None  # filled from the file's ``reviewed`` when absent
 
     def line(self) -> str:
-        """``Name: phone, web`` as shown under an answer."""
+        """``Name: phone, web`` as shown under an answer, with how sure we are of it.
+
+        A resident cannot tell an official number from one read on a news page, so the
+        line says so, calmly; a contact with no confirmed route says that instead of
+        showing a bare name.
+        """
         parts = [p for p in (self.phone, self.web, self.email) if p]
-        return f"{self.name}: {', '.join(parts)}" if parts else self.name
+        if not parts:
+            return f"{self.name}: no phone number or website confirmed (see above)"
+        return f"{self.name}: {', '.join(parts)}" + CONFIDENCE_NOTE[self.confidence]
 
 
 class Figure(_Strict):
@@ -389,6 +405,9 @@ def _cross_check(out: _Loaded, today: dt.date) -> None:
                     "(every number must come from a verified contact)",
                 )
             )
+    for t, label, line in out.topics:
+        for severity, message in audit_topic(t, contact_ids):
+            problems.append(Problem(label, line, message, severity=severity))
     partner_seen: set[str] = set()
     for p, label, line in out.partners:
         if p.id in partner_seen:
@@ -420,6 +439,124 @@ def _cross_check(out: _Loaded, today: dt.date) -> None:
                     severity="warning",
                 )
             )
+
+
+#: House style (docs/knowledge-format.md): the action first, then the contact, then why, in
+#: about this many words; ``kb check`` warns on longer answers.
+ANSWER_WORD_LIMIT = 120
+
+# An answer that names one of these services must list it under ``contacts:``, so the
+# resident always sees how to reach it (and how sure we are of the number) beside the name.
+# Patterns are the names as answers write them; partners the plan names (the Borough Council,
+# the County Council...) are left out, because plan topics describe them, not refer to them.
+CONTACT_MENTIONS: dict[str, re.Pattern[str]] = {
+    cid: re.compile(pattern) for cid, pattern in {
+        "crimestoppers": r"\bCrimestoppers\b",
+        "fearless": r"\bFearless\b",
+        "national-domestic-abuse-helpline": r"National Domestic Abuse Helpline",
+        "mens-advice-line": r"Men's Advice Line",
+        "galop": r"\bGalop\b",
+        "karma-nirvana": r"Karma Nirvana",
+        "respect-phoneline": r"Respect Phoneline",
+        "true-vision": r"True Vision",
+        "modern-slavery-helpline": r"Modern Slavery (?:& Exploitation )?Helpline",
+        "missing-people": r"\bMissing People\b",
+        "action-fraud": r"Action Fraud",
+        "anti-terrorist-hotline": r"Anti-Terrorist Hotline",
+        "samaritans": r"\bSamaritans\b",
+        "shout": r"\bSHOUT\b|\bShout\b",
+        "childline": r"\bChildline\b",
+        "nspcc": r"\bNSPCC\b",
+        "frank": r"\bFRANK\b",
+        "stars": r"\bSTaRS\b",
+        "new-era": r"\bNew Era\b",
+        "staffordshire-victim-gateway": r"Victim Gateway",
+        "usah": r"Uniting Staffordshire Against Hate",
+        "childrens-safeguarding": r"children's safeguarding|First Response",
+        "adult-safeguarding": r"adult safeguarding",
+    }.items()
+}
+
+# Harm to a person: an answer that speaks of it must give 999 (in its text or as a contact).
+_DANGER_RE = re.compile(
+    r"\b(?:abuse[sd]?|abusive|suicid\w*|self-harm|missing (?:person|people|child|children|from)|"
+    r"(?:gone|go|goes|is|are|went) missing|exploit(?:ed|ation|ing)?|"
+    r"county lines|cuckooing|knife|knives|violen(?:ce|t)|assault\w*|stab\w*|groom\w*|"
+    r"modern slavery|radicalis\w*|terroris\w*|weapons?|rape|in danger)\b", re.IGNORECASE)
+
+# A sentence that says what something *is* ("Cuckooing is when...", "X means...") is a claim
+# of its own: it needs the plan's words ("the plan says...") or a page under ``sources:``.
+_DEFINITION_RE = re.compile(
+    r"\b(?:is|are) (?:when|defined as|any (?:crime|incident|behaviour)|drug dealing|a pattern|"
+    r"a form of|a crime)\b|\bmeans\b|\bit can (?:also )?be\b|"
+    r"\bincludes? (?:coercive|controlling)\b", re.IGNORECASE)
+_SENTENCE_RE = re.compile(r"(?<=[.!?])\s+|\n+")
+# Where a topic's facts may come from without a `sources:` entry.
+_OWN_SOURCES_RE = re.compile(r"^(?:plan\b|contacts\.yaml)", re.IGNORECASE)
+
+
+def audit_topic(topic: Topic, contacts: dict[str, Contact]) -> list[tuple[str, str]]:
+    """What a fact audit finds in one topic, as (severity, message) pairs.
+
+    Every rule here is a finding of issue 11 made checkable: a claim with no source, a
+    service named but not listed, harm with no 999, a contact with no way to reach it, an
+    answer over the house length.
+    """
+    if topic.kind == "declined":
+        return []  # out of scope: where to go instead, written to its own rules
+    found: list[tuple[str, str]] = []
+    text = f"{topic.title}\n{topic.answer}"
+    for cid, pattern in CONTACT_MENTIONS.items():
+        if cid in contacts and cid not in topic.contacts and pattern.search(topic.answer):
+            found.append(("error", f"{topic.id}: names {contacts[cid].name} but does not list "
+                          f"'{cid}' under contacts (a service the answer names is shown with "
+                          "its contact)"))
+    if (_DANGER_RE.search(text) and "999" not in topic.answer
+            and "emergency" not in topic.contacts):
+        found.append(("error", f"{topic.id}: speaks of harm to a person but gives no 999 "
+                      "(add the 'emergency' contact or a 999 line)"))
+    if not topic.sources:
+        for part in (p.strip() for p in topic.source.split(";")):
+            if part and not _OWN_SOURCES_RE.match(part):
+                found.append(("error", f"{topic.id}: source '{part}' is neither the plan nor "
+                              "contacts.yaml, and the topic has no `sources:` entry for it"))
+        for sentence in _SENTENCE_RE.split(topic.answer):
+            if _DEFINITION_RE.search(sentence) and "plan" not in sentence.lower():
+                found.append(("error", f"{topic.id}: defines something (\"{sentence[:60]}\") "
+                              "that neither the plan nor contacts.yaml states; cite a page "
+                              "under `sources:` or say only what the plan says"))
+    for cid in topic.contacts:
+        c = contacts.get(cid)
+        if c is not None and not (c.phone or c.web or c.email) and not re.search(
+                r"\bwebsite\b|no (?:phone )?number", topic.answer):
+            found.append(("error", f"{topic.id}: lists {c.name}, which has no phone number or "
+                          "website in contacts.yaml; the answer must say how to reach it"))
+    listed = [contacts[c] for c in topic.contacts if c in contacts]
+    for c in listed:
+        if c.confidence == "official":
+            continue
+        # contacts.yaml: a number not confirmed on an official page is shown, but always
+        # beside an official alternative (and beside the one its notes name, if any).
+        wanted = re.search(r"[Aa]lways show the (.+?) beside it", c.notes or "")
+        if wanted and not any(o.name.startswith(wanted.group(1)) for o in listed):
+            found.append(("error", f"{topic.id}: lists {c.name}; contacts.yaml says to always "
+                          f"show the {wanted.group(1)} beside it"))
+        elif not any(o.confidence == "official" for o in listed):
+            found.append(("error", f"{topic.id}: lists {c.name} ({c.confidence}) with no "
+                          "official contact beside it"))
+    words = len(topic.answer.split())
+    if words > ANSWER_WORD_LIMIT:
+        found.append(("warning", f"{topic.id}: answer is {words} words, over the house limit "
+                      f"of about {ANSWER_WORD_LIMIT} (action first, then contact, then why)"))
+    return found
+
+
+def confidence_counts(contacts: Iterable[Contact]) -> dict[str, int]:
+    """How many contacts have each confidence, for ``csp-bot kb check``."""
+    counts: dict[str, int] = {"official": 0, "secondary": 0, "well-known": 0}
+    for c in contacts:
+        counts[c.confidence] = counts.get(c.confidence, 0) + 1
+    return counts
 
 
 def _numbers_in(text: str) -> set[str]:

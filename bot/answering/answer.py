@@ -225,6 +225,11 @@ def format_value(value: float) -> str:
     return f"{value:,.1f}" if round(value, 1) == value else f"{value:,}"
 
 
+def _and(names: list[str]) -> str:
+    """"A, B and C"."""
+    return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else "".join(names)
+
+
 def _date(d: dt.date | None) -> str:
     return f"{d.day} {d:%B %Y}" if d else ""
 
@@ -378,11 +383,15 @@ class Responder:
                          footer=f"Source: {topic.source}. Checked {_date(topic.reviewed)}.",
                          declined=True)
         contacts = self.kb.contacts_for(topic)
-        source = topic.source.replace("contacts.yaml", "the partnership's verified contacts")
+        # "Verified" only where every contact shown was read on an official page; the
+        # others carry their own note on their line (Contact.line).
+        source = topic.source.replace("contacts.yaml", "the partnership's contact list")
         footer = f"Source: {source}. Checked {_date(topic.reviewed)}."
         dates = [c.reviewed for c in contacts if c.reviewed]
         if dates and min(dates) != topic.reviewed:
-            footer += f" Contacts verified {_date(min(dates))}."
+            checked = ("verified on official pages"
+                       if all(c.confidence == "official" for c in contacts) else "checked")
+            footer += f" Contacts {checked} {_date(min(dates))}."
         return Reply(
             matched=True,
             topic=topic.id,
@@ -408,7 +417,9 @@ class Responder:
             "(Anglesey, Burton Town and Shobnall), chosen from the annual Community Safety "
             "Strategic Assessment.",
             "inner-burton": f"{ward.name} is one of the inner Burton wards the partnership "
-            "also focuses on (with Eton Park, Horninglow, Stapenhill and Winshill).",
+            "also focuses on (with " + _and([w.name for w in self.kb.wards.values()
+                                             if w.status == "inner-burton" and w != ward])
+            + ").",
             "precision-policing": f"{ward.name} is one of the \"Precision Policing\" areas "
             "where targeted action takes place.",
         }[ward.status]
@@ -422,8 +433,10 @@ class Responder:
                 comp = "".join(f", {k} {format_value(v)}" for k, v in f.comparison.items())
                 lines.append(f"• {f.name}{area}: {format_value(f.value)} {f.unit}{comp}")
             paras.append("What the plan gives for this area:\n" + "\n".join(lines))
+        elif "Appendix 2" in ward.source:
+            pass  # the note says Appendix 2 shows its figures as charts the bot cannot read
         else:
-            paras.append("The plan gives no ward-level figures for " + ward.name + ".")
+            paras.append("The plan gives no separate figures for " + ward.name + ".")
         borough = self.borough_figures()
         if borough:
             paras.append("Across the borough: " + borough)
@@ -455,7 +468,8 @@ class Responder:
             title=name,
             confidence=confidence,
             body="\n\n".join(paras),
-            footer=f"Source: {overall.source if overall else 'the plan'}, section 7.",
+            footer=("Source: plan sections 6 and 7." +
+                    (f" Checked {_date(overall.reviewed)}." if overall else "")),
             related=[Choice(t, self.kb.topics[t].title)
                      for t in ("priority-wards",) if t in self.kb.topics],
         )
