@@ -10,7 +10,16 @@ from __future__ import annotations
 from telegram import BotCommand
 from telegram.ext import Application
 
-from handlers import consult, inputs, knowledge, partners, publishing, residents, review
+from handlers import (
+    consult,
+    inputs,
+    knowledge,
+    language,
+    partners,
+    publishing,
+    residents,
+    review,
+)
 
 #: Extra commands shown in coordinators' own command menus.
 COORDINATOR_COMMANDS: list[BotCommand] = [*partners.COORDINATOR_COMMANDS,
@@ -25,6 +34,7 @@ def register_all(application: Application) -> None:  # type: ignore[type-arg]
     publishing.register(application)
     consult.register(application)  # before residents: its buttons start with cs:
     knowledge.register(application)
+    language.register(application)  # before residents: its buttons start with lt:
     residents.register(application)
     residents.register_fallbacks(application)
 

@@ -37,6 +37,7 @@ from handlers.common import (
     services,
     topic_buttons,
 )
+from handlers.language import chat_language
 
 logger = logging.getLogger(__name__)
 
@@ -136,7 +137,9 @@ async def answer_text(update: Update, context: Context) -> None:
     if text is None:
         return
     svc = services(context)
-    reply = svc.responder.answer(text)
+    # A chat that chose a language (/language) is answered in it; otherwise the message's own.
+    chosen = await chat_language(context, update.effective_chat.id)
+    reply = svc.responder.answer(text, language=chosen)
     # Logged without who asked: what was matched, to see how the bot is doing, and the
     # text itself only when an operator turned logging.log_message_text on.
     logger.info("answered topic=%s confidence=%.2f crisis=%s", reply.topic, reply.confidence,

@@ -384,7 +384,15 @@ def answer(responder: Responder, text: str, language: str,
         reply.body = t.text("english_only") + "\n\n" + reply.body
         reply.suggestions = []
     else:
-        reply = not_sure_reply(t)
+        # A chat that chose the language may still write in English: the English answer,
+        # with the line saying so, when the English matcher is sure of one.
+        english = responder.answer(text, kinds, language="en")
+        if english.matched and not english.crisis:
+            reply = english
+            reply.body = t.text("english_only") + "\n\n" + reply.body
+            reply.suggestions = []
+        else:
+            reply = not_sure_reply(t)
     if crisis is not None:  # possibly in danger: the answer, with the line on top
         reply.caution = crisis
         reply.localised_crisis = t.text("possible")
