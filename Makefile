@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test lint typecheck bench train-crisis wheel docker clean
+.PHONY: run test lint typecheck bench bench-check train-crisis wheel docker clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+# Fails when a speed ratio (to its in-run baseline) is 25 % worse than bench/baseline.json.
+bench-check: $(STAMP)
+	$(BIN)/python -m bench.check
 
 # Retrain bot/answering/crisis_model.tsv from the corpus's training split (see bench/train_crisis.py).
 train-crisis: $(STAMP)

@@ -6,13 +6,15 @@
 Parts: 1 answer quality, 2 answer speed, 3 cold start of ``csp-bot ask``, 4 update
 throughput, 5 broadcast, 6 memory (needs 5's 10,000-recipient run for its last rows).
 Prints one table per part and a summary, and writes them all as Markdown to
-``bench/out/results.md``. See ``bench/README.md`` for what each figure means.
+``bench/out/results.md``, and the ratios ``make bench-check`` compares to
+``bench/out/figures.json``. See ``bench/README.md`` for what each figure means.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import platform
 import sys
@@ -44,6 +46,8 @@ def _part(number: int, name: str, fn: Callable[[], Result]) -> Result:
                         [traceback.format_exc()])
     result.table.notes.append(f"part took {time.perf_counter() - start:.0f} s")
     print(result.table.text())
+    for table in result.extra:
+        print("\n" + table.text())
     for detail in result.details:
         print(detail)
     print(flush=True)
@@ -105,8 +109,11 @@ def main(argv: list[str] | None = None) -> int:
     markdown = [f"### Benchmarks ({when})", "",
                 f"Machine: {_machine()}. {NOTE} Reproduce with `make bench`.", "",
                 summary.markdown(), ""]
-    markdown += [r.table.markdown() + "\n" for r in results]
+    markdown += [t.markdown() + "\n" for r in results for t in [r.table, *r.extra]]
     (OUT / "results.md").write_text("\n".join(markdown), encoding="utf-8")
+    figures = {k: v for r in results for k, v in r.figures.items()}
+    (OUT / "figures.json").write_text(json.dumps({"when": when, "figures": figures},
+                                                 indent=1), encoding="utf-8")
     print(f"\nwritten: {(OUT / 'results.md').relative_to(OUT.parent.parent)}")
     return 0
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from bench.common import ROOT, Result, Table, median, ms, ok
 
 RUNS = 5
+GOAL = 0.3  # seconds, whole process, on the machine of issue 15
 QUESTION = "how do I report ASB"
 BIN = Path(sys.executable).parent
 
@@ -106,9 +107,12 @@ def run() -> Result:
                        "sys.modules after bot.cli.main(['ask', ...]) in a fresh interpreter")
     table.notes.append("slowest top-level imports (python -X importtime, cumulative): " +
                        ", ".join(f"{n} {ms(t)}" for n, t in slowest_imports()))
-    return Result(table, [
+    result = Result(table, [
         ["cold start, csp-bot ask (whole process)", ms(median(ask)),
-         f"({median(ask) / median(bare):.0f}x bare python)", ""],
+         f"< {ms(GOAL)} ({median(ask) / median(bare):.0f}x bare python {ms(median(bare))})",
+         ok(median(ask) < GOAL)],
         ["telegram modules imported by csp-bot ask", str(len(telegram)), "0",
          ok(not telegram)],
     ])
+    result.figures["cold start / bare python"] = median(ask) / median(bare)
+    return result

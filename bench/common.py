@@ -68,6 +68,10 @@ class Result:
     table: Table
     summary: list[list[str]] = field(default_factory=list)  # figure, value, goal, verdict
     details: list[str] = field(default_factory=list)
+    extra: list[Table] = field(default_factory=list)  # further tables of the same part
+    #: Ratios to a baseline measured in the same run, for ``make bench-check`` (lower is
+    #: better): comparable between runs and machines where absolute times are not.
+    figures: dict[str, float] = field(default_factory=dict)
 
 
 def percentile(values: Sequence[float], p: float) -> float:

@@ -23,13 +23,10 @@ and ties broken in the same order (``bench/matching_before.py`` is the reference
 
 from __future__ import annotations
 
-import hashlib
 import heapq
 import logging
-import marshal
 import math
 import os
-import pickle
 import sys
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -252,6 +249,9 @@ def _cache_dir() -> Path | None:
 
 def _index_key(raw: Raw, kb: KnowledgeBase) -> str:
     """The knowledge base's content as the index sees it, and the code that reads it."""
+    import hashlib  # noqa: PLC0415 - only large knowledge bases are cached
+    import marshal  # noqa: PLC0415
+
     digest = hashlib.blake2b(digest_size=20)
     digest.update(marshal.dumps([raw, [(w.id, w.name, list(w.aliases)) for w in
                                        kb.wards.values()], list(kb.places)]))
@@ -267,6 +267,7 @@ def _load_index(kb: KnowledgeBase, raw: Raw) -> dict[str, Any]:
     """The index of ``kb``, from the on-disk cache when the knowledge base is large."""
     if sum(len(phrases) for _, _, _, phrases, _ in raw) < CACHE_MIN_PHRASES:
         return _build_index(kb, raw)
+    import pickle  # noqa: PLC0415 - cold start of the shipped knowledge base does without
     folder = _cache_dir()
     if folder is None:
         return _build_index(kb, raw)
