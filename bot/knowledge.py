@@ -590,7 +590,7 @@ def _collect(directory: Path, today: dt.date | None) -> tuple[_Loaded, Path]:
 def check_knowledge(directory: str | Path, today: dt.date | None = None) -> list[Problem]:
     """Every problem in the knowledge base at ``directory`` (errors and warnings)."""
     out, _ = _collect(Path(directory), today)
-    return out.problems
+    return out.problems + check_translations(directory)
 
 
 def load_knowledge(directory: str | Path, today: dt.date | None = None) -> KnowledgeBase:
@@ -644,3 +644,75 @@ class KnowledgeStore:
             logger.warning("knowledge reload failed, keeping the previous version: %s", exc)
             return exc.problems
         return self.current.warnings
+
+# ---------------------------------------------------------------------- translations
+#
+# knowledge/translations/<lang>.yaml (see bot.answering.i18n): checked by `kb check` only, in
+# a function of their own. Every text must say whether its translation was reviewed; the
+# unreviewed ones are listed as warnings, and a phone number that is not in contacts.yaml is
+# an error, as in the English answers.
+
+_DIGITS_RE = re.compile(r"\d[\d ]*\d")
+
+
+def _contact_digits(directory: Path) -> set[str]:
+    try:
+        data = yaml.safe_load((directory / "contacts.yaml").read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError):
+        return set()
+    allowed: set[str] = set()
+    for contact in (data or {}).get("contacts", []) if isinstance(data, dict) else []:
+        for key in ("phone", "notes", "use"):
+            for run in _DIGITS_RE.findall(str(contact.get(key, ""))):
+                allowed.add(run.replace(" ", ""))
+    return allowed
+
+
+def _line_of(lines: list[str], needle: str) -> int | None:
+    return next((i + 1 for i, line in enumerate(lines) if needle in line), None)
+
+
+def check_translations(directory: str | Path) -> list[Problem]:
+    """Problems in ``directory/translations/*.yaml``: missing or unreviewed translation
+    marks, and phone numbers that are not in contacts.yaml."""
+    directory = Path(directory)
+    problems: list[Problem] = []
+    allowed = _contact_digits(directory)
+    for path in sorted((directory / "translations").glob("*.yaml")):
+        label = str(path)
+        text = path.read_text(encoding="utf-8")
+        lines = text.splitlines()
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError:
+            problems.append(Problem(label, None, "malformed YAML"))
+            continue
+        if not isinstance(data, dict):
+            problems.append(Problem(label, None, "expected a mapping with texts and topics"))
+            continue
+        entries = [(f"text {k}", v, str(v.get("text", "")) if isinstance(v, dict) else "")
+                   for k, v in (data.get("texts") or {}).items()]
+        entries += [(f"topic {k}", v, " ".join(str(v.get(f, "")) for f in ("title", "answer"))
+                     if isinstance(v, dict) else "")
+                    for k, v in (data.get("topics") or {}).items()]
+        unreviewed = []
+        for name, entry, content in entries:
+            key = name.split(" ", 1)[1]
+            line = _line_of(lines, f"  {key}:")
+            mark = entry.get("translation") if isinstance(entry, dict) else None
+            if mark not in ("unreviewed", "reviewed"):
+                problems.append(Problem(label, line, f"{name}: needs 'translation: unreviewed' "
+                                        "(or 'reviewed' once a partner has checked it)"))
+            elif mark == "unreviewed":
+                unreviewed.append(key)
+            for run in _DIGITS_RE.findall(content):
+                digits = run.replace(" ", "")
+                if len(digits) >= 3 and digits not in allowed:
+                    problems.append(Problem(label, _line_of(lines, run) or line,
+                                            f"{name}: {run} is not a number in contacts.yaml"))
+        for key in unreviewed:
+            problems.append(Problem(label, _line_of(lines, f"  {key}:"),
+                                    f"{key}: translation unreviewed (a partner who reads the "
+                                    "language should check it, then mark it reviewed)",
+                                    severity="warning"))
+    return problems

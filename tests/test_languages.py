@@ -1,0 +1,172 @@
+"""Polish, Urdu and Punjabi (issue 13): detection, crisis help, core answers, translations."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.answering import i18n
+from bot.answering.answer import Responder
+from bot.answering.evaluation import evaluate, load_cases
+from bot.answering.language import detect_language
+from bot.knowledge import check_translations
+
+ROOT = Path(__file__).resolve().parent.parent
+LANG = ROOT / "tests" / "data" / "lang"
+CORE = {"emergency", "non-emergency", "domestic-abuse-support", "domestic-abuse-report",
+        "hate-crime-report", "hate-crime-support", "asb-report", "noise", "drugs-report",
+        "drugs-alcohol-support", "child-safeguarding-report", "children-young-people",
+        "mental-health", "welcome"}
+
+
+# --------------------------------------------------------------------------- detection
+
+
+def test_detection_on_real_sentences() -> None:
+    items = yaml.safe_load((LANG / "detect.yaml").read_text(encoding="utf-8"))
+    wrong = [(i["q"], i["lang"], detect_language(i["q"])) for i in items
+             if detect_language(i["q"]) != i["lang"]]
+    assert not wrong
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("Pomocy mój mąż mnie bije", "pl"),
+    ("pomocy maz mnie bije", "pl"),  # typed without diacritics
+    ("mujhe madad chahiye", "ur"),
+    ("mainu madad chahidi aa", "pa"),
+    ("ਮੈਨੂੰ ਮਦਦ ਚਾਹੀਦੀ ਹੈ", "pa"),
+    ("مجھے مدد چاہیے", "ur"),
+    ("مینوں مدد چاہیدی اے", "pa"),  # Shahmukhi
+    ("Мне нужна помощь", "other"),
+    ("أحتاج إلى مساعدة", "other"),  # Arabic
+    ("how do I report anti-social behaviour", "en"),
+    ("Don’t parking tickets just suck?", "en"),
+])
+def test_detects_each_language(text: str, lang: str) -> None:
+    assert detect_language(text) == lang
+
+
+def test_english_questions_stay_english() -> None:
+    for path in (ROOT / "tests" / "data" / "heldout_eval.yaml",
+                 ROOT / "tests" / "data" / "corpus" / "train.yaml"):
+        cases = load_cases(path)
+        wrong = [c.question for c in cases if detect_language(c.question) != "en"]
+        assert not wrong, wrong
+
+
+# --------------------------------------------------------------------------- test sets
+
+
+@pytest.mark.parametrize("lang", ["pl", "ur", "pa"])
+def test_language_test_set(responder: Responder, lang: str) -> None:
+    cases = load_cases(LANG / f"{lang}.yaml")
+    assert sum(c.crisis for c in cases) >= 15 and sum(not c.crisis for c in cases) >= 40
+    report = evaluate(cases, lambda q: responder.answer(q).to_json())
+    assert report.crisis_recall == 1.0, [o.case.question for o in report.outcomes
+                                         if o.case.crisis and not o.passed]
+    assert report.false_crises == 0
+    core = [o for o in report.outcomes if not o.case.crisis and set(o.case.topics) & CORE]
+    assert sum(o.passed for o in core) / len(core) >= 0.9
+
+
+# --------------------------------------------------------------------------- replies
+
+
+@pytest.mark.parametrize("text, lang, first, interpreter", [
+    ("Pomocy mój mąż mnie bije", "pl", "Jeśli ty lub ktoś inny jest teraz", "tłumacza"),
+    ("مدد کریں میرا شوہر مجھے مار رہا ہے", "ur", "اگر آپ یا کوئی اور ابھی خطرے", "مترجم"),
+    ("ਮਦਦ ਕਰੋ ਮੇਰਾ ਘਰਵਾਲਾ ਮੈਨੂੰ ਕੁੱਟ ਰਿਹਾ ਹੈ", "pa", "ਜੇ ਤੁਸੀਂ ਜਾਂ ਕੋਈ ਹੋਰ ਹੁਣੇ", "ਦੁਭਾਸ਼ੀਏ"),
+])
+def test_crisis_reply_leads_with_999_in_the_language(responder: Responder, text: str,
+                                                     lang: str, first: str,
+                                                     interpreter: str) -> None:
+    reply = responder.answer(text)
+    assert reply.crisis is not None
+    crisis_block = reply.sections()[0][1]
+    assert crisis_block.startswith(first) and "999" in crisis_block.split("\n")[0]
+    assert "55" in crisis_block and interpreter in crisis_block
+    # Only contacts from contacts.yaml: the helpline's line is the knowledge base's own.
+    helpline = responder.kb.contacts["national-domestic-abuse-helpline"].line()
+    assert helpline in reply.contacts
+
+
+def test_self_harm_reply_gives_samaritans_in_the_language(responder: Responder) -> None:
+    reply = responder.answer("Chcę się zabić")
+    assert reply.crisis is not None
+    assert reply.text.startswith("Jeśli twoje życie jest teraz zagrożone, dzwoń pod 999")
+    assert "116 123" in reply.text and "Samaritans" in reply.text
+
+
+def test_other_topic_in_english_with_one_line_in_the_language(responder: Responder) -> None:
+    reply = responder.answer("Jak zgłosić oszustwo telefoniczne?")
+    assert reply.topic == "scams-report"
+    assert reply.body.startswith("Tej odpowiedzi nie mam jeszcze po polsku")
+    assert "Action Fraud" in reply.text  # the English answer follows
+
+
+def test_footer_says_translation_unreviewed(responder: Responder) -> None:
+    reply = responder.answer("Gdzie szukać pomocy przy przemocy domowej?")
+    assert reply.topic == "domestic-abuse-support"
+    assert reply.footer.startswith("Tłumaczenie nie zostało jeszcze sprawdzone")
+
+
+def test_past_violence_is_not_a_crisis(responder: Responder) -> None:
+    for text in ("Były mąż bił mnie kiedyś, gdzie mogę dostać wsparcie?",
+                 "پچھلے سال میرے شوہر نے مجھے مارا تھا"):
+        assert responder.answer(text).crisis is None, text
+
+
+def test_english_ask_never_loads_translations() -> None:
+    """The cold start of an English `csp-bot ask` pays nothing for the other languages."""
+    code = ("import sys; from bot.cli.main import main; "
+            "main(['ask', 'how do I report anti-social behaviour']); "
+            "print('I18N', 'bot.answering.i18n' in sys.modules, 'yaml_pl' if "
+            "any('translations' in str(m) for m in sys.modules) else '')")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=ROOT, check=True).stdout
+    assert "I18N False" in out
+
+
+# --------------------------------------------------------------------------- kb check
+
+
+def test_kb_check_warns_on_each_unreviewed_translation() -> None:
+    problems = check_translations(ROOT / "knowledge")
+    assert not [p for p in problems if p.severity == "error"], problems
+    unreviewed = [p for p in problems if "unreviewed" in p.message]
+    assert unreviewed and all(p.severity == "warning" for p in unreviewed)
+    assert any(p.file.endswith("pl.yaml") and "domestic-abuse-support" in p.message
+               for p in unreviewed)
+
+
+def test_kb_check_rejects_numbers_not_in_contacts(tmp_path: Path) -> None:
+    kb = tmp_path / "kb"
+    shutil.copytree(ROOT / "knowledge", kb)
+    path = kb / "translations" / "pl.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("dzwoń pod 999.", "dzwoń pod 0800 123 4567.", 1),
+                    encoding="utf-8")
+    errors = [p for p in check_translations(kb) if p.severity == "error"]
+    assert any("0800 123 4567" in p.message for p in errors)
+
+
+def test_kb_check_requires_the_translation_mark(tmp_path: Path) -> None:
+    kb = tmp_path / "kb"
+    shutil.copytree(ROOT / "knowledge", kb)
+    path = kb / "translations" / "ur.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "    translation: unreviewed\n", "", 1), encoding="utf-8")
+    errors = [p for p in check_translations(kb) if p.severity == "error"]
+    assert any("translation:" in p.message for p in errors)
+
+
+def test_translations_parse() -> None:
+    for lang in ("pl", "ur", "pa"):
+        t = i18n.translation(lang)
+        assert t is not None and t.unreviewed
+        assert {"emergency", "domestic-abuse-support", "mental-health"} <= t.topics.keys()
