@@ -30,7 +30,7 @@ import bm25s
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from bench.common import DEV_QUESTIONS, HELDOUT, HELDOUT_EVAL, TUNING, Result, Table
+from bench.common import DATA, DEV_QUESTIONS, HELDOUT, HELDOUT_EVAL, TUNING, Result, Table
 from bench.common import ok as ok_text
 from bot.answering.answer import EMERGENCY_LINE, MENU, Reply, Responder
 from bot.answering.crisis import detect_crisis
@@ -39,6 +39,7 @@ from bot.answering.matching import place_entry_id, ward_entry_id
 from bot.answering.text import content_tokens, normalise
 
 Ask = Callable[[str], dict[str, Any]]
+LANG_SETS = DATA / "lang"
 DECLINE = "Sorry, I'm not sure I understood that.\n\n" + MENU + "\n\n" + EMERGENCY_LINE
 
 
@@ -252,6 +253,11 @@ def run(responder: Responder) -> Result:
                      lambda ask: score_cases(heldout_eval, ask)))
     sets.append((f"held-out ({HELDOUT.name}, {len(heldout)} q)",
                  lambda ask: score_labelled(heldout, ask)))
+    # Polish, Urdu and Punjabi (tests/data/lang/, frozen before tuning, like the English sets).
+    for path in sorted(LANG_SETS.glob("??.yaml")):
+        lang_cases = load_cases(path)
+        sets.append((f"{path.stem} ({path.name}, {len(lang_cases)} q)",
+                     lambda ask, cases=lang_cases: score_cases(cases, ask)))
     result = Result(table)
     for label, scorer in sets:
         table.add(label, "", "", "", "")
