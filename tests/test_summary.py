@@ -513,3 +513,11 @@ def test_cli_missing_database_is_reported_not_created(
                  "--kb", str(small_kb_dir)]) == 2
     assert "no database at" in capsys.readouterr().err
     assert not database.exists()
+
+
+async def test_no_update_never_implies_the_plan_assigned_the_priority(q3: Summary) -> None:
+    # Issue 11: the plan assigns no priority to any partner; "owns" is the coordinator's
+    # setting, and every output says so beside "No update received".
+    for name, out in all_outputs(q3).items():
+        assert "No update received from" in out
+        assert "the plan itself does not assign priorities to partners" in out, name

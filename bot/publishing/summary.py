@@ -378,13 +378,21 @@ def render_entry_text(entry: PartnerEntry, year: bool) -> str:
     return "\n".join(lines)
 
 
+#: The plan assigns no priority to any partner: who is asked to report on which is the
+#: coordinator's setting (partners.yaml ``owns``), and the summary says so beside every
+#: "no update received", so a partner is never shown as failing a duty the plan never gave it.
+ASKED_NOTE = ("The coordinator asked these partners to report on this priority; the plan "
+              "itself does not assign priorities to partners.")
+
+
 def _text_section(section: PrioritySection, year: bool) -> list[str]:
     paras = [f"<b>{_e(section.heading)}</b>"]
     if not section.entries:
         paras[0] += "\nNo updates received for this priority."
     paras.extend(render_entry_text(entry, year) for entry in section.entries)
     if section.missing:
-        paras.append("\n".join(f"No update received from {_e(name)}." for name in section.missing))
+        paras.append("\n".join([f"No update received from {_e(name)}." for name in section.missing]
+                                + [_e(ASKED_NOTE)]))
     return paras
 
 
@@ -583,6 +591,8 @@ def render_markdown(summary: Summary) -> str:
                 out.append("")
         for name in section.missing:
             out += [f"**No update received from {md_escape(name)}.**", ""]
+        if section.missing:
+            out += [md_escape(ASKED_NOTE), ""]
     if summary.consultations:
         out += [f"## {RESIDENTS_HEADING}", ""]
         for r in summary.consultations:
@@ -702,5 +712,6 @@ def render_html(summary: Summary) -> str:
         chart_alt=chart_alt(summary),
         residents_heading=RESIDENTS_HEADING,
         residents_html=residents,
+        asked_note=ASKED_NOTE,
         trends=trends,
     )
