@@ -24,7 +24,8 @@ from handlers import (
 #: Extra commands shown in coordinators' own command menus.
 COORDINATOR_COMMANDS: list[BotCommand] = [*partners.COORDINATOR_COMMANDS,
                                           *publishing.COORDINATOR_COMMANDS,
-                                          *knowledge.COORDINATOR_COMMANDS]
+                                          *knowledge.COORDINATOR_COMMANDS,
+                                          *consult.COORDINATOR_COMMANDS]
 
 
 def register_all(application: Application) -> None:  # type: ignore[type-arg]

@@ -101,7 +101,8 @@ async def summary_command(update: Update, context: Context) -> None:
     except CspBotError as exc:
         await context.bot.send_message(chat_id, html.escape(str(exc)))
         return
-    summary = await summary_for(await svc.storage(), svc.kb, period)
+    summary = await summary_for(await svc.storage(), svc.kb, period,
+                                svc.config.consult.min_ward_count)
     for message in render_text(summary):
         await context.bot.send_message(chat_id, message, disable_web_page_preview=True)
     page = render_html(summary).encode("utf-8")
@@ -129,7 +130,8 @@ async def publish_command(update: Update, context: Context) -> None:
         return
     svc = services(context)
     published, summary = await publish(await svc.storage(), svc.kb, period,
-                                       update.effective_user.id)
+                                       update.effective_user.id,
+                                       svc.config.consult.min_ward_count)
     counts = summary.counts
     await context.bot.send_message(
         chat_id,

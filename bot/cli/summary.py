@@ -59,7 +59,7 @@ def cmd_summary(args: argparse.Namespace, out: TextIO) -> int:
     database = require_database(config)
     import asyncio  # lazily: `csp-bot ask` never needs it
 
-    summary = asyncio.run(_load(database, kb, period))
+    summary = asyncio.run(_load(database, kb, period, config.consult.min_ward_count))
     rendered = render(summary, args.format)
     if args.output:
         target = Path(args.output)
@@ -75,12 +75,13 @@ def cmd_summary(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-async def _load(database: Path, kb: KnowledgeBase, period: Period) -> Summary:
+async def _load(database: Path, kb: KnowledgeBase, period: Period,
+                min_ward_count: int) -> Summary:
     from bot.publishing.summary import summary_for
     from bot.storage import Storage
 
     async with Storage.open(database) as storage:
-        return await summary_for(storage, kb, period)
+        return await summary_for(storage, kb, period, min_ward_count)
 
 
 def render(summary: Summary, fmt: str) -> str:

@@ -54,10 +54,13 @@ class Published:
 
 
 async def publish(
-    storage: Storage, kb: KnowledgeBase, period: Period, by: int
+    storage: Storage, kb: KnowledgeBase, period: Period, by: int, min_ward_count: int = 10
 ) -> tuple[Published, Summary]:
-    """Render and store a new version of ``period``'s summary; audited."""
-    summary = await summary_for(storage, kb, period)
+    """Render and store a new version of ``period``'s summary; audited.
+
+    ``min_ward_count`` is ``consult.min_ward_count``: smaller wards' consultation answers are
+    folded into "Other areas"."""
+    summary = await summary_for(storage, kb, period, min_ward_count)
     text = MESSAGE_BREAK.join(render_text(summary))
     markdown = render_markdown(summary)
     page = render_html(summary)
