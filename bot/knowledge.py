@@ -432,6 +432,10 @@ def _cross_check(out: _Loaded, today: dt.date, audit: bool = False) -> None:
     dated += [(p.id, p.reviewed, label, line) for p, label, line in out.partners]
     dated += [(w.id, w.reviewed, label, line) for w, label, line in out.wards]
     for ident, reviewed, label, line in dated:
+        if reviewed and reviewed > today and audit:
+            # A date in the future is a typo, and would hide the entry from the stale check.
+            problems.append(Problem(label, line, f"{ident}: reviewed {reviewed.isoformat()} "
+                                    "is in the future"))
         if reviewed and (today - reviewed).days > REVIEW_AFTER_DAYS:
             problems.append(
                 Problem(
@@ -446,6 +450,11 @@ def _cross_check(out: _Loaded, today: dt.date, audit: bool = False) -> None:
 #: House style (docs/knowledge-format.md): the action first, then the contact, then why, in
 #: about this many words; ``kb check`` warns on longer answers.
 ANSWER_WORD_LIMIT = 120
+#: docs/knowledge-format.md asks for at least this many alternate questions and keywords per
+#: topic (declined topics excepted); ``kb check`` enforces it (tests/test_docs keeps the two
+#: in step).
+MIN_QUESTIONS = 4
+MIN_KEYWORDS = 3
 
 # An answer that names one of these services must list it under ``contacts:``, so the
 # resident always sees how to reach it (and how sure we are of the number) beside the name.
@@ -504,9 +513,15 @@ def audit_topic(topic: Topic, contacts: dict[str, Contact]) -> list[tuple[str, s
     service named but not listed, harm with no 999, a contact with no way to reach it, an
     answer over the house length.
     """
-    if topic.kind == "declined":
-        return []  # out of scope: where to go instead, written to its own rules
     found: list[tuple[str, str]] = []
+    if len(topic.questions) < MIN_QUESTIONS:
+        found.append(("error", f"{topic.id}: {len(topic.questions)} question(s); at least "
+                      f"{MIN_QUESTIONS} alternate questions in residents' own words"))
+    if len(topic.keywords) < MIN_KEYWORDS:
+        found.append(("error", f"{topic.id}: {len(topic.keywords)} keyword(s); at least "
+                      f"{MIN_KEYWORDS}"))
+    if topic.kind == "declined":
+        return found  # out of scope: where to go instead, written to its own rules
     text = f"{topic.title}\n{topic.answer}"
     for cid, pattern in CONTACT_MENTIONS.items():
         if cid in contacts and cid not in topic.contacts and pattern.search(topic.answer):

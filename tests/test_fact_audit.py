@@ -25,8 +25,8 @@ topics:
 - id: t-one
   title: A topic title
   kind: {kind}
-  questions: [where can i get help]
-  keywords: [help]
+  questions: [where can i get help, who can help me, help please, i need some help]
+  keywords: [help, support, advice]
   answer: {answer}
   contacts: [{contacts}]
   source: {source}
@@ -237,3 +237,46 @@ def test_house_length_on_every_answer(kb: KnowledgeBase) -> None:
     long = {t.id: len(t.answer.split()) for t in kb.topics.values()
             if len(t.answer.split()) > ANSWER_WORD_LIMIT}
     assert long == {}
+
+
+# --- what docs/knowledge-format.md promises, kb check enforces (issue 12) ------------------
+
+
+def test_too_few_questions_or_keywords_is_an_error(tmp_path: Path) -> None:
+    from tests.test_knowledge import errors, topic
+
+    thin = topic().replace(
+        "questions: [where can i get help, who can help me, help please, i need some help]",
+        "questions: [where can i get help]").replace(
+        "keywords: [help, support, advice]", "keywords: [help]")
+    found = errors(make_kb(tmp_path, a=thin))
+    assert any("1 question(s); at least 4" in e for e in found), found
+    assert any("1 keyword(s); at least 3" in e for e in found), found
+
+
+def test_a_review_date_in_the_future_is_an_error(tmp_path: Path) -> None:
+    from tests.test_knowledge import errors, topic
+
+    found = errors(make_kb(tmp_path, a=topic(reviewed="2030-01-01")))
+    assert any("reviewed 2030-01-01 is in the future" in e for e in found), found
+
+
+def test_the_format_doc_states_what_kb_check_enforces() -> None:
+    from bot.knowledge import MIN_KEYWORDS, MIN_QUESTIONS
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "knowledge-format.md").read_text()
+    assert f">= {MIN_QUESTIONS} alternate questions" in doc
+    assert f">= {MIN_KEYWORDS} words" in doc
+    assert f"{ANSWER_WORD_LIMIT} words" in doc
+    # The doc's ward example is the real entry, figures and all.
+    kb_text = (Path(__file__).resolve().parents[1] / "knowledge" / "wards.yaml").read_text()
+    assert "id: burton-urban" in doc and "value: 55.5" in kb_text
+
+
+def test_kb_check_shows_how_sure_the_contacts_are(capsys: pytest.CaptureFixture[str]) -> None:
+    from bot.cli.main import main
+
+    assert main(["kb", "check"]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"contacts: \d+ official, \d+ secondary, \d+ well-known", out)
+    assert "topics citing pages beyond the plan" in out and "clares-law" in out

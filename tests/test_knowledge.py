@@ -34,8 +34,8 @@ topics:
 - id: {id}
   title: A topic title
   kind: support
-  questions: [where can i get help]
-  keywords: [help]
+  questions: [where can i get help, who can help me, help please, i need some help]
+  keywords: [help, support, advice]
   answer: Call Samaritans on 116 123.
   contacts: [samaritans]
   related: [{related}]
@@ -85,7 +85,7 @@ def test_malformed_yaml_names_file_and_line(tmp_path: Path) -> None:
 
 
 def test_wrong_type_names_file_line_and_field(tmp_path: Path) -> None:
-    bad = topic().replace("keywords: [help]", "keywords: 42")
+    bad = topic().replace("keywords: [help, support, advice]", "keywords: 42")
     [msg] = errors(make_kb(tmp_path, a=bad))
     assert "a.yaml:6" in msg and "keywords" in msg
 

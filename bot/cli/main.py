@@ -25,6 +25,7 @@ from bot.errors import ConfigError, CspBotError, KnowledgeError, Problem
 if TYPE_CHECKING:
     from bot.answering.answer import Responder
     from bot.config import Config
+    from bot.knowledge import KnowledgeBase
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +57,18 @@ def format_problems(problems: Sequence[Problem]) -> str:
     lines = [str(p) for p in problems]
     lines.append(f"{errors} error(s), {warnings} warning(s)")
     return "\n".join(lines)
+
+
+def format_confidence(kb: KnowledgeBase) -> str:
+    """How sure the contacts are, and which topics rely on pages beyond the plan."""
+    from bot.knowledge import confidence_counts
+
+    counts = confidence_counts(kb.contacts.values())
+    cited = sorted(t.id for t in kb.topics.values() if t.sources)
+    return (f"contacts: {counts['official']} official, {counts['secondary']} secondary, "
+            f"{counts['well-known']} well-known (not confirmed on an official page)\n"
+            f"topics citing pages beyond the plan and contacts.yaml: {len(cited)} "
+            f"({', '.join(cited) or 'none'})")
 
 
 # --------------------------------------------------------------------------- commands
@@ -126,7 +139,7 @@ def _published_messages(config: Config) -> list[str] | None:
 
 
 def cmd_kb_check(args: argparse.Namespace, out: TextIO) -> int:
-    from bot.knowledge import check_knowledge
+    from bot.knowledge import check_knowledge, load_knowledge
 
     config = load_settings(args.config)
     directory = kb_dir(args.kb, config)
@@ -134,11 +147,11 @@ def cmd_kb_check(args: argparse.Namespace, out: TextIO) -> int:
         raise ConfigError(f"{directory} is a file: --kb (and knowledge.dir) name the "
                           "directory of *.yaml files, e.g. --kb knowledge")
     problems = check_knowledge(directory)
-    if not problems:
-        out.write(f"{directory}: ok\n")
-        return 0
-    out.write(format_problems(problems) + "\n")
-    return 1 if any(p.severity == "error" for p in problems) else 0
+    errors = any(p.severity == "error" for p in problems)
+    out.write((format_problems(problems) if problems else f"{directory}: ok") + "\n")
+    if not errors:
+        out.write(format_confidence(load_knowledge(directory)) + "\n")
+    return 1 if errors else 0
 
 
 def cmd_eval(args: argparse.Namespace, out: TextIO) -> int:
