@@ -280,3 +280,20 @@ def test_kb_check_shows_how_sure_the_contacts_are(capsys: pytest.CaptureFixture[
     out = capsys.readouterr().out
     assert re.search(r"contacts: \d+ official, \d+ secondary, \d+ well-known", out)
     assert "topics citing pages beyond the plan" in out and "clares-law" in out
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("where can i read the partners policies and websites", "partner-websites"),
+        ("is the nhs part of the community safety partnership", "health-partners"),
+        ("is there a childrens centre in burton", "libraries-childrens-centres"),
+        ("has covid made crime worse round here", "changing-communities"),
+        ("what does the plan say about the cost of living", "changing-communities"),
+        ("is there a staffordshire wide community safety partnership", "countywide-csp"),
+        ("does the fire service do anything about road traffic collisions", "fire-safety"),
+    ],
+)
+def test_what_the_plan_covers_is_answered(responder: Responder, question: str,
+                                          topic: str) -> None:
+    assert responder.answer(question).topic == topic
