@@ -411,8 +411,9 @@ def topic_reply(responder: Responder, t: Translation, topic_id: str) -> Reply:
     base.title = local.title or base.title
     base.body = local.answer
     base.footer = _footer(t, base.footer) if not local.reviewed else base.footer
-    base.related = [c for c in base.related if c.id in t.topics]
-    base.related = [type(c)(c.id, t.topics[c.id].title) for c in base.related]
+    # Related-topic buttons open English answers (t:<id>), so a translated answer shows none;
+    # the language's menu (/language) has buttons that answer in the language.
+    base.related = []
     base.suggestions = []
     return base
 
