@@ -59,6 +59,8 @@ COMMANDS = [
     BotCommand("unsubscribe", "Stop the progress summary"),
     BotCommand("privacy", "What this bot stores"),
     BotCommand("forget", "Remove everything stored about you"),
+    BotCommand("language", "Polski / اردو / ਪੰਜਾਬੀ / English"),
+    BotCommand("haveyoursay", "Open consultations: have your say"),
     BotCommand("help", "How to use this bot"),
     BotCommand("cancel", "Stop what you are doing"),
 ]
