@@ -245,3 +245,11 @@ def test_abuse_help_is_for_the_right_side(responder: Responder, text: str,
     assert reply.topic in topic, (text, reply.topic)
     if "stop-being-abusive" not in topic:
         assert RESPECT not in reply.text
+
+
+def test_a_man_in_danger_at_home_gets_the_mens_line(responder: Responder) -> None:
+    reply = responder.answer("im a man and my wife is hitting me right now")
+    assert reply.crisis is not None and reply.crisis.sure
+    assert reply.topic == "male-victims"
+    assert "0808 8010 327" in reply.text  # the Men's Advice Line
+    assert RESPECT not in reply.text

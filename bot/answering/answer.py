@@ -93,6 +93,8 @@ CRISIS_TOPICS: dict[CrisisKind, frozenset[str]] = {
     CrisisKind.MEDICAL: frozenset(),
     CrisisKind.FIRE: frozenset(),
 }
+#: Support for a particular group, kept over the general domestic abuse topic when sure.
+_SPECIFIC_SUPPORT = frozenset({"male-victims", "lgbt-abuse", "honour-based-abuse"})
 #: The topic a sure crisis leads to when the matcher found nothing that fits.
 _CRISIS_DEFAULT = {CrisisKind.CHILD: "child-safeguarding-report"}
 # Violence from someone at home is domestic abuse: it leads to domestic abuse support.
@@ -297,14 +299,17 @@ class Responder:
         allowed = CRISIS_TOPICS[crisis.kind] & self.kb.topics.keys()
         words = corrected(text)
         chosen: str | None = None
+        sure = (matched.matched and matched.topic in allowed
+                and matched.confidence >= CRISIS_ANSWER_CONFIDENCE)
         if crisis.kind is CrisisKind.CHILD and _CHILD_ME.search(words):
             chosen = "children-young-people"  # a child writing about themselves: Childline
+        elif sure and matched.topic in _SPECIFIC_SUPPORT:
+            chosen = matched.topic  # a man, an LGBT+ person, honour-based abuse: their line
         elif crisis.kind is CrisisKind.DANGER and _AT_HOME.search(words):
             chosen = "domestic-abuse-support"  # support, rather than how to report it
         elif crisis.kind is CrisisKind.CHILD and _PARENT_HURT.search(words):
             chosen = "domestic-abuse-support"
-        elif (matched.matched and matched.topic in allowed
-                and matched.confidence >= CRISIS_ANSWER_CONFIDENCE):
+        elif sure:
             chosen = matched.topic
         else:
             chosen = _CRISIS_DEFAULT.get(crisis.kind)
