@@ -85,3 +85,17 @@ def test_figures_on_the_frozen_test_split_do_not_drop(responder: Responder) -> N
     assert report.crisis_recall >= FLOORS["crisis_recall"]
     assert report.false_crisis_rate <= FLOORS["false_crisis_rate"]
     assert declined / out_of_scope >= FLOORS["declined"]
+
+
+#: Floors on the blind language sets (tests/data/lang/blind/, written without seeing the
+#: rules or translations, frozen 2026-12-03, never tuned on): (accuracy, crisis recall).
+BLIND_FLOORS = {"pl": (31 / 53, 6 / 17), "ur": (28 / 53, 8 / 17), "pa": (29 / 54, 6 / 17)}
+
+
+@pytest.mark.parametrize("lang", sorted(BLIND_FLOORS))
+def test_blind_language_sets_do_not_drop(responder: Responder, lang: str) -> None:
+    cases = load_cases(ROOT / "tests" / "data" / "lang" / "blind" / f"{lang}.yaml")
+    report = evaluate(cases, lambda q: responder.answer(q).to_json())
+    accuracy, recall = BLIND_FLOORS[lang]
+    assert report.accuracy >= accuracy
+    assert report.crisis_recall >= recall
