@@ -1,0 +1,73 @@
+"""The faster crisis layer (issue 15) flags exactly what the one before it flagged.
+
+``bench/crisis_before.py`` (with ``bench/crisis_model_before.py`` and ``bench/text_before.py``)
+is the crisis layer as it was before the speed work, unchanged. Both judge every message we
+hold: the corpus's training split (and its test split, for this identity check only), the
+held-out sets, the development set where it exists, the Polish, Urdu and Punjabi training
+messages and every title and question of the shipped knowledge base. A verdict is the same
+when the kind, the rule, the level and the model's score (to 4 places) are all equal.
+No timings: speed is ``make bench``'s business.
+"""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from bench import crisis_before, equivalence
+from bench.common import DATA
+from bot.answering import crisis
+from bot.knowledge import KnowledgeBase
+
+Verdict = tuple[str, str, str, float] | None
+
+
+def _messages(kb: KnowledgeBase) -> list[str]:
+    out = [q for qs in equivalence.question_sets().values() for q in qs]
+    for path in sorted((DATA / "lang" / "train").glob("*.yaml")):
+        out += [str(item["q"]) for item in yaml.safe_load(path.read_text(encoding="utf-8"))]
+    for topic in kb.topics.values():
+        out += [topic.title, *topic.questions]
+    return out
+
+
+@pytest.fixture(scope="module")
+def messages(kb: KnowledgeBase) -> list[str]:
+    return _messages(kb)
+
+
+def _verdict(found: crisis.Crisis | crisis_before.Crisis | None) -> Verdict:
+    if found is None:
+        return None
+    return (found.kind.value, found.rule, found.level.value, round(found.score, 4))
+
+
+def _differences(messages: list[str], use_model: bool) -> list[tuple[str, Verdict, Verdict]]:
+    out = []
+    for text in messages:
+        old = _verdict(crisis_before.detect_crisis(text, use_model=use_model))
+        new = _verdict(crisis.detect_crisis(text, use_model=use_model))
+        if old != new:
+            out.append((text, old, new))
+    return out
+
+
+def test_every_message_gets_the_same_crisis_verdict_as_before(messages: list[str]) -> None:
+    assert len(messages) > 3000
+    assert _differences(messages, use_model=True) == []
+    # Crises and non-crises both present, so the comparison covers every branch.
+    verdicts = [crisis.detect_crisis(m) for m in messages]
+    assert any(v is not None and v.rule == "model" for v in verdicts)
+    assert any(v is not None and v.rule != "model" for v in verdicts)
+    assert any(v is None for v in verdicts)
+
+
+def test_rules_alone_give_the_same_verdict_as_before(messages: list[str]) -> None:
+    assert _differences(messages, use_model=False) == []
+
+
+def test_spelling_correction_and_info_questions_are_unchanged(messages: list[str]) -> None:
+    for text in messages:
+        fixed = crisis.corrected(text)
+        assert fixed == crisis_before.corrected(text), text
+        assert crisis.is_info_question(fixed) == crisis_before.is_info_question(fixed), text
