@@ -14,9 +14,9 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from bench import crisis_before, equivalence
+from bench import crisis_before, crisis_model_before, equivalence
 from bench.common import DATA
-from bot.answering import crisis
+from bot.answering import crisis, crisis_model
 from bot.knowledge import KnowledgeBase
 
 Verdict = tuple[str, str, str, float] | None
@@ -71,3 +71,29 @@ def test_spelling_correction_and_info_questions_are_unchanged(messages: list[str
         fixed = crisis.corrected(text)
         assert fixed == crisis_before.corrected(text), text
         assert crisis.is_info_question(fixed) == crisis_before.is_info_question(fixed), text
+
+
+def test_the_model_scores_every_message_exactly_as_before(messages: list[str]) -> None:
+    old, new = crisis_model_before.shipped_model(), crisis_model.shipped_model()
+    assert old is not None and new is not None
+    for text in messages:
+        fixed = crisis_before.corrected(text)
+        assert crisis_model.features(fixed) == crisis_model_before.features(fixed), text
+        # To the last bit, not only to 4 places: no threshold can tip either way.
+        assert new.score(fixed).probabilities == old.score(fixed).probabilities, text
+
+
+def test_the_rules_prefilter_never_skips_a_rule_that_matches(messages: list[str]) -> None:
+    # Rule by rule, not only the first to fire: a message one rule's literals rule out is
+    # never matched by that rule.
+    needs = [crisis._literals(rule[1]) for rule in crisis._BY_PRIORITY]
+    assert sum(n is not None for n in needs) >= len(needs) - 2  # it does filter
+    matched = 0
+    for text in messages:
+        fixed = crisis.corrected(text)
+        for (name, pattern, _kind, _strong), literals in zip(crisis._BY_PRIORITY, needs,
+                                                             strict=True):
+            if pattern.search(fixed):
+                matched += 1
+                assert literals is None or any(x in fixed for x in literals), (name, text)
+    assert matched > 100

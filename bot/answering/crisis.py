@@ -26,6 +26,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
+from typing import Any
 
 from rapidfuzz import fuzz, process
 
@@ -411,9 +412,19 @@ def detect_crisis(text: str, *, use_model: bool = True) -> Crisis | None:
         # "What do I do if...", "the first time he hit me...": asking, or looking back. At
         # most the middle tier: the answer, with the emergency line on top.
         return _model_crisis(s, True, at_most_possible=True) if use_model else None
-    for name, pattern, kind, strong in _BY_PRIORITY:
-        if pattern.search(s) and (strong or not info_question):
-            return Crisis(kind, name)
+    gated = _gated_rules()
+    if gated is None:
+        for name, pattern, kind, strong in _BY_PRIORITY:
+            if pattern.search(s) and (strong or not info_question):
+                return Crisis(kind, name)
+    else:
+        # Only the rules one of whose literals is in the message can match (see _literals).
+        present = {literal for literal in gated[0] if literal in s}
+        for (name, pattern, kind, strong), needs in gated[1]:
+            if needs is not None and present.isdisjoint(needs):
+                continue
+            if pattern.search(s) and (strong or not info_question):
+                return Crisis(kind, name)
     return _model_crisis(s, info_question) if use_model else None
 
 
@@ -423,6 +434,85 @@ _BY_PRIORITY = sorted(_RULES, key=lambda rule: rule[2] not in (CrisisKind.CHILD,
 
 _NOW = re.compile(r"\b(?:right now|now|help me|please help|hurry|still|tonight|today|"
                   r"at the moment)\b")
+
+
+# A prefilter for the rules, so a message is not searched with every one of them: for each
+# rule, literal strings one of which every match of it contains, read off the rule's own
+# parsed pattern (so a rule edited or added is covered with no list to keep). A rule whose
+# literals are all absent from a message cannot match it, and is skipped; the verdict is the
+# same (tests/test_crisis_speed_equivalence.py). Reading the patterns costs about 8 ms, more
+# than a single message saves, so it happens at the second message (a one-shot
+# ``csp-bot ask`` never pays it).
+_Gated = tuple[tuple[str, ...],
+               list[tuple[tuple[str, re.Pattern[str], CrisisKind, bool], frozenset[str] | None]]]
+_gated: _Gated | None = None
+_messages_seen = 0
+
+
+def _gated_rules() -> _Gated | None:
+    global _gated, _messages_seen
+    if _gated is None:
+        _messages_seen += 1
+        if _messages_seen < 2:
+            return None
+        needs = [_literals(rule[1]) for rule in _BY_PRIORITY]
+        every = sorted(set().union(*(n for n in needs if n is not None)))
+        _gated = (tuple(every), list(zip(_BY_PRIORITY, needs, strict=True)))
+    return _gated
+
+
+def _literals(pattern: re.Pattern[str]) -> frozenset[str] | None:
+    """Strings one of which every match of ``pattern`` contains, or None if none are known."""
+    if pattern.flags & re.IGNORECASE:
+        return None
+    try:
+        from re import _constants as sre  # type: ignore[attr-defined]
+        from re import _parser  # type: ignore[attr-defined]
+
+        found = _required(_parser.parse(pattern.pattern), sre)
+    except (ImportError, AttributeError, ValueError, TypeError):
+        return None  # another Python's regex internals: no prefilter, every rule is tried
+    if not found:
+        return None
+    # "want to" already covers " want to ": keep only the shortest of nested literals.
+    return frozenset(x for x in found if not any(y != x and y in x for y in found))
+
+
+def _required(items: Any, sre: Any) -> set[str] | None:
+    """For a parsed sequence: literals one of which any match contains (None: unknown).
+
+    Every element of a sequence is in every match, so any one element's own requirement
+    holds for the whole; a run of plain characters is one literal; an alternation needs one
+    of its branches' literals (and nothing if any branch has none); a repeat needs its
+    body's only if it repeats at least once. Everything else (classes, ``\\b``, lookarounds,
+    flags) requires nothing here. Of the candidates, the one with the longest shortest
+    literal is the most selective.
+    """
+    literal, subpattern, branch = sre.LITERAL, sre.SUBPATTERN, sre.BRANCH
+    repeats = (sre.MAX_REPEAT, sre.MIN_REPEAT)
+    candidates: list[set[str]] = []
+    run: list[str] = []
+    for op, arg in [*items, (None, None)]:
+        if op is literal:
+            run.append(chr(arg))
+            continue
+        if run:
+            candidates.append({"".join(run)})
+            run = []
+        found: set[str] | None = None
+        if op is subpattern:
+            _group, add_flags, _del_flags, body = arg
+            found = None if add_flags & re.IGNORECASE else _required(body, sre)
+        elif op is branch:
+            branches = [_required(b, sre) for b in arg[1]]
+            known = [b for b in branches if b]
+            if len(known) == len(branches):
+                found = set().union(*known)
+        elif op in repeats and arg[0] >= 1:
+            found = _required(arg[2], sre)
+        if found:
+            candidates.append(found)
+    return max(candidates, key=lambda c: min(map(len, c)), default=None)
 
 
 def is_info_question(corrected_text: str) -> bool:

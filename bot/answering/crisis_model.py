@@ -23,7 +23,8 @@ import json
 import math
 from collections import Counter
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache, reduce
+from operator import add, mul
 from pathlib import Path
 
 MODEL_PATH = Path(__file__).with_name("crisis_model.tsv")
@@ -40,26 +41,42 @@ _FUNCTION_WORDS = frozenset(
     what how do does did can could would should will""".split())
 
 
+@lru_cache(maxsize=8192)
+def _word_features(word: str) -> tuple[str, ...]:
+    """One word's own features in the order :func:`features` counts them: the word, then its
+    character 3-grams, then its 4-grams. Residents reuse words, so this is cached."""
+    padded = f"<{word}>"
+    out = ["w:" + word]
+    for n in (3, 4):
+        prefix = f"c{n}:"
+        out += [prefix + padded[i:i + n] for i in range(len(padded) - n + 1)]
+    return tuple(out)
+
+
+def _counted(corrected: str) -> dict[str, float]:
+    """:func:`features` as a plain dict: the same keys in the same order, the same values."""
+    words = corrected.split()
+    counts: dict[str, int] = {}
+    get = counts.get
+    for w in words:
+        if w in _FUNCTION_WORDS:
+            continue
+        for key in _word_features(w):
+            counts[key] = get(key, 0) + 1
+    for a, b in zip(words, words[1:], strict=False):
+        key = f"b:{a} {b}"
+        counts[key] = get(key, 0) + 1
+    # Longer messages have more features; scale so length alone does not push a score.
+    norm = math.sqrt(sum(v * v for v in counts.values())) or 1.0
+    return {k: v / norm for k, v in counts.items()}
+
+
 def features(corrected: str) -> Counter[str]:
     """The model's features for a normalised, spelling-corrected message.
 
     Shared by training and scoring, so the two can never disagree.
     """
-    words = corrected.split()
-    out: Counter[str] = Counter()
-    for w in words:
-        if w in _FUNCTION_WORDS:
-            continue
-        out["w:" + w] += 1
-        padded = f"<{w}>"
-        for n in (3, 4):
-            for i in range(len(padded) - n + 1):
-                out[f"c{n}:" + padded[i:i + n]] += 1
-    for a, b in zip(words, words[1:], strict=False):
-        out[f"b:{a} {b}"] += 1
-    # Longer messages have more features; scale so length alone does not push a score.
-    norm = math.sqrt(sum(v * v for v in out.values())) or 1.0
-    return Counter({k: v / norm for k, v in out.items()})
+    return Counter(_counted(corrected))
 
 
 @dataclass(frozen=True)
@@ -89,6 +106,9 @@ class CrisisModel:
         self.intercepts = intercepts
         # Values are lists, or text ("w1 w2 ...") parsed on first use.
         self._weights: dict[str, list[float] | str] = dict(weights)
+        # The rows parsed so far, apart, so scoring looks each feature up once.
+        self._parsed: dict[str, list[float]] = {
+            f: w for f, w in self._weights.items() if not isinstance(w, str)}
         self.meta = meta or {}
 
     @property
@@ -101,6 +121,7 @@ class CrisisModel:
         if isinstance(row, str):
             row = [float(w) for w in row.split()]
             self._weights[feature] = row
+            self._parsed[feature] = row
         return row
 
     @classmethod
@@ -119,12 +140,25 @@ class CrisisModel:
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
     def score(self, corrected: str) -> Scores:
-        logits = list(self.intercepts)
-        for feature, value in features(corrected).items():
-            row = self._row(feature)
-            if row is not None:
-                for i, w in enumerate(row):
-                    logits[i] += w * value
+        parsed = self._parsed
+        rows: list[list[float]] = []
+        values: list[float] = []
+        for feature, value in _counted(corrected).items():
+            row = parsed.get(feature)
+            if row is None:
+                row = self._row(feature)
+                if row is None:
+                    continue
+            rows.append(row)
+            values.append(value)
+        # Each class's logit is its intercept plus ``w * value`` feature by feature, in the
+        # order of the message: the same floats to the last bit as a plain loop of
+        # ``logit += w * value``, with the loop in C (reduce and map, not sum(), whose
+        # rounding differs between Python versions).
+        logits = ([reduce(add, map(mul, column, values), start)
+                   for column, start in zip(zip(*rows, strict=True), self.intercepts,
+                                               strict=True)]
+                  if rows else list(self.intercepts))
         top = max(logits)
         exps = [math.exp(v - top) for v in logits]
         total = sum(exps)
