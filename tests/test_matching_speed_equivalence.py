@@ -71,3 +71,19 @@ def test_an_unreadable_cache_is_rebuilt(kb: KnowledgeBase, tmp_path: Path,
     (path,) = tmp_path.glob("index-*.pickle")
     path.write_bytes(b"not a pickle")
     assert matching.Matcher(kb).match("how do i report fly tipping").best is not None
+
+
+@pytest.mark.parametrize("vectorised", [False, True], ids=["loop", "numpy"])
+def test_every_feature_of_every_shortlisted_entry_is_the_same_to_the_last_bit(
+        kb: KnowledgeBase, vectorised: bool) -> None:
+    # Stricter than the rounded confidences: phrasing (the set/sort bound that skips
+    # rapidfuzz calls), coverage and the rest, float for float, on every question we hold.
+    from bench import matching_before
+
+    before = matching_before.Matcher(kb)
+    after = matching.Matcher(kb, vectorised=vectorised)
+    questions = [q for qs in equivalence.question_sets().values() for q in qs]
+    assert len(questions) > 2000
+    for q in questions:
+        assert ([(e, dataclasses.astuple(f)) for e, f in after.features(q)]
+                == [(e, dataclasses.astuple(f)) for e, f in before.features(q)]), q
