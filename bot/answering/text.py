@@ -165,6 +165,20 @@ _SPACE = re.compile(r"\s+")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
 
 
+# Compiled once (``re.sub`` with a pattern string looks it up in re's cache every call:
+# most of normalising's cost when a large knowledge base is indexed). Without an apostrophe
+# in the text only the contractions whose apostrophe is optional can match, and each of
+# those needs its own letters ("cant", "odd"...), so the others are not even tried: no
+# replacement adds an apostrophe, so skipping them changes nothing.
+_DA = re.compile(r"\bDA\b")
+_CONTRACTION_RES = [(re.compile(pattern), repl) for pattern, repl in _CONTRACTIONS]
+_WITHOUT_APOSTROPHE = [(re.compile(pattern), repl, pattern.replace(r"\b", "").replace("'?", ""))
+                       for pattern, repl in _CONTRACTIONS if "'?" in pattern]
+# Each of those is a plain word once its optional apostrophe is gone ("cant"), or the test
+# "letters in s" above would not be the whole condition for it to match.
+assert all(letters.isalpha() for _, _, letters in _WITHOUT_APOSTROPHE)
+
+
 @lru_cache(maxsize=4096)
 def normalise(text: str) -> str:
     """Fold ``text`` to lower-case British words separated by single spaces.
@@ -176,18 +190,24 @@ def normalise(text: str) -> str:
     """
     s = unicodedata.normalize("NFKC", text)
     # "DA" in capitals is domestic abuse; "da" in text-speak is "the" ("druggies in da park").
-    s = re.sub(r"\bDA\b", "domestic abuse", s).lower()
+    if "DA" in s:
+        s = _DA.sub("domestic abuse", s)
+    s = s.lower()
     s = s.replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
-    s = _THOUSANDS.sub("", s)  # "2,130" -> "2130" so figures compare as numbers
+    if "," in s:
+        s = _THOUSANDS.sub("", s)  # "2,130" -> "2130" so figures compare as numbers
     s = s.replace("&", " and ")
-    for pattern, repl in _CONTRACTIONS:
-        s = re.sub(pattern, repl, s)
+    if "'" in s:
+        for pattern, repl in _CONTRACTION_RES:
+            s = pattern.sub(repl, s)
+    else:
+        for pattern, repl, letters in _WITHOUT_APOSTROPHE:
+            if letters in s:
+                s = pattern.sub(repl, s)
     s = s.replace("-", " ")
     s = _PUNCT.sub(" ", s).replace("_", " ")
-    words: list[str] = []
-    for word in s.split():
-        words.append(_TOKENS.get(word, word))
-    return _SPACE.sub(" ", " ".join(words)).strip()
+    tokens = _TOKENS
+    return _SPACE.sub(" ", " ".join([tokens.get(word, word) for word in s.split()])).strip()
 
 
 # Words that carry no topic on their own. Intent words ("report", "help", "how many") are
