@@ -50,7 +50,7 @@ def test_a_cached_index_answers_the_same_and_follows_the_content(
     monkeypatch.setenv(matching.CACHE_ENV, str(tmp_path))
     monkeypatch.setattr(matching, "CACHE_MIN_PHRASES", 0)
     built = matching.Matcher(kb)
-    assert len(list(tmp_path.glob("index-*.pickle"))) == 1
+    assert len(list(tmp_path.glob("index-*.marshal"))) == 1
     cached = matching.Matcher(kb)
     questions = sample[::4]
     assert ([equivalence.answer(cached, q) for q in questions]
@@ -60,7 +60,7 @@ def test_a_cached_index_answers_the_same_and_follows_the_content(
     edited = dataclasses.replace(kb, topics={**kb.topics, topic.id: topic.model_copy(
         update={"questions": [*topic.questions, "zebra crossing wombat"]})})
     assert "wombat" in matching.Matcher(edited)._vocab
-    assert len(list(tmp_path.glob("index-*.pickle"))) == 2
+    assert len(list(tmp_path.glob("index-*.marshal"))) == 2
 
 
 def test_an_unreadable_cache_is_rebuilt(kb: KnowledgeBase, tmp_path: Path,
@@ -68,8 +68,8 @@ def test_an_unreadable_cache_is_rebuilt(kb: KnowledgeBase, tmp_path: Path,
     monkeypatch.setenv(matching.CACHE_ENV, str(tmp_path))
     monkeypatch.setattr(matching, "CACHE_MIN_PHRASES", 0)
     matching.Matcher(kb)
-    (path,) = tmp_path.glob("index-*.pickle")
-    path.write_bytes(b"not a pickle")
+    (path,) = tmp_path.glob("index-*.marshal")
+    path.write_bytes(b"not a cached index")
     assert matching.Matcher(kb).match("how do i report fly tipping").best is not None
 
 
@@ -87,3 +87,39 @@ def test_every_feature_of_every_shortlisted_entry_is_the_same_to_the_last_bit(
     for q in questions:
         assert ([(e, dataclasses.astuple(f)) for e, f in after.features(q)]
                 == [(e, dataclasses.astuple(f)) for e, f in before.features(q)]), q
+
+
+def test_an_index_read_from_the_cache_is_the_index_built(
+        kb: KnowledgeBase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The cache keeps postings as raw arrays and builds entries when asked for: key for
+    # key, in the same order, float for float, it must be what a build gives.
+    monkeypatch.setenv(matching.CACHE_ENV, str(tmp_path))
+    monkeypatch.setattr(matching, "CACHE_MIN_PHRASES", 0)
+    big = synthetic(kb, 10)
+    raw = matching._raw_entries(big)
+    built = matching._build_index(big, raw)
+    matching._load_index(big, raw)  # writes the cache
+    cached = matching._load_index(big, raw)
+    assert "columns" in cached
+    for part in ("entries", "sorted_phrases", "postings"):
+        assert list(cached[part]) == list(built[part]), part
+        assert all(cached[part][k] == v for k, v in built[part].items()), part
+    for part in ("idf", "vocab", "area_names", "area_stems"):
+        assert list(cached[part].items()) == list(built[part].items()), part
+
+
+@pytest.mark.parametrize("vectorised", [False, True], ids=["loop", "numpy"])
+def test_a_matcher_from_the_cache_scores_to_the_last_bit_as_one_built(
+        kb: KnowledgeBase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        vectorised: bool) -> None:
+    monkeypatch.setenv(matching.CACHE_ENV, str(tmp_path))
+    monkeypatch.setattr(matching, "CACHE_MIN_PHRASES", 0)
+    big = synthetic(kb, 10)
+    built = matching.Matcher(big, vectorised=vectorised)
+    assert built._columns is None
+    cached = matching.Matcher(big, vectorised=vectorised)
+    assert cached._columns is not None
+    questions = [q for qs in equivalence.question_sets().values() for q in qs[::3]]
+    for q in questions:
+        assert ([(e, dataclasses.astuple(f)) for e, f in cached.features(q)]
+                == [(e, dataclasses.astuple(f)) for e, f in built.features(q)]), q

@@ -29,6 +29,7 @@ import math
 import os
 import sys
 from collections import Counter, defaultdict
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -67,6 +68,8 @@ CACHE_MIN_PHRASES = 5000
 #: ``100 - 100 * d / n`` and their plain ratio as ``(1 - d / n) * 100``: equal but for the
 #: last bits. The ratio plus this margin is a safe upper bound on the set score.
 _SET_BOUND_MARGIN = 1e-6
+#: Bumped when the cache's layout changes (it is part of every cache key).
+_CACHE_FORMAT = 2
 #: Where the index cache lives; ``CSP_BOT_CACHE_DIR`` overrides, an empty value disables it.
 CACHE_ENV = "CSP_BOT_CACHE_DIR"
 
@@ -256,40 +259,189 @@ def _index_key(raw: Raw, kb: KnowledgeBase) -> str:
     import hashlib  # noqa: PLC0415 - only large knowledge bases are cached
     import marshal  # noqa: PLC0415
 
-    digest = hashlib.blake2b(digest_size=20)
+    # marshal's version 2 (no back-references) and sha256 (in hardware on most CPUs): the
+    # key of a 100x knowledge base in about 15 ms, a third of what the cache hit may take.
+    digest = hashlib.sha256()
     digest.update(marshal.dumps([raw, [(w.id, w.name, list(w.aliases)) for w in
-                                       kb.wards.values()], list(kb.places)]))
+                                       kb.wards.values()], list(kb.places)], 2))
     # A change to the matcher or to normalising invalidates every cached index.
     for module in (__file__, sys.modules[normalise.__module__].__file__):
         if module:
             digest.update(Path(module).read_bytes())
-    digest.update(f"{sys.version_info[:2]}".encode())
-    return digest.hexdigest()
+    digest.update(f"{sys.version_info[:2]} {sys.byteorder} {_CACHE_FORMAT}".encode())
+    return digest.hexdigest()[:40]
+
+
+def _to_columns(index: dict[str, Any]) -> dict[str, Any]:
+    """An index as the cache stores it: a few lists and strings, the postings as raw arrays.
+
+    Postings twice, by word (CSR: for each word its entries' rows and tfs, in entry order, as
+    the index holds them) and by entry (each entry's words and tfs, in its tf's order), so a
+    cache hit builds neither half a million tuples nor eight thousand dicts: only what a
+    question touches (see _Columns). Rows and word numbers fit a C int (32 bits); tfs are
+    kept as the doubles they are.
+    """
+    from array import array  # noqa: PLC0415
+
+    entries: dict[str, Entry] = index["entries"]
+    ids = list(entries)
+    row = {eid: i for i, eid in enumerate(ids)}
+    stems = list(index["postings"])
+    number = {st: i for i, st in enumerate(stems)}
+    post_ptr, post_row, post_tf = [0], array("i"), array("d")
+    for st in stems:
+        plist = index["postings"][st]
+        post_row.extend(row[eid] for eid, _ in plist)
+        post_tf.extend(tf for _, tf in plist)
+        post_ptr.append(len(post_row))
+    entry_ptr, entry_stem, entry_tf = [0], array("i"), array("d")
+    for e in entries.values():
+        entry_stem.extend(number[st] for st in e.tf)
+        entry_tf.extend(e.tf.values())
+        entry_ptr.append(len(entry_stem))
+    return {
+        "ids": ids, "titles": [e.title for e in entries.values()],
+        "kinds": [e.kind for e in entries.values()],
+        # A phrase is words joined by single spaces: a newline never occurs in one.
+        "phrases": ["\n".join(e.phrases) for e in entries.values()],
+        "sorted": ["\n".join(index["sorted_phrases"][eid]) for eid in ids],
+        "stems": stems, "idf": index["idf"],
+        "vocab": index["vocab"], "area_names": index["area_names"],
+        "area_stems": {eid: [sorted(n) for n in names]
+                       for eid, names in index["area_stems"].items()},
+        "post_ptr": post_ptr, "post_row": post_row.tobytes(), "post_tf": post_tf.tobytes(),
+        "entry_ptr": entry_ptr, "entry_stem": entry_stem.tobytes(),
+        "entry_tf": entry_tf.tobytes(),
+    }
+
+
+class _Columns:
+    """A cached index, read back: entries and postings built one at a time when asked for.
+
+    Equal, key for key and float for float, to what :func:`_build_index` returns
+    (tests/test_matching_speed_equivalence.py).
+    """
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.ids: list[str] = data["ids"]
+        self.row = {eid: i for i, eid in enumerate(self.ids)}
+        self.titles: list[str] = data["titles"]
+        self.kinds: list[str] = data["kinds"]
+        self.phrases: list[str] = data["phrases"]
+        self.sorted: list[str] = data["sorted"]
+        self.stems: list[str] = data["stems"]
+        self.number = {st: i for i, st in enumerate(self.stems)}
+        self.post_ptr: list[int] = data["post_ptr"]
+        self.entry_ptr: list[int] = data["entry_ptr"]
+        # The raw arrays as they were written (memoryview: no copy, no numpy).
+        self.raw = {k: data[k] for k in ("post_row", "post_tf", "entry_stem", "entry_tf")}
+        self.post_row = memoryview(data["post_row"]).cast("i")
+        self.post_tf = memoryview(data["post_tf"]).cast("d")
+        self.entry_stem = memoryview(data["entry_stem"]).cast("i")
+        self.entry_tf = memoryview(data["entry_tf"]).cast("d")
+
+    def index(self, data: dict[str, Any]) -> dict[str, Any]:
+        return {"entries": _LazyEntries(self), "sorted_phrases": _LazySorted(self),
+                "idf": data["idf"],
+                "postings": _LazyPostings(self), "vocab": data["vocab"],
+                "area_names": data["area_names"],
+                "area_stems": {eid: [frozenset(n) for n in names]
+                               for eid, names in data["area_stems"].items()},
+                "columns": self}
+
+    def count(self, stem_: str) -> int:
+        k = self.number[stem_]
+        return self.post_ptr[k + 1] - self.post_ptr[k]
+
+
+class _LazyEntries(Mapping[str, Entry]):
+    def __init__(self, cols: _Columns) -> None:
+        self._cols = cols
+        self._made: dict[str, Entry] = {}
+
+    def __getitem__(self, eid: str) -> Entry:
+        found = self._made.get(eid)
+        if found is None:
+            c = self._cols
+            i = c.row[eid]
+            a, b = c.entry_ptr[i], c.entry_ptr[i + 1]
+            stems = c.stems
+            tf = {stems[k]: w for k, w in zip(c.entry_stem[a:b], c.entry_tf[a:b], strict=True)}
+            found = self._made[eid] = Entry(eid, c.titles[i], c.kinds[i],
+                                            tuple(c.phrases[i].split("\n")), tf)
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._cols.ids)
+
+    def __len__(self) -> int:
+        return len(self._cols.ids)
+
+    def __contains__(self, eid: object) -> bool:
+        return eid in self._cols.row
+
+
+class _LazySorted(Mapping[str, tuple[str, ...]]):
+    def __init__(self, cols: _Columns) -> None:
+        self._cols = cols
+
+    def __getitem__(self, eid: str) -> tuple[str, ...]:
+        return tuple(self._cols.sorted[self._cols.row[eid]].split("\n"))
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._cols.ids)
+
+    def __len__(self) -> int:
+        return len(self._cols.ids)
+
+
+class _LazyPostings(Mapping[str, list[tuple[str, float]]]):
+    def __init__(self, cols: _Columns) -> None:
+        self._cols = cols
+        self._made: dict[str, list[tuple[str, float]]] = {}
+
+    def __getitem__(self, stem_: str) -> list[tuple[str, float]]:
+        found = self._made.get(stem_)
+        if found is None:
+            c = self._cols
+            k = c.number[stem_]
+            a, b = c.post_ptr[k], c.post_ptr[k + 1]
+            ids = c.ids
+            found = self._made[stem_] = [(ids[r], tf) for r, tf in
+                                        zip(c.post_row[a:b], c.post_tf[a:b], strict=True)]
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._cols.stems)
+
+    def __len__(self) -> int:
+        return len(self._cols.stems)
+
+    def __contains__(self, stem_: object) -> bool:
+        return stem_ in self._cols.number
 
 
 def _load_index(kb: KnowledgeBase, raw: Raw) -> dict[str, Any]:
     """The index of ``kb``, from the on-disk cache when the knowledge base is large."""
     if sum(len(phrases) for _, _, _, phrases, _ in raw) < CACHE_MIN_PHRASES:
         return _build_index(kb, raw)
-    import pickle  # noqa: PLC0415 - cold start of the shipped knowledge base does without
+    import marshal  # noqa: PLC0415 - cold start of the shipped knowledge base does without
     folder = _cache_dir()
     if folder is None:
         return _build_index(kb, raw)
-    path = folder / f"index-{_index_key(raw, kb)}.pickle"
+    path = folder / f"index-{_index_key(raw, kb)}.marshal"
     try:
-        with path.open("rb") as f:
-            index: dict[str, Any] = pickle.load(f)
-        return index
+        data = marshal.loads(path.read_bytes())
+        return _Columns(data).index(data)
     except FileNotFoundError:
         pass
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError) as exc:
+    except (OSError, ValueError, EOFError, TypeError, KeyError) as exc:
         log.warning("index cache %s unreadable, rebuilding: %s", path, exc)
     index = _build_index(kb, raw)
     try:
         folder.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        with tmp.open("wb") as f:
-            pickle.dump(index, f, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.write_bytes(marshal.dumps(_to_columns(index), 2))
         tmp.replace(path)  # atomic: a concurrent reader never sees half a file
     except OSError as exc:
         log.warning("index cache %s not written: %s", path, exc)
@@ -308,21 +460,36 @@ class _Arrays:
         self.np: Any = numpy
         self.ids = list(matcher.entries)
         row = {eid: i for i, eid in enumerate(self.ids)}
-        self.postings: dict[str, tuple[Any, Any]] = {
-            s: (numpy.fromiter((row[eid] for eid, _ in plist), dtype=numpy.int64,
-                               count=len(plist)),
-                numpy.fromiter((tf for _, tf in plist), dtype=numpy.float64, count=len(plist)))
-            for s, plist in matcher.postings.items()
-        }
+        cols = matcher._columns
+        if cols is not None:  # from the cache: views of the arrays as read, no copies
+            rows = numpy.frombuffer(cols.raw["post_row"], dtype=numpy.intc)
+            tfs = numpy.frombuffer(cols.raw["post_tf"], dtype=numpy.float64)
+            ptr = cols.post_ptr
+            self.postings: dict[str, tuple[Any, Any]] = {
+                s: (rows[ptr[k]:ptr[k + 1]], tfs[ptr[k]:ptr[k + 1]])
+                for k, s in enumerate(cols.stems)}
+            kinds = cols.kinds
+        else:
+            self.postings = {
+                s: (numpy.fromiter((row[eid] for eid, _ in plist), dtype=numpy.int64,
+                                   count=len(plist)),
+                    numpy.fromiter((tf for _, tf in plist), dtype=numpy.float64,
+                                   count=len(plist)))
+                for s, plist in matcher.postings.items()
+            }
+            kinds = [e.kind for e in matcher.entries.values()]
         self.kind_codes: dict[str, int] = {}
-        self.kinds = numpy.array([self.kind_codes.setdefault(e.kind, len(self.kind_codes))
-                                  for e in matcher.entries.values()], dtype=numpy.int64)
+        self.kinds = numpy.array([self.kind_codes.setdefault(k, len(self.kind_codes))
+                                  for k in kinds], dtype=numpy.int64)
         self.area_rows = [(eid, row[eid]) for eid in matcher.area_stems]
         # A common word's tf for every entry (0 where absent), as the loop's tf_of.get(s, 0.0).
         self._dense: dict[str, Any] = {}
-        for s, plist in matcher.postings.items():
-            if len(plist) > matcher._common_postings:
-                self.dense(s)
+        if cols is None:  # built with the index, so the first question pays no more
+            for s, (rows_of, _) in self.postings.items():
+                if len(rows_of) > matcher._common_postings:
+                    self.dense(s)
+        # From the cache they are built when a question first needs one (tens of µs each):
+        # the cache hit is the figure that counts there.
 
     def dense(self, s: str) -> Any:
         found = self._dense.get(s)
@@ -347,13 +514,16 @@ class Matcher:
         self.threshold = threshold
         self.suggest_margin = suggest_margin
         index = _load_index(kb, _raw_entries(kb))
-        self.entries: dict[str, Entry] = index["entries"]
-        self._sorted_phrases: dict[str, tuple[str, ...]] = index["sorted_phrases"]
+        # Plain dicts when built; read-only mappings that build each item when first asked
+        # for when read from the cache (_Columns).
+        self.entries: Mapping[str, Entry] = index["entries"]
+        self._sorted_phrases: Mapping[str, tuple[str, ...]] = index["sorted_phrases"]
+        self._columns: _Columns | None = index.get("columns")
         self._phrase_words: dict[str, tuple[tuple[frozenset[str], ...], tuple[str, ...]]] = {}
         self.area_names: dict[str, str] = index["area_names"]
         self.area_stems: dict[str, list[frozenset[str]]] = index["area_stems"]
         self.idf: dict[str, float] = index["idf"]
-        self.postings: dict[str, list[tuple[str, float]]] = index["postings"]
+        self.postings: Mapping[str, list[tuple[str, float]]] = index["postings"]
         vocab: dict[str, str] = index["vocab"]
         # Words the knowledge base never uses still carry meaning ("weather", "football"):
         # they count against coverage, a little less than an average known word.
@@ -552,7 +722,7 @@ class Matcher:
         for position, (s, w, certainty) in enumerate(terms):
             if s is None or s not in arrays.postings:
                 continue
-            if len(self.postings[s]) > self._common_postings:
+            if len(arrays.postings[s][0]) > self._common_postings:  # len(self.postings[s])
                 common.append((position, s, w * certainty))
                 continue
             rows, tfs = arrays.postings[s]
