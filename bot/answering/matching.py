@@ -68,6 +68,7 @@ CACHE_MIN_PHRASES = 5000
 #: ``100 - 100 * d / n`` and their plain ratio as ``(1 - d / n) * 100``: equal but for the
 #: last bits. The ratio plus this margin is a safe upper bound on the set score.
 _SET_BOUND_MARGIN = 1e-6
+_WordSets = tuple[tuple[frozenset[str], ...], tuple[str, ...]]
 #: Bumped when the cache's layout changes (it is part of every cache key).
 _CACHE_FORMAT = 2
 #: Where the index cache lives; ``CSP_BOT_CACHE_DIR`` overrides, an empty value disables it.
@@ -84,7 +85,7 @@ class Entry:
     title: str
     kind: str
     phrases: tuple[str, ...]  # stemmed content words of the title and each question
-    tf: dict[str, float]  # stem -> saturated frequency within the entry
+    tf: Mapping[str, float]  # stem -> saturated frequency within the entry
 
 
 @dataclass(frozen=True)
@@ -364,11 +365,8 @@ class _LazyEntries(Mapping[str, Entry]):
         if found is None:
             c = self._cols
             i = c.row[eid]
-            a, b = c.entry_ptr[i], c.entry_ptr[i + 1]
-            stems = c.stems
-            tf = {stems[k]: w for k, w in zip(c.entry_stem[a:b], c.entry_tf[a:b], strict=True)}
             found = self._made[eid] = Entry(eid, c.titles[i], c.kinds[i],
-                                            tuple(c.phrases[i].split("\n")), tf)
+                                            tuple(c.phrases[i].split("\n")), _LazyTf(c, i))
         return found
 
     def __iter__(self) -> Iterator[str]:
@@ -379,6 +377,39 @@ class _LazyEntries(Mapping[str, Entry]):
 
     def __contains__(self, eid: object) -> bool:
         return eid in self._cols.row
+
+
+class _LazyTf(Mapping[str, float]):
+    """An entry's tf from the cache, made a dict when first read: scoring by arrays reads
+    it only for wards and places, so most entries never need it."""
+
+    def __init__(self, cols: _Columns, i: int) -> None:
+        self._cols, self._i = cols, i
+        self._tf: dict[str, float] | None = None
+
+    def _dict(self) -> dict[str, float]:
+        if self._tf is None:
+            c = self._cols
+            a, b = c.entry_ptr[self._i], c.entry_ptr[self._i + 1]
+            stems = c.stems
+            self._tf = {stems[k]: w
+                        for k, w in zip(c.entry_stem[a:b], c.entry_tf[a:b], strict=True)}
+        return self._tf
+
+    def __getitem__(self, stem_: str) -> float:
+        return self._dict()[stem_]
+
+    def get(self, stem_: str, default: Any = None) -> Any:
+        return self._dict().get(stem_, default)
+
+    def __contains__(self, stem_: object) -> bool:
+        return stem_ in self._dict()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._dict())
+
+    def __len__(self) -> int:
+        return len(self._dict())
 
 
 class _LazySorted(Mapping[str, tuple[str, ...]]):
@@ -519,7 +550,7 @@ class Matcher:
         self.entries: Mapping[str, Entry] = index["entries"]
         self._sorted_phrases: Mapping[str, tuple[str, ...]] = index["sorted_phrases"]
         self._columns: _Columns | None = index.get("columns")
-        self._phrase_words: dict[str, tuple[tuple[frozenset[str], ...], tuple[str, ...]]] = {}
+        self._phrase_words: dict[str, _WordSets | None] = {}
         self.area_names: dict[str, str] = index["area_names"]
         self.area_stems: dict[str, list[frozenset[str]]] = index["area_stems"]
         self.idf: dict[str, float] = index["idf"]
@@ -756,10 +787,15 @@ class Matcher:
         order = sorted(rows.tolist(), key=lambda r: (-coverage[r], first[r], r))[:SHORTLIST]
         return [(arrays.ids[r], float(coverage[r])) for r in order]
 
-    def _word_sets(self, eid: str) -> tuple[tuple[frozenset[str], ...], tuple[str, ...]]:
-        """Each phrase of an entry as its set of words, and those words sorted and joined
-        (worked out when the entry is first shortlisted, then kept)."""
-        found = self._phrase_words.get(eid)
+    def _word_sets(self, eid: str) -> _WordSets | None:
+        """Each phrase of an entry as its set of words, and those words sorted and joined;
+        None the first time the entry is shortlisted. Working them out costs about what
+        they save on one question, so only entries shortlisted again get them (in a large
+        knowledge base most entries are shortlisted once, if ever)."""
+        if eid not in self._phrase_words:
+            self._phrase_words[eid] = None
+            return None
+        found = self._phrase_words[eid]
         if found is None:
             sets = tuple(frozenset(p.split()) for p in self.entries[eid].phrases)
             found = self._phrase_words[eid] = (sets, tuple(" ".join(sorted(w)) for w in sets))
@@ -780,16 +816,20 @@ class Matcher:
         owners: list[str] = []
         texts: list[str] = []
         sorted_texts: list[str] = []
-        word_sets: list[frozenset[str]] = []
+        word_sets: list[frozenset[str] | None] = []
         joined_sets: list[str] = []
         for eid in shortlist:
             phrases = self.entries[eid].phrases
             owners += [eid] * len(phrases)
             texts += phrases
             sorted_texts += self._sorted_phrases[eid]
-            sets, joined = self._word_sets(eid)
-            word_sets += sets
-            joined_sets += joined
+            known = self._word_sets(eid)
+            if known is None:
+                word_sets += [None] * len(phrases)
+                joined_sets += [""] * len(phrases)
+            else:
+                word_sets += known[0]
+                joined_sets += known[1]
         best = dict.fromkeys(shortlist, 0.0)
         words = query.split()
         query_set = frozenset(words)
@@ -803,7 +843,8 @@ class Matcher:
             so_far = best[eid]
             if 0.5 + sort / 200 <= so_far:
                 continue
-            if (query_set.isdisjoint(word_sets[index])
+            phrase_set = word_sets[index]
+            if (phrase_set is not None and query_set.isdisjoint(phrase_set)
                     and (ratio(query_joined, joined_sets[index]) + _SET_BOUND_MARGIN) / 200
                     + sort / 200 <= so_far):
                 continue
