@@ -264,7 +264,7 @@ def run(base: KnowledgeBase, threshold: float) -> Result:
         "entries (the shipped KB never imports numpy); 2b times both routes at every size",
     ]
     engines.notes.append("crisis layer = bot.answering.crisis.detect_crisis, part of every "
-                         "answer (not changed by the speed work)")
+                         "answer")
     same.notes.append("questions: " + ", ".join(f"{n} ({len(g)})" for n, g in sets.items())
                       + "; old engine = bench/matching_before.py; the test split is only "
                       "compared, never tuned on")
