@@ -245,6 +245,7 @@ class Responder:
     ) -> None:
         self.kb = kb
         self.matcher = Matcher(kb, threshold=threshold, suggest_margin=suggest_margin)
+        self._topic_parts: dict[str, tuple[tuple[str, ...], str, tuple[Choice, ...]]] = {}
 
     # ------------------------------------------------------------------ entry points
 
@@ -387,6 +388,25 @@ class Responder:
                          contacts=[c.line() for c in self.kb.contacts_for(topic)],
                          footer=f"Source: {topic.source}. Checked {_date(topic.reviewed)}.",
                          declined=True)
+        contacts, footer, related = self._parts(topic)
+        return Reply(
+            matched=True,
+            topic=topic.id,
+            title=topic.title,
+            confidence=confidence,
+            body=topic.answer,
+            contacts=list(contacts),  # fresh lists: a crisis reply filters its own
+            footer=footer,
+            related=list(related),
+        )
+
+    def _parts(self, topic: Topic) -> tuple[tuple[str, ...], str, tuple[Choice, ...]]:
+        """A topic's contact lines, footer and related topics: the same for every answer
+        from one knowledge base (a Responder never outlives its knowledge base), so worked
+        out once per topic."""
+        found = self._topic_parts.get(topic.id)
+        if found is not None:
+            return found
         contacts = self.kb.contacts_for(topic)
         # "Verified" only where every contact shown was read on an official page; the
         # others carry their own note on their line (Contact.line).
@@ -397,17 +417,11 @@ class Responder:
             checked = ("verified on official pages"
                        if all(c.confidence == "official" for c in contacts) else "checked")
             footer += f" Contacts {checked} {_date(min(dates))}."
-        return Reply(
-            matched=True,
-            topic=topic.id,
-            title=topic.title,
-            confidence=confidence,
-            body=topic.answer,
-            contacts=[c.line() for c in contacts],
-            footer=footer,
-            related=[Choice(r, self.kb.topics[r].title) for r in topic.related
-                     if r in self.kb.topics],
-        )
+        found = self._topic_parts[topic.id] = (
+            tuple(c.line() for c in contacts), footer,
+            tuple(Choice(r, self.kb.topics[r].title) for r in topic.related
+                  if r in self.kb.topics))
+        return found
 
     def borough_figures(self) -> str:
         """One paragraph of borough-wide crime figures, from the plan."""

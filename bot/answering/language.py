@@ -37,6 +37,7 @@ _POLISH_LETTERS = frozenset("ąćęłńśźż")
 _URDU_LETTERS = frozenset("ٹڈڑںےھہۓ")
 _ARABIC_ONLY = frozenset("ةيكى")
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
 
 # Polish words that are not also English words (so not "do", "to", "on", "no", "a", "i").
 _POLISH_WORDS = frozenset("""
@@ -104,6 +105,10 @@ def detect_language(text: str) -> str:
     >>> detect_language("how do I report anti-social behaviour")
     'en'
     """
+    if text.isascii():
+        # Most messages: no letter can be Gurmukhi, Arabic or foreign, so the count below
+        # would find Latin letters or none (checked in C, not letter by letter).
+        return _latin_script(text) if _ASCII_LETTER.search(text) else ENGLISH
     gurmukhi = arabic = latin = foreign = 0
     for ch in text:
         if not ch.isalpha():
