@@ -11,6 +11,7 @@ The format is documented in ``docs/knowledge-format.md``.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import re
 from collections.abc import Iterable, Iterator
@@ -182,6 +183,13 @@ class KnowledgeBase:
     places: list[str]
     source_dir: Path
     warnings: list[Problem] = field(default_factory=list)
+    #: SHA-256 of the YAML files this knowledge base was loaded from (names and texts), set
+    #: by :func:`load_knowledge` only. The matcher keys its on-disk index cache by it, so a
+    #: large knowledge base's cache is found without hashing every topic again. Not an init
+    #: argument, so ``dataclasses.replace`` (a knowledge base made in memory) drops it and
+    #: the matcher hashes the content itself. Code that edits a loaded knowledge base in
+    #: place must set it to None; nothing in the bot does.
+    digest: str | None = field(default=None, init=False, compare=False, repr=False)
 
     def priorities(self) -> list[Topic]:
         """Priorities then cross-cutting themes, in the plan's order."""
@@ -218,12 +226,18 @@ def _node_line(node: yaml.Node | None, loc: Iterable[Any]) -> int | None:
     return line
 
 
-def _parse(path: Path, label: str) -> tuple[Any, yaml.Node | None, list[Problem]]:
-    """Parse one YAML file, returning its data, node tree and any syntax problem."""
+def _parse(path: Path, label: str, digest: Any = None,
+           ) -> tuple[Any, yaml.Node | None, list[Problem]]:
+    """Parse one YAML file, returning its data, node tree and any syntax problem; the text
+    parsed goes into ``digest`` (a hashlib object) when one is given."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         return None, None, [Problem(label, None, f"cannot read file: {exc}")]
+    if digest is not None:
+        data = text.encode("utf-8")
+        digest.update(f"{path.name}\0{len(data)}\0".encode())
+        digest.update(data)
     try:
         node = yaml.compose(text, Loader=_Loader)
         data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader, C or Python
@@ -265,6 +279,8 @@ class _Loaded:
     problems: list[Problem] = field(default_factory=list)
     # topic id -> residents' extra wordings (wordings.yaml), with where each list is
     wordings: list[tuple[str, list[str], str, int | None]] = field(default_factory=list)
+    # Every file's name and text, as parsed (KnowledgeBase.digest).
+    digest: Any = field(default_factory=hashlib.sha256)
 
 
 # Which list each file holds, by file name; every other file holds topics.
@@ -305,7 +321,7 @@ def _load_wordings(data: dict[Any, Any], node: Any, label: str, out: _Loaded) ->
 
 def _load_file(path: Path, label: str, out: _Loaded) -> None:
     """Validate one file entry by entry, so one bad entry does not hide the others."""
-    data, node, problems = _parse(path, label)
+    data, node, problems = _parse(path, label, out.digest)
     if problems:
         out.problems.extend(problems)
         return
@@ -626,6 +642,7 @@ def load_knowledge(directory: str | Path, today: dt.date | None = None) -> Knowl
         source_dir=path,
         warnings=[p for p in out.problems if p.severity == "warning"],
     )
+    kb.digest = out.digest.hexdigest()
     logger.info("knowledge base loaded: %d topics from %s", len(kb.topics), path)
     return kb
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -11,6 +13,10 @@ import pytest
 from bot.answering.answer import Responder
 from bot.knowledge import KnowledgeBase, load_knowledge
 from bot.storage import Storage
+
+# The matcher caches its index on disk (bot.answering.matching): the suite, and the bots and
+# commands it starts, use a folder of their own, never the developer's ~/.cache.
+os.environ.setdefault("CSP_BOT_CACHE_DIR", tempfile.mkdtemp(prefix="csp-bot-test-cache-"))
 
 ROOT = Path(__file__).resolve().parent.parent
 KNOWLEDGE = ROOT / "knowledge"

@@ -63,6 +63,37 @@ def test_a_cached_index_answers_the_same_and_follows_the_content(
     assert len(list(tmp_path.glob("index-*.marshal"))) == 2
 
 
+def test_a_knowledge_base_from_files_is_cached_by_their_content(
+        kb: KnowledgeBase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Loaded from files, the key is their texts' digest (no hashing of every topic): an
+    # edited file, even with the same size and time, is a new index; the same texts in
+    # another folder find the one already built.
+    import shutil
+
+    from bot.knowledge import load_knowledge
+
+    monkeypatch.setenv(matching.CACHE_ENV, str(tmp_path / "cache"))
+    monkeypatch.setattr(matching, "CACHE_MIN_PHRASES", 0)
+    folder = tmp_path / "kb"
+    shutil.copytree(kb.source_dir, folder)
+    first = load_knowledge(folder)
+    assert first.digest is not None and first.digest == kb.digest
+    assert dataclasses.replace(first, places=list(first.places)).digest is None
+    matching.Matcher(first)
+    assert len(list((tmp_path / "cache").glob("index-*.marshal"))) == 1
+    matching.Matcher(load_knowledge(kb.source_dir))  # same texts elsewhere: a hit
+    assert len(list((tmp_path / "cache").glob("index-*.marshal"))) == 1
+    report = folder / "report.yaml"
+    text = report.read_text(encoding="utf-8")
+    assert "      - how do i report" in text
+    report.write_text(text.replace("      - how do i report",
+                                   "      - how do i wombat", 1), encoding="utf-8")
+    edited = load_knowledge(folder)
+    assert edited.digest != first.digest
+    assert "wombat" in matching.Matcher(edited)._vocab
+    assert len(list((tmp_path / "cache").glob("index-*.marshal"))) == 2
+
+
 def test_an_unreadable_cache_is_rebuilt(kb: KnowledgeBase, tmp_path: Path,
                                        monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(matching.CACHE_ENV, str(tmp_path))
@@ -96,10 +127,9 @@ def test_an_index_read_from_the_cache_is_the_index_built(
     monkeypatch.setenv(matching.CACHE_ENV, str(tmp_path))
     monkeypatch.setattr(matching, "CACHE_MIN_PHRASES", 0)
     big = synthetic(kb, 10)
-    raw = matching._raw_entries(big)
-    built = matching._build_index(big, raw)
-    matching._load_index(big, raw)  # writes the cache
-    cached = matching._load_index(big, raw)
+    built = matching._build_index(big, matching._raw_entries(big))
+    matching._load_index(big)  # writes the cache
+    cached = matching._load_index(big)
     assert "columns" in cached
     for part in ("entries", "sorted_phrases", "postings"):
         assert list(cached[part]) == list(built[part]), part
@@ -123,3 +153,18 @@ def test_a_matcher_from_the_cache_scores_to_the_last_bit_as_one_built(
     for q in questions:
         assert ([(e, dataclasses.astuple(f)) for e, f in cached.features(q)]
                 == [(e, dataclasses.astuple(f)) for e, f in built.features(q)]), q
+
+
+def test_an_unwritable_cache_folder_still_answers_and_only_notes_it(
+        kb: KnowledgeBase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    # systemd's ProtectHome or a read-only container: the index is built in memory, the
+    # answers are the same, and the log holds a note, not a warning on every start.
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder would be")
+    monkeypatch.setenv(matching.CACHE_ENV, str(blocker / "cache"))
+    with caplog.at_level("INFO", logger=matching.__name__):
+        matcher = matching.Matcher(kb)
+    assert matcher.match("how do i report fly tipping").best is not None
+    notes = [r for r in caplog.records if "not written" in r.getMessage()]
+    assert notes and all(r.levelname == "INFO" for r in notes)

@@ -61,9 +61,11 @@ SHORTLIST = 12
 #: is as fast and numpy's import would cost the cold start more than it saves.
 VECTOR_MIN_ENTRIES = 500
 #: From this many phrases on, the index is kept on disk, keyed by the knowledge base's
-#: content: normalising every phrase is most of the build (about 3 s at 100x the shipped
-#: knowledge base), and loading the cached index takes a few tens of milliseconds.
-CACHE_MIN_PHRASES = 5000
+#: content (its files' digest when loaded from files). Every knowledge base is: a hit costs
+#: less than a build even at the shipped size (about 20 ms against 45 of ``csp-bot ask``'s
+#: cold start), and at 100x the shipped size (a build of about 2 s) it is what keeps
+#: start-up and ``/reload`` fast. Tests raise it to build in memory.
+CACHE_MIN_PHRASES = 0
 #: rapidfuzz computes the set score of two phrases with no word in common as
 #: ``100 - 100 * d / n`` and their plain ratio as ``(1 - d / n) * 100``: equal but for the
 #: last bits. The ratio plus this margin is a safe upper bound on the set score.
@@ -116,7 +118,13 @@ class Features:
 
     def confidence(self) -> float:
         """The probability that this entry answers the question (logistic, see WEIGHTS)."""
-        z = sum(w * x for w, x in zip(WEIGHTS, self.vector(), strict=True))
+        # vector() dotted with WEIGHTS, written out: twelve of these per answer, and the
+        # same additions in the same order as sum() over the pairs (0 + a is a, exactly).
+        w0, w1, w2, w3, w4, w5, w6, w7, w8 = WEIGHTS
+        fraction, phrasing, relative = self.fraction, self.phrasing, self.relative
+        z = (w0 * 1.0 + w1 * fraction + w2 * math.log1p(self.evidence) + w3 * relative
+             + w4 * self.known + w5 * phrasing + w6 * (phrasing * fraction)
+             + w7 * relative ** 10 + w8 * math.log1p(self.words))
         return 1.0 / (1.0 + math.exp(-z))
 
 
@@ -255,16 +263,24 @@ def _cache_dir() -> Path | None:
     return Path(base) / "csp-bot"
 
 
-def _index_key(raw: Raw, kb: KnowledgeBase) -> str:
-    """The knowledge base's content as the index sees it, and the code that reads it."""
+def _index_key(kb: KnowledgeBase, raw: Raw | None) -> str:
+    """The knowledge base's content, and the code that reads it.
+
+    A knowledge base loaded from files carries the digest of their texts (computed as they
+    were parsed): that is its content. One made in memory has none, and its entries as the
+    index sees them (``raw``) are hashed instead: about 30 ms at 100x, most of a cache hit.
+    """
     import hashlib  # noqa: PLC0415 - only large knowledge bases are cached
     import marshal  # noqa: PLC0415
 
-    # marshal's version 2 (no back-references) and sha256 (in hardware on most CPUs): the
-    # key of a 100x knowledge base in about 15 ms, a third of what the cache hit may take.
     digest = hashlib.sha256()
-    digest.update(marshal.dumps([raw, [(w.id, w.name, list(w.aliases)) for w in
-                                       kb.wards.values()], list(kb.places)], 2))
+    if raw is None:
+        assert kb.digest is not None
+        digest.update(f"files {kb.digest}".encode())
+    else:
+        # marshal's version 2 has no back-references, so equal content, equal bytes.
+        digest.update(marshal.dumps([raw, [(w.id, w.name, list(w.aliases)) for w in
+                                           kb.wards.values()], list(kb.places)], 2))
     # A change to the matcher or to normalising invalidates every cached index.
     for module in (__file__, sys.modules[normalise.__module__].__file__):
         if module:
@@ -415,9 +431,13 @@ class _LazyTf(Mapping[str, float]):
 class _LazySorted(Mapping[str, tuple[str, ...]]):
     def __init__(self, cols: _Columns) -> None:
         self._cols = cols
+        self._made: dict[str, tuple[str, ...]] = {}
 
     def __getitem__(self, eid: str) -> tuple[str, ...]:
-        return tuple(self._cols.sorted[self._cols.row[eid]].split("\n"))
+        found = self._made.get(eid)
+        if found is None:
+            found = self._made[eid] = tuple(self._cols.sorted[self._cols.row[eid]].split("\n"))
+        return found
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._cols.ids)
@@ -452,15 +472,22 @@ class _LazyPostings(Mapping[str, list[tuple[str, float]]]):
         return stem_ in self._cols.number
 
 
-def _load_index(kb: KnowledgeBase, raw: Raw) -> dict[str, Any]:
+def _phrase_count(kb: KnowledgeBase) -> int:
+    """How many phrases :func:`_raw_entries` gives, without building them."""
+    per_area = len(_ward_phrases(""))
+    return (sum(len(t.questions) + 1 for t in kb.topics.values())
+            + per_area * (len(kb.wards) + len(kb.places)))
+
+
+def _load_index(kb: KnowledgeBase) -> dict[str, Any]:
     """The index of ``kb``, from the on-disk cache when the knowledge base is large."""
-    if sum(len(phrases) for _, _, _, phrases, _ in raw) < CACHE_MIN_PHRASES:
-        return _build_index(kb, raw)
-    import marshal  # noqa: PLC0415 - cold start of the shipped knowledge base does without
     folder = _cache_dir()
-    if folder is None:
-        return _build_index(kb, raw)
-    path = folder / f"index-{_index_key(raw, kb)}.marshal"
+    if folder is None or _phrase_count(kb) < CACHE_MIN_PHRASES:
+        return _build_index(kb, _raw_entries(kb))
+    import marshal  # noqa: PLC0415 - cold start of the shipped knowledge base does without
+    # Loaded from files: their digest is the key, and a hit never builds the raw entries.
+    raw = None if kb.digest is not None else _raw_entries(kb)
+    path = folder / f"index-{_index_key(kb, raw)}.marshal"
     try:
         data = marshal.loads(path.read_bytes())
         return _Columns(data).index(data)
@@ -468,14 +495,16 @@ def _load_index(kb: KnowledgeBase, raw: Raw) -> dict[str, Any]:
         pass
     except (OSError, ValueError, EOFError, TypeError, KeyError) as exc:
         log.warning("index cache %s unreadable, rebuilding: %s", path, exc)
-    index = _build_index(kb, raw)
+    index = _build_index(kb, raw if raw is not None else _raw_entries(kb))
     try:
         folder.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
         tmp.write_bytes(marshal.dumps(_to_columns(index), 2))
         tmp.replace(path)  # atomic: a concurrent reader never sees half a file
     except OSError as exc:
-        log.warning("index cache %s not written: %s", path, exc)
+        # A read-only home (systemd's ProtectHome, a locked-down container) only costs the
+        # next start a build: worth a note, not a warning on every start.
+        log.info("index cache %s not written: %s", path, exc)
     return index
 
 
@@ -513,6 +542,8 @@ class _Arrays:
         self.kinds = numpy.array([self.kind_codes.setdefault(k, len(self.kind_codes))
                                   for k in kinds], dtype=numpy.int64)
         self.area_rows = [(eid, row[eid]) for eid in matcher.area_stems]
+        self.area_at = numpy.array([r for _, r in self.area_rows], dtype=numpy.int64)
+        self.positions = numpy.arange(SHORTLIST + 1)
         # A common word's tf for every entry (0 where absent), as the loop's tf_of.get(s, 0.0).
         self._dense: dict[str, Any] = {}
         if cols is None:  # built with the index, so the first question pays no more
@@ -544,7 +575,7 @@ class Matcher:
         self.kb = kb
         self.threshold = threshold
         self.suggest_margin = suggest_margin
-        index = _load_index(kb, _raw_entries(kb))
+        index = _load_index(kb)
         # Plain dicts when built; read-only mappings that build each item when first asked
         # for when read from the cache (_Columns).
         self.entries: Mapping[str, Entry] = index["entries"]
@@ -668,7 +699,10 @@ class Matcher:
         best = ranked[0][1]
         shortlist = [eid for eid, _ in ranked]
         query_stems = " ".join(s for s, _, _ in terms if s)
-        phrasing = self._phrasing(query_stems, shortlist)
+        if self.vectorised:
+            phrasing = self._phrasing_arrays(query_stems, shortlist)
+        else:
+            phrasing = self._phrasing(query_stems, shortlist)
         out = []
         for eid, cover in ranked:
             out.append((eid, Features(
@@ -746,36 +780,44 @@ class Matcher:
         if arrays is None:
             arrays = self._arrays = _Arrays(self)
         np = arrays.np
-        size = len(arrays.ids)
-        coverage = np.zeros(size)
-        first = np.full(size, len(terms), dtype=np.int64)  # index of the word that found it
+        coverage = np.zeros(len(arrays.ids))
+        # (position in the question, rows) of each word that finds entries, in question
+        # order: the tie-break below needs it, and only when two scores are equal.
+        finders: list[tuple[int, Any]] = []
         common: list[tuple[int, str, float]] = []
         for position, (s, w, certainty) in enumerate(terms):
-            if s is None or s not in arrays.postings:
+            posting = arrays.postings.get(s) if s is not None else None
+            if posting is None:
                 continue
-            if len(arrays.postings[s][0]) > self._common_postings:  # len(self.postings[s])
-                common.append((position, s, w * certainty))
+            rows, tfs = posting
+            if len(rows) > self._common_postings:  # len(self.postings[s])
+                common.append((position, s, w * certainty))  # type: ignore[arg-type]
                 continue
-            rows, tfs = arrays.postings[s]
             coverage[rows] += (w * certainty) * tfs
-            first[rows] = np.minimum(first[rows], position)
-        found = first < len(terms)
-        if common and not found.any():
+            finders.append((position, rows))
+        only_common = bool(common) and not finders
+        if only_common:
             for position, s, weight in common:
                 rows, tfs = arrays.postings[s]
                 coverage[rows] += weight * tfs
-                first[rows] = np.minimum(first[rows], position)
-            found = first < len(terms)
-        elif common:
-            extra = np.zeros(size)
+                finders.append((position, rows))
+        # Found = some word added to it: every addition is positive (idf, certainty and tf
+        # all are), so a found entry's coverage is never 0.
+        found = coverage > 0
+        if common and not only_common:
+            # Only where the rarer words found something (a few hundred of thousands of rows).
+            rows = np.flatnonzero(found)
+            extra = np.zeros(len(rows))
             for _, s, weight in common:
-                extra += weight * arrays.dense(s)
-            coverage[found] += extra[found]
+                extra += weight * arrays.dense(s)[rows]
+            coverage[rows] += extra
         if kinds is not None:
             found &= np.isin(arrays.kinds, [arrays.kind_codes.get(k, -1) for k in kinds])
-        for eid, row in arrays.area_rows:
-            if found[row] and not self._keep_area(eid, present, topical):
-                found[row] = False
+        if len(arrays.area_at):
+            for k in np.flatnonzero(found[arrays.area_at]).tolist():
+                eid, row = arrays.area_rows[k]
+                if not self._keep_area(eid, present, topical):
+                    found[row] = False
         rows = np.flatnonzero(found)
         if not len(rows):
             return []
@@ -783,9 +825,27 @@ class Matcher:
         if len(rows) > SHORTLIST:
             # Everything tied with the SHORTLIST-th best stays in the running for the tie-break.
             cut = np.partition(values, len(values) - SHORTLIST)[len(values) - SHORTLIST]
-            rows = rows[values >= cut]
-        order = sorted(rows.tolist(), key=lambda r: (-coverage[r], first[r], r))[:SHORTLIST]
-        return [(arrays.ids[r], float(coverage[r])) for r in order]
+            keep = values >= cut
+            rows, values = rows[keep], values[keep]
+        scores = values.tolist()
+        rows_ = rows.tolist()
+        counts = Counter(scores)
+        # Equal scores are ordered as the loop's dict met them: by the first word that found
+        # the entry (worked out only for those), then by entry (rows ascend).
+        first = [self._first_finder(finders, r) if counts[v] > 1 else 0
+                 for v, r in zip(scores, rows_, strict=True)]
+        ranks = sorted(zip(scores, first, rows_, strict=True),
+                       key=lambda sfr: (-sfr[0], sfr[1], sfr[2]))[:SHORTLIST]
+        return [(arrays.ids[r], v) for v, _, r in ranks]
+
+    @staticmethod
+    def _first_finder(finders: list[tuple[int, Any]], row: int) -> int:
+        """Position of the first word whose postings (rows, ascending) hold ``row``."""
+        for position, found_rows in finders:
+            at = int(found_rows.searchsorted(row))
+            if at < len(found_rows) and found_rows[at] == row:
+                return position
+        raise AssertionError("a found entry has a word that found it")
 
     def _word_sets(self, eid: str) -> _WordSets | None:
         """Each phrase of an entry as its set of words, and those words sorted and joined;
@@ -853,6 +913,48 @@ class Matcher:
             if score > so_far:
                 best[eid] = score
         return best
+
+    def _phrasing_arrays(self, query: str, shortlist: list[str]) -> dict[str, float]:
+        """:meth:`_phrasing` in two passes over arrays, for large knowledge bases.
+
+        The same best score per entry to the last bit: each entry's phrase with the best
+        sort score is scored in full first, then token_set_ratio (the costly part, about a
+        microsecond a phrase) only for the phrases that could still beat it even with a
+        perfect set score (``0.5 + sort / 200``), all in C. A large knowledge base
+        shortlists near-twins with many phrases each (over 400 in all), where the loop's
+        per-phrase Python costs more than the scores themselves.
+        """
+        assert self._arrays is not None
+        np = self._arrays.np
+        texts: list[str] = []
+        sorted_texts: list[str] = []
+        starts: list[int] = []
+        sizes: list[int] = []
+        for eid in shortlist:
+            starts.append(len(texts))
+            phrases = self.entries[eid].phrases
+            sizes.append(len(phrases))
+            texts += phrases
+            sorted_texts += self._sorted_phrases[eid]
+        sort = process.cdist([" ".join(sorted(query.split()))], sorted_texts,
+                             scorer=fuzz.ratio, dtype=np.float64)[0]
+        owner = np.repeat(self._arrays.positions[:len(shortlist)], sizes)
+        # Seeds: a lower bound for each entry (the loop starts every entry at 0.0).
+        seeds = [a + int(sort[a:b].argmax()) for a, b in
+                 zip(starts, [*starts[1:], len(texts)], strict=True)]
+        best = np.maximum(0.0, process.cdist(
+            [query], [texts[i] for i in seeds], scorer=fuzz.token_set_ratio,
+            dtype=np.float64)[0] / 200 + sort[seeds] / 200)
+        # set / 200 <= 0.5 and rounding is monotonic: a phrase left out cannot beat its seed.
+        open_ = 0.5 + sort / 200 > best[owner]
+        open_[seeds] = False
+        rest = np.flatnonzero(open_)
+        if len(rest):
+            scores = process.cdist([query], [texts[i] for i in rest],
+                                   scorer=fuzz.token_set_ratio, dtype=np.float64)[0] / 200 \
+                + sort[rest] / 200
+            np.maximum.at(best, owner[rest], scores)
+        return dict(zip(shortlist, best.tolist(), strict=True))
 
     def match(self, text: str, kinds: frozenset[str] | None = None) -> MatchResult:
         """Best entry for ``text`` with a confidence; unmatched below the threshold.
