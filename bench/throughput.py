@@ -32,6 +32,19 @@ FLOOR_SENDS = 1500
 PACED_SENDS = 450  # through the application's limiter alone: 15 s at 30/s
 
 
+def _paced_pace() -> float:
+    """The most the application's PacedRateLimiter plans to send a second at LIMIT.
+
+    It deliberately spaces its slots ``(1 s + _SLACK) / limit`` apart (28.6/s at 30), because
+    Telegram counts messages when they arrive and network jitter bunches them (see
+    ``handlers/ratelimit.py``). Rows that go through it are judged against that designed pace,
+    read from the code so the goal cannot drift from it; their share of 30/s is shown too.
+    """
+    from handlers.ratelimit import _SLACK, _WINDOW
+
+    return LIMIT * _WINDOW / (_WINDOW + _SLACK)
+
+
 def run_updates() -> Result:
     table = Table("4. Update throughput (Application.process_update, offline bot)",
                   ["workload", "in flight", "updates/s", "ms each", "ratio to bare send",
@@ -105,6 +118,7 @@ def run_broadcast() -> tuple[Result, dict[str, Any]]:
                                f"({rate / best_floor:.0%} of the best bare-send floor)",
                                "" if sent == SUBSCRIBERS else f"only {sent} sent"])
 
+    pace = _paced_pace()
     with fake_api("--enforce-limits", "--overall", str(LIMIT), "--per-chat", "1.0") as api:
         for label, paced in (("(b) engine at 30/s", False),
                              ("(b') engine at 30/s + the app's PacedRateLimiter", True)):
@@ -114,25 +128,33 @@ def run_broadcast() -> tuple[Result, dict[str, Any]]:
             got = worker(*args, *(["--paced"] if paced else []), timeout=180)
             stats = api_call(api, "benchStats")
             api_call(api, "benchReset")
-            share = _rate_at_fake(stats) / LIMIT
-            met = share >= 0.97 and stats["too_many"] == 0
+            rate = _rate_at_fake(stats)
+            share = rate / LIMIT
+            # Through the app's limiter the goal is its designed pace (_paced_pace), not 30/s.
+            target, of = (pace, f"of its {pace:.1f}/s") if paced else (LIMIT, f"of {LIMIT}/s")
+            met = rate / target >= 0.97 and stats["too_many"] == 0
+            goal = f">= 97 % {of}, 0"
             table.add(label, LIMITED_SUBSCRIBERS, stats["sent"], f"{got['seconds']:.1f}",
-                      f"{_rate_at_fake(stats):.2f}", f"{share:.1%} of {LIMIT}/s",
-                      stats["too_many"], f">= 97 %, 0 429s: {ok(met)}")
+                      f"{rate:.2f}", f"{share:.1%} of {LIMIT}/s"
+                      + (f", {rate / target:.1%} {of}" if paced else ""),
+                      stats["too_many"], f"{goal} 429s: {ok(met)}")
             result.summary.append([f"broadcast at {LIMIT}/s{' + PacedRateLimiter' if paced else ''}"
                                    ": rate, 429s", f"{share:.1%}, {stats['too_many']}",
-                                   ">= 97 %, 0", ok(met)])
+                                   goal, ok(met)])
         # What (b') adds to (b): the application's limiter on its own, as every reply uses it.
         got = worker("send-floor", "--api", json.dumps(api), "--count", str(PACED_SENDS),
                      "--concurrency", "32", "--paced", timeout=180)
         stats = api_call(api, "benchStats")
-        share = _rate_at_fake(stats) / LIMIT
-        met = share >= 0.97 and stats["too_many"] == 0
+        rate = _rate_at_fake(stats)
+        share = rate / LIMIT
+        met = rate / pace >= 0.97 and stats["too_many"] == 0
+        goal = f">= 97 % of its {pace:.1f}/s, 0"
         table.add("(c) the app's PacedRateLimiter alone, 32 in flight", PACED_SENDS,
-                  stats["sent"], f"{got['seconds']:.1f}", f"{_rate_at_fake(stats):.2f}",
-                  f"{share:.1%} of {LIMIT}/s", stats["too_many"], f">= 97 %, 0 429s: {ok(met)}")
+                  stats["sent"], f"{got['seconds']:.1f}", f"{rate:.2f}",
+                  f"{share:.1%} of {LIMIT}/s, {rate / pace:.1%} of its {pace:.1f}/s",
+                  stats["too_many"], f"{goal} 429s: {ok(met)}")
         result.summary.append([f"app's PacedRateLimiter alone at {LIMIT}/s: rate, 429s",
-                               f"{share:.1%}, {stats['too_many']}", ">= 97 %, 0", ok(met)])
+                               f"{share:.1%}, {stats['too_many']}", goal, ok(met)])
     table.notes += [
         "msg/s at the limit is measured where the fake received them (first to last); the "
         "fake answers 429 above 30 messages in any rolling second or 1 per chat per second",
