@@ -15,7 +15,8 @@ knowledge base.
 
 Speed (``make bench``, part 2): the work per question must not grow with the knowledge base.
 A large knowledge base (see VECTOR_MIN_ENTRIES) scores its postings as numpy arrays, imported
-only then, and keeps its index on disk keyed by its content (see CACHE_MIN_PHRASES). Both
+only then. Every knowledge base keeps its index on disk keyed by its content (see
+CACHE_MIN_PHRASES). Both
 routes give bit-for-bit the answers of the plain loops: the same additions in the same order,
 and ties broken in the same order (``bench/matching_before.py`` is the reference engine and
 ``tests/test_matching_speed_equivalence.py`` holds them together).
@@ -60,11 +61,11 @@ SHORTLIST = 12
 #: never for the shipped knowledge base). Chosen by ``make bench``: below it, the plain loop
 #: is as fast and numpy's import would cost the cold start more than it saves.
 VECTOR_MIN_ENTRIES = 500
-#: From this many phrases on, the index is kept on disk, keyed by the knowledge base's
-#: content (its files' digest when loaded from files). Every knowledge base is: a hit costs
+#: From this many phrases on (0: always), the index is kept on disk, keyed by the knowledge
+#: base's content (its files' digest when loaded from files). Every knowledge base is: a hit costs
 #: less than a build even at the shipped size (about 20 ms against 45 of ``csp-bot ask``'s
 #: cold start), and at 100x the shipped size (a build of about 2 s) it is what keeps
-#: start-up and ``/reload`` fast. Tests raise it to build in memory.
+#: start-up and ``/reload`` fast. Kept as a knob, so a deployment could build small ones.
 CACHE_MIN_PHRASES = 0
 #: rapidfuzz computes the set score of two phrases with no word in common as
 #: ``100 - 100 * d / n`` and their plain ratio as ``(1 - d / n) * 100``: equal but for the
@@ -270,7 +271,7 @@ def _index_key(kb: KnowledgeBase, raw: Raw | None) -> str:
     were parsed): that is its content. One made in memory has none, and its entries as the
     index sees them (``raw``) are hashed instead: about 30 ms at 100x, most of a cache hit.
     """
-    import hashlib  # noqa: PLC0415 - only large knowledge bases are cached
+    import hashlib  # noqa: PLC0415 - not needed when the cache is off
     import marshal  # noqa: PLC0415
 
     digest = hashlib.sha256()
@@ -480,11 +481,12 @@ def _phrase_count(kb: KnowledgeBase) -> int:
 
 
 def _load_index(kb: KnowledgeBase) -> dict[str, Any]:
-    """The index of ``kb``, from the on-disk cache when the knowledge base is large."""
+    """The index of ``kb``, from the on-disk cache when there is one (built and written
+    there when not)."""
     folder = _cache_dir()
     if folder is None or _phrase_count(kb) < CACHE_MIN_PHRASES:
         return _build_index(kb, _raw_entries(kb))
-    import marshal  # noqa: PLC0415 - cold start of the shipped knowledge base does without
+    import marshal  # noqa: PLC0415 - not needed when the cache is off
     # Loaded from files: their digest is the key, and a hit never builds the raw entries.
     raw = None if kb.digest is not None else _raw_entries(kb)
     path = folder / f"index-{_index_key(kb, raw)}.marshal"
