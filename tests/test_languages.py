@@ -121,6 +121,35 @@ def test_past_violence_is_not_a_crisis(responder: Responder) -> None:
         assert responder.answer(text).crisis is None, text
 
 
+@pytest.mark.parametrize("text", [
+    # The everyday ways of saying it, often typed without diacritics; the first rules missed
+    # each of these (found while writing training messages, tests/data/lang/train/).
+    "nie chce mi sie zyc", "Mam dość życia", "chcę skończyć ze sobą", "tnę się znowu",
+    "chyba się powieszę", "ktoś jest w moim mieszkaniu", "zamknął mnie i nie pozwala mi wyjść",
+    "on zaraz mnie pobije", "koleżanka przedawkowała", "brat leży na podłodze i się nie rusza",
+    "ogień w kuchni, wszystko się pali", "pełno dymu na klatce",
+    "main ab jeena nahi chahti", "ghar mein koi ghus gaya hai", "میں اب جینا نہیں چاہتا",
+    "گھر میں کوئی گھس آیا ہے", "ਮੈਂ ਹੁਣ ਜੀਣਾ ਨਹੀਂ ਚਾਹੁੰਦਾ",
+])
+def test_everyday_crisis_phrasings_get_999_first(responder: Responder, text: str) -> None:
+    reply = responder.answer(text)
+    assert reply.crisis is not None, text
+    assert "999" in reply.sections()[0][1].split("\n")[0]
+
+
+@pytest.mark.parametrize("text", [
+    "mój brat przedawkował rok temu, gdzie szukać wsparcia dla rodziny",
+    "nie rusza się nic w sprawie mojej skargi",
+    "sąsiad grozi mi sądem przez płot",
+    "kiedyś się cięłam, teraz szukam terapii",
+    "mere bhai ne pichle saal khudkushi ki koshish ki thi, madad kahan milegi",
+    "ਖ਼ੁਦਕੁਸ਼ੀ ਦੇ ਅੰਕੜੇ ਕੀ ਹਨ",
+])
+def test_their_look_alikes_are_not_alarms(responder: Responder, text: str) -> None:
+    """The past, a figure or an idiom: answered, without a crisis reply."""
+    assert responder.answer(text).crisis is None, text
+
+
 def test_english_ask_never_loads_translations() -> None:
     """The cold start of an English `csp-bot ask` pays nothing for the other languages."""
     code = ("import sys; from bot.cli.main import main; "

@@ -177,30 +177,50 @@ _CRISIS_RULES: list[tuple[str, re.Pattern[str], CrisisKind]] = [
          r"szarpie|gwalci|atakuje|leje|tlucze|maltretuje)\b|\b(?:bije|bija|uderza|kopie|dusi|"
          r"katuje|szarpie|gwalci|atakuje|leje|tlucze) (?:mnie|nas)\b", CrisisKind.DANGER),
         ("pl-kill-me", r"\bzabij[eac]\b.{0,10}\b(?:mnie|nas|cie|ciebie|dzieci)\b|"
-         r"\b(?:mnie|nas)\b.{0,10}\bzabij[eac]\b|\bchce mnie zabic\b", CrisisKind.DANGER),
+         r"\b(?:mnie|nas)\b.{0,10}\bzabij[eac]\b|\bchce mnie zabic\b|"
+         r"\b(?:pobije|zatlucze|udusi|zadzga) (?:mnie|nas)\b|"
+         r"\b(?:mnie|nas) (?:pobije|zatlucze|udusi|zadzga)\b", CrisisKind.DANGER),
         ("pl-now", r"\b(?:probuje|probuja|chce|chca) sie (?:wlamac|dostac)\b|\bwlamuj[ea] sie\b|"
          r"\b(?:zamknelam|zamknalem|ukrywam|chowam|zabarykadowalam) sie\b|"
          r"\b(?:wali|dobija sie|lomocze) (?:w|do) drzwi|\b(?:idzie|chodzi|jedzie) za mna\b|"
          r"\b(?:sledzi|goni) mnie\b|\bboje sie o (?:swoje |moje )?zycie\b|"
-         r"\bjestem w niebezpieczenstwie\b|\bratunku\b|\bma (?:noz|bron|maczete)\b",
+         r"\bjestem w niebezpieczenstwie\b|\bratunku\b|\bma (?:noz|bron|maczete)\b|"
+         r"\bktos (?:jest|chodzi) (?:w|po) (?:moim |naszym )?(?:domu|mieszkaniu)\b|"
+         r"\bzamknal mnie\b|\bnie (?:pozwala|daje) mi wyjsc\b|"
+         r"\bstoi pod (?:moimi |naszymi )?drzwiami\b|\bwywaza drzwi\b|"
+         r"\bgrozi mi (?:nozem|bronia|smiercia)\b",
          CrisisKind.DANGER),
         ("pl-self-harm", r"\bnie chce (?:juz )?zyc\b|\bchce (?:sie )?(?:zabic|umrzec|zginac)\b|"
          r"\bzabic sie\b|\bskoncz[eya] ze soba\b|\bodebrac sobie zycie\b|"
          r"\b(?:mysle|planuje|chce popelnic) (?:o )?samobojstw|\bpopelnie samobojstwo\b|"
-         r"\bpotne sie\b|\bnie ma sensu zyc\b", CrisisKind.SELF_HARM),
+         r"\bpotne sie\b|\bnie ma sensu zyc\b|\bnie chce mi sie (?:juz )?zyc\b|"
+         r"\bskoncz\w* ze soba\b|\bmam dosc (?:zycia|zycia juz)\b|\btne sie\b|"
+         r"\b(?:powiesze|powiesic|zabije) sie\b|\brzuce sie pod\b|"
+         r"\b(?:wolalbym|wolalabym) nie zyc\b|\bsie (?:powiesze|zabije|potne)\b|"
+         r"\bchce (?:to )?wszystko zakonczyc\b|\blepiej (?:by|zeby|gdyby) mnie nie bylo\b|"
+         r"\bchce skoczyc\b", CrisisKind.SELF_HARM),
         ("pl-medical", r"\bnie oddycha\b|\bnie (?:moge|mozemy) (?:go|jej) (?:dobudzic|obudzic)\b|"
          r"\b(?:polknal|polknela|przedawkowal|przedawkowala|zazyl|zazyla|wzial|wziela)\b.{0,30}"
          r"\b(?:tabletek|tabletki|leki|lekow|opakowanie)\b|\bstracil[a]? przytomnosc\b|"
-         r"\bnieprzytomn\w*\b", CrisisKind.MEDICAL),
-        ("pl-fire", r"\bpali sie\b|\bpozar\b|\bplonie\b", CrisisKind.FIRE),
+         r"\bnieprzytomn\w*\b|"
+         r"\b(?:lezy|upadl\w*|padl\w*)\b.{0,30}\b(?:nie rusza sie|sie nie rusza)\b|"
+         r"\bnie mozna (?:go|jej) (?:dobudzic|obudzic)\b|"
+         # An overdose now, not one told about afterwards ("rok temu", "kiedys").
+         r"\bprzedawkowal[a]?\b(?!.*\b(?:temu|kiedys|dawno|wczoraj|zmarl|zmarla)\b)",
+         CrisisKind.MEDICAL),
+        ("pl-fire", r"\b(?:pali|palimy) sie\b|\bsie pali\b|\bpozar\b|\bplonie\b|"
+         r"\b(?:pelno|gesty) dym|\bdym (?:na klatce|w mieszkaniu|w domu|w kuchni)\b|\bogien w\b",
+         CrisisKind.FIRE),
         # --- Urdu and Shahmukhi Punjabi (Arabic script, folded)
         ("ur-child", r"(?:بچے|بچی|بچہ|بیٹی|بیٹے)\b.{0,25}(?:مار رہا|مار رہی|پیٹ رہا|"
          r"اغوا|زبردستی)", CrisisKind.CHILD),
         ("ur-hurting-me", r"(?:مجھے|ہمیں|مینوں|سانوں)\b(?: \S+){0,2} (?:مار|پیٹ|کٹ|کُٹ) "
          r"(?:رہا|رہی|رہے|رہیا)\b|\bبچاؤ\b|\bبچاو\b|جان سے مار|مار ڈال|"
-         r"دروازہ توڑ|خود کو .{0,15}بند کر|\bچاقو\b|\bچھری\b", CrisisKind.DANGER),
+         r"دروازہ توڑ|خود کو .{0,15}بند کر|\bچاقو\b|\bچھری\b|گھر میں کوئی گھس",
+         CrisisKind.DANGER),
         ("ur-self-harm", r"مرنا چاہت|مرنا چاہند|خودکشی (?:کرنا|کر لوں|کرلوں|کروں|کرنے|کر لاں)|"
-         r"جینے کا دل نہیں|خود کو ختم|زندگی ختم کر|سب ختم کر دوں", CrisisKind.SELF_HARM),
+         r"جینے کا دل نہیں|خود کو ختم|زندگی ختم کر|سب ختم کر دوں|جینا نہیں چاہت|"
+         r"مر جانا چاہت", CrisisKind.SELF_HARM),
         ("ur-medical", r"سانس نہیں|ہوش میں نہیں|بے ہوش|بیہوش|گولیاں کھا", CrisisKind.MEDICAL),
         ("ur-fire", r"آگ لگ", CrisisKind.FIRE),
         # --- Gurmukhi (folded: no addak, tippi, bindi or nukta)
@@ -208,7 +228,8 @@ _CRISIS_RULES: list[tuple[str, re.Pattern[str], CrisisKind]] = [
          CrisisKind.CHILD),
         ("pa-hurting-me", r"(?:ਮੈਨੂ|ਸਾਨੂ)\b(?: \S+){0,2} (?:ਕੁਟ|ਮਾਰ) (?:ਰਿਹਾ|ਰਹੀ|ਰਹੇ)|"
          r"\bਬਚਾਓ\b|ਜਾਨੋ ਮਾਰ|ਜਾਨ ਤੋ ਮਾਰ|ਦਰਵਾਜਾ ਤੋੜ|\bਚਾਕੂ\b", CrisisKind.DANGER),
-        ("pa-self-harm", r"ਮਰਨਾ ਚਾਹੁਦ|ਖੁਦਕੁਸੀ|ਖੁਦਕਸੀ|ਆਤਮਹਤਿਆ|ਜਿਉਣ ਨੂ ਦਿਲ ਨਹੀ|ਸਭ ਖਤਮ ਕਰ",
+        ("pa-self-harm", r"ਮਰਨਾ ਚਾਹੁਦ|(?:ਖੁਦਕੁਸੀ|ਖੁਦਕਸੀ|ਆਤਮਹਤਿਆ) (?:ਕਰ|ਕਰਨ)|ਜਿਉਣ ਨੂ ਦਿਲ ਨਹੀ|"
+         r"ਸਭ ਖਤਮ ਕਰ|ਜੀਣਾ ਨਹੀ ਚਾਹੁਦ",
          CrisisKind.SELF_HARM),
         ("pa-medical", r"ਸਾਹ ਨਹੀ|ਹੋਸ ਵਿਚ ਨਹੀ|ਬੇਹੋਸ|ਗੋਲੀਆ ਖਾ", CrisisKind.MEDICAL),
         ("pa-fire", r"ਅਗ ਲਗ", CrisisKind.FIRE),
@@ -216,9 +237,13 @@ _CRISIS_RULES: list[tuple[str, re.Pattern[str], CrisisKind]] = [
         ("roman-child", r"\b(?:beti|beta|bacha|bachi|bache|dhee|putt)\b.{0,25}\b(?:agwa|"
          r"zabardasti|maar raha|kutt reha)\b", CrisisKind.CHILD),
         ("roman-danger", r"\b(?:maar|mar|peet|kutt|kut) (?:raha|rahi|rahe|reha|rahya)\b|"
-         r"\bbachao\b|\bjaan se maar|\bmaar dalega\b", CrisisKind.DANGER),
-        ("roman-self-harm", r"\bkhud ?kushi\b|\bmarna chaht[aie]\b|\bmarna chahnd[aie]\b|"
-         r"\bkhud ?ko khatam\b|\bkhudko khatam\b|\bjeene ka dil nahi", CrisisKind.SELF_HARM),
+         r"\bbachao\b|\bjaan se maar|\bmaar dalega\b|"
+         r"\bghar (?:mein|men|main|vich|wich) koi ghus", CrisisKind.DANGER),
+        ("roman-self-harm", r"\bkhud ?kushi (?:kar|karna|karni|karunga|karungi|karlun|karloon)\b|"
+         r"\bmarna chaht[aie]\b|\bmarna chahnd[aie]\b|"
+         r"\bkhud ?ko khatam\b|\bkhudko khatam\b|\bjeene ka dil nahi|"
+         r"\bjee?na nahi chaht[aie]\b|\bmar jana chaht[aie]\b|\bmar jana chahnd[aie]\b",
+         CrisisKind.SELF_HARM),
         ("roman-medical", r"\bsaans nahi|\bbehosh\b|\bbe hosh\b", CrisisKind.MEDICAL),
         ("roman-fire", r"\baag lag", CrisisKind.FIRE),
     ]

@@ -48,6 +48,8 @@ pomocy pomoc prosze proszę dzien dzień dobry czesc cześć witam dziekuje dzi�
 policję numer zglosic zgłosić gdzie mąż maz zona żona dziecko dzieci syn corka córka sasiad
 sąsiad sasiedzi sąsiedzi przemoc narkotyki tego tej ten ta sa są sobie siebie jego jej ich nas
 was pan pani zeby żeby tylko jeszcze wszystko nic nikt zawsze czuje czuję wiem mamy mama tata
+zaraz znowu dzisiaj dzis dziś wczoraj jutro tutaj bije zabije pobije zyc żyć zycia życia domu
+mieszkaniu drzwi prosze pomóż pomoz ratunku
 """.split())
 # Roman Urdu and Roman Punjabi. Words shared by both count for either; words one language
 # uses and the other does not decide between them. None is a common English word.
@@ -61,6 +63,7 @@ gaya gayi mein hain hai aur shohar bohot hamari hamare hamara sakta sakti sakte 
 hun liye liye khud khudko apna apni baat kab phir iss yeh woh aap tum hum agar lekin jab
 batayein bataen batao hui hua dukaan larke ladke nuqsan pohanchate pukarte keh kar kardoon
 rahega rahegi milegi milega samajh samajta roti naseeb sukoon khushi hifazat bachon bacha
+ab abhi jeena jeene chahta chahti chahte marna zindagi
 """.split())
 _ROMAN_PUNJABI = frozenset("""
 mainu menu tusi tussi tuhanu sanu saada saadi saddi saade vich ch naal nal kithe kithon kive
