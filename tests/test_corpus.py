@@ -89,7 +89,8 @@ def test_figures_on_the_frozen_test_split_do_not_drop(responder: Responder) -> N
 
 #: Floors on the blind language sets (tests/data/lang/blind/, written without seeing the
 #: rules or translations, frozen 2026-12-03, never tuned on): (accuracy, crisis recall).
-BLIND_FLOORS = {"pl": (31 / 53, 6 / 17), "ur": (28 / 53, 8 / 17), "pa": (29 / 54, 6 / 17)}
+#: Raised on 2026-12-04 to the second look, after rules written from training messages only.
+BLIND_FLOORS = {"pl": (32 / 53, 7 / 17), "ur": (28 / 53, 8 / 17), "pa": (30 / 54, 6 / 17)}
 
 
 @pytest.mark.parametrize("lang", sorted(BLIND_FLOORS))
