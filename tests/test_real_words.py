@@ -53,6 +53,17 @@ def test_real_emergencies_get_999_first(responder: Responder, text: str,
     assert reply.to_json()["crisis"] is True
 
 
+
+def test_spelling_correction_never_turns_one_real_word_into_another() -> None:
+    # "turning" once became "burning", so "baby's turning blue" fired no rule; "changing
+    # myself" became "hanging myself", a false alarm.
+    blue = detect_crisis("Baby’s turning blue! Baby’s turning blue!", use_model=False)
+    assert blue is not None and blue.sure
+    assert blue.kind in (CrisisKind.MEDICAL, CrisisKind.CHILD)
+    for calm in ("I keep changing myself to please everyone", "I'm sharing myself too much online",
+                 "I get anger issues when I am tired"):
+        assert detect_crisis(calm, use_model=False) is None, calm
+
 def test_violence_at_home_leads_to_domestic_abuse_support(responder: Responder) -> None:
     reply = responder.answer("my partner is hitting me right now")
     assert reply.crisis is not None and reply.crisis.sure

@@ -75,7 +75,9 @@ _LEXICON = (
     "strangled hanging collapsed burning"
 ).split()
 
-# Real words one edit away from a crisis word: never "correct" them.
+# Real words one edit away from a crisis word: never "correct" them. Found by running common
+# words through the corrector: "turning blue" had become "burning blue" (no rule fired), and
+# "changing myself" "hanging myself" (a false alarm).
 _KEEP = frozenset(
     """sitting fitting getting letting setting betting skill still fill hill will kiss mile file
     fire hire wire tire dire life wife knife himself herself yourself itself ourselves baking
@@ -87,6 +89,8 @@ _KEEP = frozenset(
     killed filled billed choking joking smoking poking stroking cooking looking booking
     beating eating heating seating meeting greeting punching lunching bunching kicking picking
     ticking licking sticking attacking packing backing tracking hacking stacking mentally
+    turning changing ranging ganging hearing bearing sharing strange stranger strangers boating
+    breaching bathing anger hunting creaking drying stubbing hollowing spills
     """.split()
 )
 
