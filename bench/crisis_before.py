@@ -48,6 +48,9 @@ from bot.answering.crisis import (
     _PAST,
     _RULES,
     _STATS,
+    INFO_SURE_SCORE,
+    POSSIBLE_SCORE,
+    SURE_SCORE,
 )
 
 
@@ -76,12 +79,6 @@ class Crisis:
         return self.level is Level.SURE
 
 
-#: Model probability above which a message is a sure crisis, and above which a possible one.
-#: Chosen by ``bench/train_crisis.py`` on the training split (recall first), never on the test.
-SURE_SCORE = 0.8
-POSSIBLE_SCORE = 0.6
-#: For questions about figures, the law or the past, the model must be this sure.
-INFO_SURE_SCORE = 0.95
 
 
 @lru_cache(maxsize=8192)

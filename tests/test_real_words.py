@@ -64,6 +64,49 @@ def test_spelling_correction_never_turns_one_real_word_into_another() -> None:
                  "I get anger issues when I am tired"):
         assert detect_crisis(calm, use_model=False) is None, calm
 
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Mommy’s passed out.", CrisisKind.MEDICAL),
+        ("my nan fell in the kitchen and she wont get up", CrisisKind.MEDICAL),
+        ("my brother is doing CPR on dad", CrisisKind.MEDICAL),
+        ("my baby's not being responsive", CrisisKind.MEDICAL),
+        ("im ready to leave this world behind", CrisisKind.SELF_HARM),
+        ("i just want to sleep forever", CrisisKind.SELF_HARM),
+        ("i cant carry on living like this", CrisisKind.SELF_HARM),
+        ("there's no other way out for me", CrisisKind.SELF_HARM),
+        ("just send the police!!", CrisisKind.DANGER),
+        ("being followed up the road by a man", CrisisKind.DANGER),
+        ("why are you stabbing mummy", CrisisKind.DANGER),
+        ("he's been badly beaten", CrisisKind.DANGER),
+        ("I can hear someone screaming in the flat next door", CrisisKind.DANGER),
+        ("the world would be a better place if i wasnt in it", CrisisKind.SELF_HARM),
+        ("its time for me to just disappear", CrisisKind.SELF_HARM),
+    ],
+)
+def test_plain_words_from_the_training_split_fire_a_rule(text: str, kind: CrisisKind) -> None:
+    found = detect_crisis(text, use_model=False)
+    assert found is not None and found.sure and found.kind == kind, (text, found)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my kids wont get up for school",
+        "the council is not responsive to my emails",
+        "where can I do a CPR course",
+        "If crimes aren't being followed up I wonder who bothers reporting",
+        "Since I was five I have watched my father beat up my mom.",
+        "things would be better if i was in charge of the council",
+        "I heard a woman screaming last night in the park, should I report it",
+        "time to disappear for a holiday",
+    ],
+)
+def test_and_their_look_alikes_do_not(text: str) -> None:
+    found = detect_crisis(text, use_model=False)
+    assert found is None, (text, found)
+
 def test_violence_at_home_leads_to_domestic_abuse_support(responder: Responder) -> None:
     reply = responder.answer("my partner is hitting me right now")
     assert reply.crisis is not None and reply.crisis.sure

@@ -60,7 +60,11 @@ class Crisis:
 
 
 #: Model probability above which a message is a sure crisis, and above which a possible one.
-#: Chosen by ``bench/train_crisis.py`` on the training split (recall first), never on the test.
+#: Chosen with the model's C by ``bench/train_crisis.py --cv`` on the training split, never on
+#: the test: the most crises caught while cross-validated false crises stay within the 2 % the
+#: partnership accepts (after the third collection round: C 32 and 0.8, 276/319 caught with
+#: 1.8 % false; C 16 needed 0.85 for 275/319). Between the two thresholds the reply is the
+#: answer with the emergency line on top.
 SURE_SCORE = 0.8
 POSSIBLE_SCORE = 0.6
 #: For questions about figures, the law or the past, the model must be this sure.
@@ -140,7 +144,8 @@ _HURTING = (r"\b(?:hitting|beating|punching|kicking|attacking|strangling|choking
             r"hurting|assaulting|raping|strangled|battering|slapping)")
 
 # People, not things: "kicking my fence" is anti-social behaviour, "kicking my mum" is not.
-_ME = (r"(?:me|us|her|him|them|mum|dad|(?:my|our) (?:mum|dad|mother|father|wife|husband|"
+_ME = (r"(?:me|us|her|him|them|mum|dad|mummy|mommy|mom|daddy|mam|"
+       r"(?:my|our) (?:mum|dad|mother|father|wife|husband|"
        r"partner|child|children|son|daughter|kid|kids|baby|friend|mate|sister|brother|"
        r"girlfriend|boyfriend|nan|gran|grandad|grandma|neighbour|carer|family))")
 
@@ -192,7 +197,8 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
         ("hurting-me", _NOT_BY_ME + _HURTING + r" (?:me|us)\b(?! out)", CrisisKind.DANGER, True),
         # Someone else being hurt: an emergency when it is happening, but "I think someone
         # is hurting him at home" is a worry to report, so questions and suspicions don't fire.
-        ("hurting-other", _NOT_BY_ME + _HURTING + " " + _ME + r"\b", CrisisKind.DANGER, False),
+        ("hurting-other", _NOT_BY_ME + _HURTING + " " + _ME + r"\b(?! out)", CrisisKind.DANGER,
+         False),
         ("just-attacked", r"\b(?:just|has just|have just|he just|she just|they just) "
          r"(?:punched|hit|attacked|stabbed|beat|beaten|kicked|strangled|choked|raped|grabbed|"
          r"slapped|headbutted|battered|assaulted) (?:me|us|my|her|him|a|someone|somebody)\b|"
@@ -209,7 +215,10 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
         ("in-danger", r"\b(?:i am|we are|am|are|i feel|she is|he is|they are) in (?:immediate )?"
          r"danger\b|\b(?:i am|we are) not safe\b|\bimmediate danger\b", CrisisKind.DANGER, True),
         ("being-attacked", r"\b(?:being|getting|just been) (?:attacked|stabbed|assaulted|raped|"
-         r"followed|beaten|chased|mugged|robbed|hit|threatened with)\b", CrisisKind.DANGER, True),
+         r"followed|beaten|chased|mugged|robbed|hit|threatened with)\b"
+         # "crimes aren't being followed up" is not a stalker; "followed up the road" is.
+         r"(?! up\b(?! (?:the|a|an|my|our|to|by (?:a|an|some|two|three))\b))",
+         CrisisKind.DANGER, True),
         ("happening-now", r"\b(?:fight|fighting|attack|violence|stabbing|hitting|shooting|riot|"
          r"kicking off)\b.*\b(?:right now|happening now|going on now|outside now)\b|"
          r"\b(?:right now|happening now)\b.*\b(?:fight|fighting|attack|violence|stabbing|"
@@ -373,6 +382,26 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
          r"\b(?:he|she|they|my (?:friend|mate|son|daughter|partner|brother|sister)) "
          r"(?:has |have )?(?:taken|took|swallowed|necked) (?:too many|loads of|a load of|"
          r"a lot of|all (?:of )?(?:his|her|their|my|the))\b", CrisisKind.MEDICAL, True),
+        # --- the third collection round's misses (training only): someone down, told plainly
+        ("someone-down-more", r"\b(?:is|has|have|just|she|he|mummy|mommy|mum|mom|dad|daddy) "
+         r"passed out\b|\b(?:fell|fallen|collapsed)\b.*\b(?:will not|would not|wont|wouldnt|"
+         r"can not|cant) get up\b|\b(?:doing|giving|started) cpr\b|"
+         r"\b(?:baby|he|she|they|mum|mom|mummy|mommy|dad|son|daughter|friend|child|husband|"
+         r"wife|partner) (?:is |are )?not (?:being )?responsive\b",
+         CrisisKind.MEDICAL, True),
+        ("self-harm-round3", r"\bleave this (?:world|life|earth)\b|\bsleep forever\b|"
+         r"\b(?:can not|cant|could not) (?:continue|keep|carry on) (?:to live |living )?"
+         r"like this\b|"
+         r"\bif i (?:was|were) dead\b|\bno other way out\b|\bmy only (?:way out|option left)\b|"
+         r"\babout to end (?:my|it)\b", CrisisKind.SELF_HARM, True),
+        ("danger-round3", r"\bsend (?:the )?(?:cops|police)\b|\bbeen badly (?:beaten|hurt|injured|"
+         r"stabbed|cut)\b|\b(?:hear|hearing|heard) (?:someone|somebody|a woman|a man|a child|"
+         r"her|him) (?:screaming|crying for help|shouting for help)\b(?! last| yesterday)",
+         CrisisKind.DANGER, True),
+        ("not-here-any-more", r"\bbetter (?:\w+ ){0,2}if i (?:was not|were not|wasnt|werent|"
+         r"am not|was|were) "
+         r"(?:in it|here|around|alive|gone|dead)\b|\bi (?:was not|were not) here any ?more\b|"
+         r"\btime (?:for me )?to (?:just )?disappear\b(?! for| on)", CrisisKind.SELF_HARM, True),
     ]
 ]
 
@@ -381,7 +410,8 @@ _PAST = re.compile(r"\b(?:used to|in the past|years ago|was suicidal|were suicid
                    r"had been suicidal|recovering from|last year|the first time|one night|"
                    r"since i last|scars|attempt was|following a suicide attempt|when i was|"
                    r"at the time|had planned|told me many times|was on fire|on fire again|"
-                   r"i would just|i assaulted)\b")
+                   r"i would just|i assaulted|since i was|i thought i was going to|"
+                   r"was having thoughts|(?:was|were) going to call)\b")
 
 # "What do I do if I think someone has overdosed?": a question for later, not a report now.
 _HYPOTHETICAL = re.compile(
