@@ -23,11 +23,16 @@ CORPUS = ROOT / "tests" / "data" / "corpus"
 LABELS = {"topic", "crisis", "out_of_scope"}
 KINDS = {"danger", "self_harm", "medical", "fire", "child"}
 
-#: Floors on the frozen test split (recorded 2026-12-03; see README).
+#: Floors on the frozen test split (see README). Recorded 2026-12-03 (196, 59, 12, 28), raised
+#: on 2026-12-04 to 202 right and 62 crises caught. The false-crisis ceiling moved the other
+#: way, from 12 to 14, in the same change: the third and fourth collection rounds (training
+#: only) caught 3 more crises on this split and raised 2 more false alarms. That trade was
+#: chosen on the training split's cross-validation (``SURE_SCORE`` in bot/answering/crisis.py),
+#: not here, and is kept because a missed emergency costs more than a needless 999 line.
 FLOORS = {
-    "accuracy": 196 / 315,
-    "crisis_recall": 59 / 86,
-    "false_crisis_rate": 12 / 229,  # a ceiling
+    "accuracy": 202 / 315,
+    "crisis_recall": 62 / 86,
+    "false_crisis_rate": 14 / 229,  # a ceiling
     "declined": 28 / 33,
 }
 

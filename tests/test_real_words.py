@@ -83,6 +83,9 @@ def test_spelling_correction_never_turns_one_real_word_into_another() -> None:
         ("I can hear someone screaming in the flat next door", CrisisKind.DANGER),
         ("the world would be a better place if i wasnt in it", CrisisKind.SELF_HARM),
         ("its time for me to just disappear", CrisisKind.SELF_HARM),
+        ("there's a man with a knife outside the shop", CrisisKind.DANGER),
+        ("someone is chasing me with a knife", CrisisKind.DANGER),
+        ("he's got a knife", CrisisKind.DANGER),
     ],
 )
 def test_plain_words_from_the_training_split_fire_a_rule(text: str, kind: CrisisKind) -> None:
@@ -101,11 +104,20 @@ def test_plain_words_from_the_training_split_fire_a_rule(text: str, kind: Crisis
         "things would be better if i was in charge of the council",
         "I heard a woman screaming last night in the park, should I report it",
         "time to disappear for a holiday",
+        "I go to my allotment with a knife for cutting leeks, is that legal",
+        "can I carry a folding knife with a blade under 3 inches",
     ],
 )
 def test_and_their_look_alikes_do_not(text: str) -> None:
     found = detect_crisis(text, use_model=False)
     assert found is None, (text, found)
+
+
+def test_saying_one_wont_hurt_oneself_is_not_an_alarm_but_keeps_the_emergency_line() -> None:
+    text = "No, I'm not going to hurt myself so no one panic, I'm writing from experience"
+    found = detect_crisis(text)
+    assert found is None or not found.sure, found
+    assert detect_crisis("I'm going to hurt myself tonight") is not None
 
 def test_violence_at_home_leads_to_domestic_abuse_support(responder: Responder) -> None:
     reply = responder.answer("my partner is hitting me right now")

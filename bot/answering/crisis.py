@@ -62,10 +62,10 @@ class Crisis:
 #: Model probability above which a message is a sure crisis, and above which a possible one.
 #: Chosen with the model's C by ``bench/train_crisis.py --cv`` on the training split, never on
 #: the test: the most crises caught while cross-validated false crises stay within the 2 % the
-#: partnership accepts (after the third collection round: C 32 and 0.8, 276/319 caught with
-#: 1.8 % false; C 16 needed 0.85 for 275/319). Between the two thresholds the reply is the
-#: answer with the emergency line on top.
-SURE_SCORE = 0.8
+#: partnership accepts. After the fourth collection round: C 64 and 0.75, 296/345 caught with
+#: 1.8 % false (C 32 went over 2 % at 0.75 and caught 294/345 at 0.8). Between the two
+#: thresholds the reply is the answer with the emergency line on top.
+SURE_SCORE = 0.75
 POSSIBLE_SCORE = 0.6
 #: For questions about figures, the law or the past, the model must be this sure.
 INFO_SURE_SCORE = 0.95
@@ -210,8 +210,11 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
         ("break-in", r"\b(?:trying to|try to|is|are|currently|someone) (?:break|breaking) "
          r"(?:in|into)\b|\bbreaking (?:in|into) (?:my|our|the)\b",
          CrisisKind.DANGER, True),
-        ("armed", r"\b(?:has|got|with|holding|waving|pulled|pulling) (?:a |out a |his |"
-         r"her )?(?:knife|gun|machete|weapon|blade)\b", CrisisKind.DANGER, False),
+        # Someone armed: "he's got a knife", "chasing my son with a machete". A knife carried
+        # for the garden, or "a folding knife with a blade under 3 inches", is not a threat.
+        ("armed", r"(?<!knife )(?<!knives )\b(?:has|got|with|holding|waving|brandishing|pulled|"
+         r"pulling) (?:a |out a |his |her )?(?:knife|gun|machete|weapon|blade)\b(?! for)",
+         CrisisKind.DANGER, False),
         ("in-danger", r"\b(?:i am|we are|am|are|i feel|she is|he is|they are) in (?:immediate )?"
          r"danger\b|\b(?:i am|we are) not safe\b|\bimmediate danger\b", CrisisKind.DANGER, True),
         ("being-attacked", r"\b(?:being|getting|just been) (?:attacked|stabbed|assaulted|raped|"
@@ -405,13 +408,17 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
     ]
 ]
 
-# Looking back, not in crisis now: "I used to self harm", "someone who was suicidal".
+# Looking back, not in crisis now: "I used to self harm", "someone who was suicidal"; or
+# saying one won't. At most the middle tier (the answer, with the emergency line on top).
 _PAST = re.compile(r"\b(?:used to|in the past|years ago|was suicidal|were suicidal|"
                    r"had been suicidal|recovering from|last year|the first time|one night|"
                    r"since i last|scars|attempt was|following a suicide attempt|when i was|"
                    r"at the time|had planned|told me many times|was on fire|on fire again|"
                    r"i would just|i assaulted|since i was|i thought i was going to|"
-                   r"was having thoughts|(?:was|were) going to call)\b")
+                   r"was having thoughts|(?:was|were) going to call)\b"
+                   # "No, I'm not going to hurt myself": said to reassure, not a threat.
+                   r"|\b(?:not|never) (?:going to|gonna|about to|planning to) (?:kill|hurt|harm|"
+                   r"cut|end) my ?self\b|\bi would never (?:kill|hurt|harm) my ?self\b")
 
 # "What do I do if I think someone has overdosed?": a question for later, not a report now.
 _HYPOTHETICAL = re.compile(
