@@ -93,15 +93,19 @@ def test_figures_on_the_frozen_test_split_do_not_drop(responder: Responder) -> N
 
 
 #: Floors on the blind language sets (tests/data/lang/blind/, written without seeing the
-#: rules or translations, frozen 2026-12-03, never tuned on): (accuracy, crisis recall).
-#: Raised on 2026-12-04 to the second look, after rules written from training messages only.
-BLIND_FLOORS = {"pl": (32 / 53, 7 / 17), "ur": (28 / 53, 8 / 17), "pa": (30 / 54, 6 / 17)}
+#: rules or translations, frozen 2026-12-03, never tuned on): (accuracy, crisis recall, most
+#: false crises). Raised on 2026-12-04 after rules written from training messages only, and
+#: again the same day after the language models were trusted with sure crises (thresholds
+#: chosen on the training messages' cross-validation, bot/answering/i18n.py SURE_SCORES).
+BLIND_FLOORS = {"pl": (39 / 53, 14 / 17, 0), "ur": (32 / 53, 12 / 17, 2),
+                "pa": (37 / 54, 14 / 17, 2)}
 
 
 @pytest.mark.parametrize("lang", sorted(BLIND_FLOORS))
 def test_blind_language_sets_do_not_drop(responder: Responder, lang: str) -> None:
     cases = load_cases(ROOT / "tests" / "data" / "lang" / "blind" / f"{lang}.yaml")
     report = evaluate(cases, lambda q: responder.answer(q).to_json())
-    accuracy, recall = BLIND_FLOORS[lang]
+    accuracy, recall, false = BLIND_FLOORS[lang]
     assert report.accuracy >= accuracy
     assert report.crisis_recall >= recall
+    assert report.false_crises <= false

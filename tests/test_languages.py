@@ -150,6 +150,37 @@ def test_their_look_alikes_are_not_alarms(responder: Responder, text: str) -> No
     assert responder.answer(text).crisis is None, text
 
 
+@pytest.mark.parametrize("text", [
+    # A knife, a fire or "he'll kill me" in a question, the past or a figure of speech: the
+    # rules once sounded the alarm for each of these kinds (found in training messages).
+    "ile było ataków nożem w Burton w tym roku",
+    "szef mnie zabije jak znowu się spóźnię",
+    "pożar w fabryce w zeszłym tygodniu, czy droga jest otwarta",
+    "چاقو کے جرائم کے اعداد و شمار کہاں ملیں گے",
+    "میرا باس مجھے مار ڈالے گا اگر دیر ہوئی",
+    "yeh garmi to maar rahi hai",
+    "ਚਾਕੂ ਰੱਖਣ ਬਾਰੇ ਕਾਨੂੰਨ ਕੀ ਹੈ",
+])
+def test_questions_and_idioms_do_not_fire_a_language_rule(text: str) -> None:
+    from bot.answering import i18n
+
+    assert i18n.rule_crisis(text) is None, text
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("on ma nóż i stoi pod drzwiami, pomocy", "pl"),
+    ("wszystko się pali, ratunku", "pl"),
+    ("وہ چاقو لے کر میرے پیچھے ہے، ابھی", "ur"),
+    ("woh mujhe jaan se maar dalega, abhi ghar aa raha hai", "ur"),
+    ("ਉਹ ਚਾਕੂ ਲੈ ਕੇ ਖੜ੍ਹਾ ਹੈ, ਹੁਣ ਬਚਾਓ", "pa"),
+])
+def test_but_a_knife_or_a_fire_now_still_does(text: str, lang: str) -> None:
+    from bot.answering import i18n
+
+    found = i18n.detect_crisis(text, lang, use_model=False)
+    assert found is not None and found.sure, text
+
+
 def test_english_ask_never_loads_translations() -> None:
     """The cold start of an English `csp-bot ask` pays nothing for the other languages."""
     code = ("import sys; from bot.cli.main import main; "
