@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test lint typecheck bench bench-check train-crisis wheel docker clean
+.PHONY: run test lint typecheck bench bench-check train-crisis train-topics wheel docker clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,7 +44,12 @@ train-crisis: $(STAMP)
 	$(BIN)/python -m bench.split_corpus
 	$(BIN)/python -m bench.train_crisis --cv
 
-# The installable package (knowledge base, templates and crisis model inside): dist/*.whl.
+# Retrain bot/answering/topic_model.tsv (see bench/train_topics.py); --cv first shows its gain.
+train-topics: $(STAMP)
+	$(BIN)/python -m pip install -q -e '.[dev,bench,train]'
+	$(BIN)/python -m bench.train_topics --cv
+
+# The installable package (knowledge base, templates, crisis and topic models inside): dist/*.whl.
 wheel: $(STAMP)
 	$(BIN)/python -m pip wheel --no-deps --no-build-isolation -w dist .
 

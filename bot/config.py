@@ -110,6 +110,10 @@ class MatchingConfig(_Section):
 
     threshold: float = Field(default=DEFAULT_THRESHOLD, ge=0.0, le=1.0)
     suggest_margin: float = Field(default=0.08, ge=0.0, le=1.0)
+    #: Ask the shipped topic model where the matcher is unsure (bot/answering/topic_model.py).
+    #: It was trained on the shipped knowledge base's topics: turn it off for a knowledge base
+    #: whose topics mean something else.
+    topic_model: bool = True
 
 
 class RolesConfig(_Section):

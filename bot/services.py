@@ -53,6 +53,7 @@ class Services:
             self.knowledge.current,
             threshold=self.config.matching.threshold,
             suggest_margin=self.config.matching.suggest_margin,
+            topic_model=self.config.matching.topic_model,
         )
 
     @property

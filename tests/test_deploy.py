@@ -81,6 +81,9 @@ def test_wheel_carries_everything_needed_at_run_time(wheel: tuple[Path, str]) ->
         assert f"bot/shipped_knowledge/{yaml_file.name}" in names
     assert "bot/publishing/templates/summary.html" in names
     assert f"bot/answering/{MODEL_PATH.name}" in names
+    for model in ("topic_model.tsv", "crisis_model.pl.tsv", "crisis_model.ur.tsv",
+                  "crisis_model.pa.tsv"):
+        assert f"bot/answering/{model}" in names, model
 
 
 @pytest.fixture(scope="module")

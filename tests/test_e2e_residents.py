@@ -78,7 +78,9 @@ async def test_crisis_gets_emergency_reply_first_without_buttons(tmp_path: Path)
 
 
 async def test_unsure_match_offers_did_you_mean_buttons(tmp_path: Path) -> None:
-    async with running_bot(tmp_path, matching={"threshold": 0.99}) as bot:
+    # The matcher alone, made unsure by a high threshold (the topic model, which would
+    # answer "domestic abuse" itself, is tested in tests/test_topic_model.py).
+    async with running_bot(tmp_path, matching={"threshold": 0.99, "topic_model": False}) as bot:
         [reply] = await bot.say(RESIDENT, "domestic abuse")
         assert "Did you mean" in reply.plain_text
         assert reply.buttons()
@@ -88,14 +90,15 @@ async def test_unsure_match_offers_did_you_mean_buttons(tmp_path: Path) -> None:
 
 async def test_unanswered_questions_are_counted_without_who_asked(tmp_path: Path) -> None:
     async with running_bot(tmp_path) as bot:
-        # (Football is declined kindly as out of scope now; this one is simply not understood.)
-        await bot.say(RESIDENT, "How tall is the eiffel tower?")
-        await bot.say(RESIDENT + 1, "how tall is the eiffel tower")
+        # (Football, and since the topic model the Eiffel tower, are declined kindly as out of
+        # scope now; this one is simply not understood.)
+        await bot.say(RESIDENT, "How many legs does a spider have?")
+        await bot.say(RESIDENT + 1, "how many legs does a spider have")
         db = await bot.services.storage()
         await bot.services.flush_pending()  # counts are written in the background
         # Only the words the knowledge base lacks are kept, not the sentence (bot.privacy).
         rows = await db.fetch_all("SELECT * FROM unanswered")
-        assert rows == [{"normalised": "eiffel tall tower", "count": 2,
+        assert rows == [{"normalised": "legs spider", "count": 2,
                          "first_seen": rows[0]["first_seen"], "last_seen": rows[0]["last_seen"]}]
         # Answered questions leave no trace at all.
         await bot.say(RESIDENT, "how do I report fly tipping")

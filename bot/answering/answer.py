@@ -13,9 +13,16 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.answering import topic_model
 from bot.answering.crisis import Crisis, CrisisKind, corrected, detect_crisis
 from bot.answering.language import SUPPORTED, detect_language
-from bot.answering.matching import DEFAULT_THRESHOLD, Matcher, MatchResult, place_entry_id
+from bot.answering.matching import (
+    DEFAULT_THRESHOLD,
+    Candidate,
+    Matcher,
+    MatchResult,
+    place_entry_id,
+)
 from bot.knowledge import KnowledgeBase, Topic, Ward
 
 MENU = (
@@ -241,9 +248,11 @@ class Responder:
 
     def __init__(
         self, kb: KnowledgeBase, threshold: float = DEFAULT_THRESHOLD,
-        suggest_margin: float = 0.08,
+        suggest_margin: float = 0.08, topic_model: bool = True,
     ) -> None:
         self.kb = kb
+        self.use_topic_model = topic_model
+        self._places: frozenset[str] | None = None
         self.matcher = Matcher(kb, threshold=threshold, suggest_margin=suggest_margin)
         self._topic_parts: dict[str, tuple[tuple[str, ...], str, tuple[Choice, ...]]] = {}
 
@@ -264,6 +273,8 @@ class Responder:
             return i18n.answer(self, text, lang, kinds)
         crisis = detect_crisis(text)
         result = self.matcher.match(text, kinds)
+        if self.use_topic_model and kinds is None and (crisis is None or not crisis.sure):
+            result = self._second_opinion(text, result)
         reply = self._from_match(result)
         if crisis is None:
             return self._fit_role(text, reply)
@@ -273,6 +284,31 @@ class Responder:
             reply.related = [c for c in reply.related if c.id not in PERPETRATOR_TOPICS]
             return reply
         return self._crisis_reply(crisis, text, reply)
+
+    def _second_opinion(self, text: str, result: MatchResult) -> MatchResult:
+        """Where the matcher is unsure, the topic model's guess (see
+        :mod:`bot.answering.topic_model`); a confident answer or a named ward or place
+        stays as it is."""
+        best = result.best
+        if best is not None and (result.confidence >= topic_model.UNSURE_BELOW
+                                 or best.id not in self.kb.topics):
+            return result
+        model = topic_model.shipped_topic_model()
+        if model is None:
+            return result
+        if self._places is None:
+            self._places = topic_model.place_words(self.matcher.area_names)
+        guess = model.guess(topic_model.without_places(corrected(text), self._places))
+        topic = self.kb.topics.get(guess.topic)
+        wanted = topic_model.TAKE_OVER_NOTHING if best is None else topic_model.TAKE_OVER_UNSURE
+        if topic is None or guess.probability < wanted or (best and best.id == topic.id):
+            return result
+        if best is None and topic.id == topic_model.GENERIC_OUT_OF_SCOPE:
+            return result
+        chosen = Candidate(topic.id, topic.title, round(guess.probability, 4))
+        # The matcher's own pick stays on offer as "you might also mean".
+        others = [c for c in ([best] if best else result.suggestions) if c.id != topic.id]
+        return MatchResult(chosen, chosen.score, result.candidates, others[:2])
 
     def _fit_role(self, text: str, reply: Reply) -> Reply:
         """Domestic abuse help for the right side: "I want to stop hitting my wife" needs the

@@ -45,6 +45,7 @@ def make_responder(args: argparse.Namespace) -> Responder:
         kb,
         threshold=config.matching.threshold,
         suggest_margin=config.matching.suggest_margin,
+        topic_model=config.matching.topic_model,
     )
 
 

@@ -1,0 +1,165 @@
+"""Train the topic model shipped as ``bot/answering/topic_model.tsv``.
+
+    python -m bench.train_topics          # needs scikit-learn (the ``train`` extra)
+    python -m bench.train_topics --cv     # first: how much it helps, on held-out sources
+
+Training data, and nothing else: every topic's title and example questions (residents'
+wordings included), and the corpus's training split (``tests/data/corpus/train.yaml``):
+topic questions with their topic, out-of-scope questions with the declined topic of their
+service (as :mod:`bench.add_wordings` does). Crisis messages teach the crisis model, not
+this one. The frozen test split is never read.
+
+Multinomial logistic regression (scikit-learn) over
+:func:`bot.answering.crisis_model.features`; weights under :data:`PRUNE` are dropped, which
+keeps the file small and scoring quick. ``--cv`` holds out a fifth of the training split's
+*sources* at a time (a site's questions are alike, so holding out single questions would
+flatter the model), takes those questions' wordings out of the knowledge base, trains on the
+rest and answers each held-out question through :class:`bot.answering.answer.Responder`:
+with no model, and with the model at the shipped thresholds and a few others. That is where
+the thresholds in :mod:`bot.answering.topic_model` were chosen.
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import yaml
+
+from bench.add_wordings import wanted_topic
+from bot.answering import topic_model as tm
+from bot.answering.answer import Responder
+from bot.answering.crisis import corrected
+from bot.answering.crisis_model import features
+from bot.answering.evaluation import judge, load_cases
+from bot.answering.matching import Matcher
+from bot.knowledge import WORDINGS_FILE, KnowledgeBase, load_knowledge
+
+ROOT = Path(__file__).resolve().parent.parent
+TRAIN = ROOT / "tests" / "data" / "corpus" / "train.yaml"
+KNOWLEDGE = ROOT / "knowledge"
+#: Regularisation (chosen by --cv) and the smallest weight kept.
+C = 50.0
+PRUNE = 0.2
+#: (take over nothing, take over an unsure answer, unsure below): the shipped ones first.
+VARIANTS = [(tm.TAKE_OVER_NOTHING, tm.TAKE_OVER_UNSURE, tm.UNSURE_BELOW),
+            (0.1, 0.4, 0.8), (0.3, 0.4, 0.8), (0.4, 0.4, 0.8), (0.2, 0.3, 0.8),
+            (0.2, 0.4, 1.01), (0.2, 0.5, 0.8), (0.5, 0.5, 0.8), (1.01, 0.4, 0.8)]
+
+
+def kb_rows(kb: KnowledgeBase, leave_out: frozenset[str] = frozenset()) -> list[tuple[str, str]]:
+    return [(q, t.id) for t in kb.topics.values() for q in [t.title, *t.questions]
+            if q not in leave_out]
+
+
+def corpus_items() -> list[dict[str, Any]]:
+    return list(yaml.safe_load(TRAIN.read_text(encoding="utf-8")))
+
+
+def corpus_rows(items: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    return [(str(i["q"]), topic) for i in items if (topic := wanted_topic(i)) is not None]
+
+
+def fit(rows: list[tuple[str, str]], trained_on: str,
+        places: frozenset[str] = frozenset()) -> tm.TopicModel:
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    vec = DictVectorizer()
+    x = vec.fit_transform([features(tm.without_places(corrected(q), places)) for q, _ in rows])
+    clf = LogisticRegression(C=C, max_iter=5000)
+    clf.fit(x, [t for _, t in rows])
+    names = vec.get_feature_names_out()
+    sparse: dict[str, list[tuple[int, float]]] = {}
+    for j, name in enumerate(names):
+        kept = [(i, round(float(clf.coef_[i, j]), 3)) for i in range(len(clf.classes_))
+                if abs(clf.coef_[i, j]) >= PRUNE]
+        if kept:
+            sparse[str(name)] = kept
+    return tm.TopicModel([str(c) for c in clf.classes_],
+                         [round(float(b), 3) for b in clf.intercept_], sparse,
+                         {"trained_on": trained_on, "examples": len(rows), "C": C,
+                          "prune": PRUNE})
+
+
+@contextmanager
+def _using(model: tm.TopicModel | None, nothing: float, unsure: float,
+           below: float) -> Iterator[None]:
+    saved = (tm.shipped_topic_model, tm.TAKE_OVER_NOTHING, tm.TAKE_OVER_UNSURE,
+             tm.UNSURE_BELOW)
+    tm.shipped_topic_model = lambda: model  # type: ignore[assignment]
+    tm.TAKE_OVER_NOTHING, tm.TAKE_OVER_UNSURE, tm.UNSURE_BELOW = nothing, unsure, below
+    try:
+        yield
+    finally:
+        (tm.shipped_topic_model, tm.TAKE_OVER_NOTHING, tm.TAKE_OVER_UNSURE,  # type: ignore[assignment]
+         tm.UNSURE_BELOW) = saved
+
+
+def _places(kb: KnowledgeBase) -> frozenset[str]:
+    return tm.place_words(Matcher(kb).area_names)
+
+
+def _host(item: dict[str, Any]) -> str:
+    return urlparse(str(item.get("source", ""))).netloc or str(item.get("source", ""))
+
+
+def cross_validate(folds: int = 5) -> None:
+    kb = load_knowledge(KNOWLEDGE)
+    wordings = frozenset(q for qs in (yaml.safe_load(
+        (KNOWLEDGE / WORDINGS_FILE).read_text(encoding="utf-8"))["wordings"] or {}).values()
+        for q in qs)
+    items = corpus_items()
+    cases = load_cases(TRAIN)
+    pairs = [(i, c) for i, c in zip(items, cases, strict=True) if i["label"] != "crisis"]
+    by_host: dict[str, list[tuple[dict[str, Any], Any]]] = defaultdict(list)
+    for item, case in pairs:
+        by_host[_host(item)].append((item, case))
+    hosts = sorted(by_host)
+    random.Random(1).shuffle(hosts)
+    right: dict[str, int] = defaultdict(int)
+    for k in range(folds):
+        held_hosts = set(hosts[k::folds])
+        held = [p for h in held_hosts for p in by_host[h]]
+        held_q = frozenset(str(i["q"]) for i, _ in held)
+        train = [i for h in hosts if h not in held_hosts for i, _ in by_host[h]]
+        topics = {tid: t.model_copy(update={"questions": [q for q in t.questions
+                                                          if q not in held_q]})
+                  for tid, t in kb.topics.items()}
+        fold_kb = KnowledgeBase(topics, kb.contacts, kb.partners, kb.wards, kb.places,
+                                kb.source_dir)
+        responder = Responder(fold_kb)
+        model = fit(kb_rows(kb, wordings | held_q) + corpus_rows(train), "cv fold",
+                    _places(kb))
+        for name, use, variant in [("matcher alone", None, VARIANTS[0]),
+                                   *((f"model {v}", model, v) for v in VARIANTS)]:
+            with _using(use, *variant):
+                right[name] += sum(1 for _, case in held
+                                   if not judge(case, responder.answer(case.question).to_json()))
+    total = len(pairs)
+    print(f"cross-validated by source ({folds} folds, {total} training-split questions); "
+          "model (take over nothing, take over unsure, unsure below):", file=sys.stderr)
+    for name, n in right.items():
+        print(f"  {name}: {n}/{total} right ({n / total:.1%})", file=sys.stderr)
+
+
+def main() -> int:
+    if "--cv" in sys.argv:
+        cross_validate()
+    kb = load_knowledge(KNOWLEDGE)
+    rows = kb_rows(kb) + corpus_rows(corpus_items())
+    model = fit(rows, "knowledge questions + tests/data/corpus/train.yaml", _places(kb))
+    model.save()
+    print(f"wrote {len(model._rows)} features, {len(model.classes)} topics, from {len(rows)} "
+          "examples", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
