@@ -104,3 +104,28 @@ def test_a_confident_ask_never_reads_the_model() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          cwd=ROOT, check=True).stdout
     assert "READ 0" in out
+
+
+def test_the_word_by_word_sum_is_the_models_formula() -> None:
+    """guess() gathers the sum word by word (fast); it must equal intercept + sum(w * value)
+    over the features, as scikit-learn trained it."""
+    import math
+
+    from bot.answering.crisis import corrected
+    from bot.answering.crisis_model import features
+
+    model = topic_model.shipped_topic_model()
+    assert model is not None
+    for text in ["we cant put up with the racket next door any longer",
+                 "can a pcso search you", "how many people go missing each year",
+                 "noise noise noise", "zzkx qwv blorp", ""]:
+        words = corrected(text)
+        logits = list(model.intercepts)
+        for feature, value in features(words).items():
+            for index, weight in model._row(feature) or ():
+                logits[index] += weight * value
+        top = max(logits)
+        probability = 1 / sum(math.exp(v - top) for v in logits)
+        guess = model.guess(words)
+        assert guess.topic == model.classes[logits.index(top)]
+        assert math.isclose(guess.probability, probability, rel_tol=1e-9)

@@ -37,11 +37,13 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from operator import add
 from pathlib import Path
 
-from bot.answering.crisis_model import features
+from bot.answering.crisis_model import _FUNCTION_WORDS, _word_features
 
 MODEL_PATH = Path(__file__).with_name("topic_model.tsv")
+_MAX_WORDS_KEPT = 20_000
 #: The model is asked only when the matcher's confidence is under this (or it found nothing).
 UNSURE_BELOW = 0.8
 #: Its topic is taken where the matcher found nothing from this probability...
@@ -89,6 +91,9 @@ class TopicModel:
         # Values are parsed lists of (class index, weight), or their text, parsed on first use.
         self._rows: dict[str, str | list[tuple[int, float]]] = dict(rows)
         self.meta = meta or {}
+        # Each word's own features summed into one vector per class, kept as words recur:
+        # a message then costs a vector addition per word, not one per n-gram and class.
+        self._words: dict[str, list[float]] = {}
 
     def _row(self, feature: str) -> list[tuple[int, float]] | None:
         row = self._rows.get(feature)
@@ -115,12 +120,39 @@ class TopicModel:
             lines.append(feature + "\t" + " ".join(f"{i}:{w:g}" for i, w in row))
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
+    def _word_vector(self, word: str) -> list[float]:
+        vector = self._words.get(word)
+        if vector is None:
+            vector = [0.0] * len(self.classes)
+            for feature in _word_features(word):
+                for index, weight in self._row(feature) or ():
+                    vector[index] += weight
+            if len(self._words) < _MAX_WORDS_KEPT:
+                self._words[word] = vector
+        return vector
+
     def guess(self, corrected: str) -> Guess:
-        """The likeliest topic for a normalised, spelling-corrected message."""
-        logits = list(self.intercepts)
-        for feature, value in features(corrected).items():
-            for index, weight in self._row(feature) or ():
-                logits[index] += weight * value
+        """The likeliest topic for a normalised, spelling-corrected message.
+
+        The same sum as ``intercept + sum(weight * value)`` over :func:`features` (each value
+        a count divided by the counts' Euclidean norm), gathered word by word.
+        """
+        words = corrected.split()
+        counts: dict[str, int] = {}
+        sums = [0.0] * len(self.classes)
+        for word in words:
+            if word in _FUNCTION_WORDS:
+                continue
+            for key in _word_features(word):
+                counts[key] = counts.get(key, 0) + 1
+            sums = list(map(add, sums, self._word_vector(word)))
+        for a, b in zip(words, words[1:], strict=False):
+            key = f"b:{a} {b}"
+            counts[key] = counts.get(key, 0) + 1
+            for index, weight in self._row(key) or ():
+                sums[index] += weight
+        norm = math.sqrt(sum(v * v for v in counts.values())) or 1.0
+        logits = [b + s / norm for b, s in zip(self.intercepts, sums, strict=True)]
         top = max(logits)
         total = sum(math.exp(v - top) for v in logits)
         best = logits.index(top)
