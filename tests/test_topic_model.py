@@ -129,3 +129,13 @@ def test_the_word_by_word_sum_is_the_models_formula() -> None:
         guess = model.guess(words)
         assert guess.topic == model.classes[logits.index(top)]
         assert math.isclose(guess.probability, probability, rel_tol=1e-9)
+
+
+def test_a_message_in_another_language_is_never_guessed_from_english(kb: KnowledgeBase,
+                                                                     fixed: _Fixed) -> None:
+    # Words the Polish keywords do not know: the Polish "not sure" menu, not an English
+    # topic guessed from Polish words.
+    reply = Responder(kb).answer("Czy ktoś wie coś o tym świętym obrazku z kościoła?",
+                                 language="pl")
+    assert reply.topic != "noise"
+    assert fixed.asked == 0

@@ -259,12 +259,13 @@ class Responder:
     # ------------------------------------------------------------------ entry points
 
     def answer(self, text: str, kinds: frozenset[str] | None = None,
-               language: str | None = None) -> Reply:
+               language: str | None = None, second_opinion: bool = True) -> Reply:
         """Reply to a free-text message (optionally only from topics of ``kinds``).
 
         ``language``: the chat's chosen language; by default the message's own. Polish, Urdu
         and Punjabi are answered by :mod:`bot.answering.i18n`; English and any other
-        language as before.
+        language as before. ``second_opinion=False``: the matcher alone, without the topic
+        model (which reads English: i18n asks so for a message in another language).
         """
         lang = language or detect_language(text)
         if lang in SUPPORTED:
@@ -273,7 +274,8 @@ class Responder:
             return i18n.answer(self, text, lang, kinds)
         crisis = detect_crisis(text)
         result = self.matcher.match(text, kinds)
-        if self.use_topic_model and kinds is None and (crisis is None or not crisis.sure):
+        if (second_opinion and self.use_topic_model and kinds is None
+                and (crisis is None or not crisis.sure)):
             result = self._second_opinion(text, result)
         reply = self._from_match(result)
         if crisis is None:

@@ -458,7 +458,9 @@ def answer(responder: Responder, text: str, language: str,
     else:
         # A chat that chose the language may still write in English: the English answer,
         # with the line saying so, when the English matcher is sure of one.
-        english = responder.answer(text, kinds, language="en")
+        # The English topic model reads English: never let it guess from other words.
+        english = responder.answer(text, kinds, language="en",
+                                   second_opinion=detect_language(text) == "en")
         if english.matched and not english.crisis:
             reply = english
             reply.body = t.text("english_only") + "\n\n" + reply.body
