@@ -22,10 +22,12 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache, reduce
 from operator import add, mul
 from pathlib import Path
+from typing import Any
 
 MODEL_PATH = Path(__file__).with_name("crisis_model.tsv")
 #: The model's classes; "none" is every message that is not a crisis.
@@ -39,6 +41,20 @@ _FUNCTION_WORDS = frozenset(
     """a an the is am are was were be been of in on at to for from by with as into than then so
     if or and but out up my your his her their our its this that these those there here it
     what how do does did can could would should will""".split())
+
+
+def read_weights(path: Path) -> tuple[dict[str, Any], dict[str, str]]:
+    """A model file's JSON header and its feature lines (``feature -> weights as text``)."""
+    header, _, body = path.read_text(encoding="utf-8").partition("\n")
+    return json.loads(header), dict(line.split("\t", 1) for line in body.splitlines() if line)
+
+
+def write_weights(path: Path, classes: list[str], intercepts: list[float],
+                  meta: dict[str, object], rows: Iterable[tuple[str, str]]) -> None:
+    """The file :func:`read_weights` reads: a sorted JSON header, then a line a feature."""
+    head = {"meta": meta, "classes": classes, "intercepts": intercepts}
+    lines = [json.dumps(head, sort_keys=True), *(f"{f}\t{text}" for f, text in rows)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 @lru_cache(maxsize=8192)
@@ -126,18 +142,13 @@ class CrisisModel:
 
     @classmethod
     def load(cls, path: Path = MODEL_PATH) -> CrisisModel:
-        header, _, body = path.read_text(encoding="utf-8").partition("\n")
-        head = json.loads(header)
-        rows = dict(line.split("\t", 1) for line in body.splitlines() if line)
+        head, rows = read_weights(path)
         return cls(head["classes"], head["intercepts"], rows, head.get("meta"))
 
     def save(self, path: Path = MODEL_PATH) -> None:
-        head = {"meta": self.meta, "classes": self.classes, "intercepts": self.intercepts}
-        lines = [json.dumps(head, sort_keys=True)]
-        for feature in sorted(self._weights):
-            row = self._row(feature) or []
-            lines.append(feature + "\t" + " ".join(f"{w:g}" for w in row))
-        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        write_weights(path, self.classes, self.intercepts, self.meta,
+                      ((f, " ".join(f"{w:g}" for w in self._row(f) or []))
+                       for f in sorted(self._weights)))
 
     def score(self, corrected: str) -> Scores:
         parsed = self._parsed

@@ -32,7 +32,6 @@ nothing for it, and scoring is plain Python.
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -40,7 +39,12 @@ from functools import cache
 from operator import add
 from pathlib import Path
 
-from bot.answering.crisis_model import _FUNCTION_WORDS, _word_features
+from bot.answering.crisis_model import (
+    _FUNCTION_WORDS,
+    _word_features,
+    read_weights,
+    write_weights,
+)
 
 MODEL_PATH = Path(__file__).with_name("topic_model.tsv")
 _MAX_WORDS_KEPT = 20_000
@@ -107,18 +111,13 @@ class TopicModel:
 
     @classmethod
     def load(cls, path: Path = MODEL_PATH) -> TopicModel:
-        header, _, body = path.read_text(encoding="utf-8").partition("\n")
-        head = json.loads(header)
-        rows = dict(line.split("\t", 1) for line in body.splitlines() if line)
+        head, rows = read_weights(path)
         return cls(head["classes"], head["intercepts"], rows, head.get("meta"))
 
     def save(self, path: Path = MODEL_PATH) -> None:
-        head = {"meta": self.meta, "classes": self.classes, "intercepts": self.intercepts}
-        lines = [json.dumps(head, sort_keys=True)]
-        for feature in sorted(self._rows):
-            row = self._row(feature) or []
-            lines.append(feature + "\t" + " ".join(f"{i}:{w:g}" for i, w in row))
-        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        write_weights(path, self.classes, self.intercepts, self.meta,
+                      ((f, " ".join(f"{i}:{w:g}" for i, w in self._row(f) or []))
+                       for f in sorted(self._rows)))
 
     def _word_vector(self, word: str) -> list[float]:
         vector = self._words.get(word)
