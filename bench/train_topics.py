@@ -2,6 +2,7 @@
 
     python -m bench.train_topics          # needs scikit-learn (the ``train`` extra)
     python -m bench.train_topics --cv     # first: how much it helps, on held-out sources
+    python -m bench.train_topics --lang pl --cv   # Polish (Urdu: ur, Punjabi: pa)
 
 Training data, and nothing else: every topic's title and example questions (residents'
 wordings included), and the corpus's training split (``tests/data/corpus/train.yaml``):
@@ -67,12 +68,14 @@ def corpus_rows(items: list[dict[str, Any]]) -> list[tuple[str, str]]:
 
 
 def fit(rows: list[tuple[str, str]], trained_on: str,
-        places: frozenset[str] = frozenset()) -> tm.TopicModel:
+        places: frozenset[str] = frozenset(), prepare: bool = True) -> tm.TopicModel:
+    """``prepare``: English spelling correction and no place names; False: texts as given."""
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
     vec = DictVectorizer()
-    x = vec.fit_transform([features(tm.without_places(corrected(q), places)) for q, _ in rows])
+    x = vec.fit_transform([features(tm.without_places(corrected(q), places) if prepare else q)
+                           for q, _ in rows])
     clf = LogisticRegression(C=C, max_iter=5000)
     clf.fit(x, [t for _, t in rows])
     names = vec.get_feature_names_out()
@@ -149,7 +152,76 @@ def cross_validate(folds: int = 5) -> None:
         print(f"  {name}: {n}/{total} right ({n / total:.1%})", file=sys.stderr)
 
 
+# --------------------------------------------------------------------------- languages
+
+def language_items(lang: str) -> list[dict[str, Any]]:
+    path = ROOT / "tests" / "data" / "lang" / "train" / f"topics_{lang}.yaml"
+    return list(yaml.safe_load(path.read_text(encoding="utf-8")))
+
+
+def language_rows(lang: str, items: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """Written questions in the language, and its translation's titles and keywords."""
+    from bot.answering import i18n
+
+    rows = [(str(i["q"]), str(i["topic"])) for i in items]
+    t = i18n.translation(lang)
+    if t is not None:
+        for tid, topic in t.topics.items():
+            rows += [(topic.title, tid), *((word, tid) for word, _ in topic.keywords)]
+        for tid, words in t.also.items():
+            rows += [(word, tid) for word, _ in words]
+    return rows
+
+
+def fit_language(rows: list[tuple[str, str]], trained_on: str) -> tm.TopicModel:
+    from bot.answering import i18n
+
+    return fit([(i18n.fold(q), topic) for q, topic in rows], trained_on, prepare=False)
+
+
+def cross_validate_language(lang: str, folds: int = 5) -> None:
+    """Held-out fifths of the written questions, answered by ``i18n.answer`` with no model and
+    with the fold's model at several thresholds (the keywords always stay in training)."""
+    from bot.answering import i18n
+
+    items = language_items(lang)
+    responder = Responder(load_knowledge(KNOWLEDGE))
+    thresholds = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 1.01)
+    right: dict[float, int] = defaultdict(int)
+    saved = (tm.language_topic_model, dict(tm.LANGUAGE_TAKE_OVER))
+    try:
+        for k in range(folds):
+            train = [i for n, i in enumerate(items) if n % folds != k]
+            model = fit_language(language_rows(lang, train), "cv fold")
+            tm.language_topic_model = lambda _lang, model=model: model  # type: ignore[assignment]
+            for item in (i for n, i in enumerate(items) if n % folds == k):
+                for threshold in thresholds:
+                    tm.LANGUAGE_TAKE_OVER[lang] = threshold
+                    reply = i18n.answer(responder, str(item["q"]), lang)
+                    right[threshold] += reply.topic == item["topic"]
+    finally:
+        tm.language_topic_model = saved[0]  # type: ignore[assignment]
+        tm.LANGUAGE_TAKE_OVER.clear()
+        tm.LANGUAGE_TAKE_OVER.update(saved[1])
+    print(f"{lang}: cross-validated ({folds} folds, {len(items)} written questions); right "
+          "with the model taking over from each probability (1.01: keywords alone):",
+          file=sys.stderr)
+    for threshold in thresholds:
+        print(f"  {threshold:.2f}: {right[threshold]}/{len(items)} "
+              f"({right[threshold] / len(items):.1%})", file=sys.stderr)
+
+
 def main() -> int:
+    lang = next((sys.argv[i + 1] for i, a in enumerate(sys.argv[:-1]) if a == "--lang"), None)
+    if lang is not None:
+        if "--cv" in sys.argv:
+            cross_validate_language(lang)
+        model = fit_language(language_rows(lang, language_items(lang)),
+                             f"tests/data/lang/train/topics_{lang}.yaml + translation keywords")
+        model.save(tm.language_model_path(lang))
+        print(f"{lang}: wrote {len(model._rows)} features, {len(model.classes)} topics",
+              file=sys.stderr)
+        return 0
     if "--cv" in sys.argv:
         cross_validate()
     kb = load_knowledge(KNOWLEDGE)

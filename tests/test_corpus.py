@@ -96,9 +96,10 @@ def test_figures_on_the_frozen_test_split_do_not_drop(responder: Responder) -> N
 #: rules or translations, frozen 2026-12-03, never tuned on): (accuracy, crisis recall, most
 #: false crises). Raised on 2026-12-04 after rules written from training messages only, and
 #: again the same day after the language models were trusted with sure crises (thresholds
-#: chosen on the training messages' cross-validation, bot/answering/i18n.py SURE_SCORES).
-BLIND_FLOORS = {"pl": (39 / 53, 14 / 17, 0), "ur": (32 / 53, 12 / 17, 2),
-                "pa": (37 / 54, 14 / 17, 2)}
+#: chosen on the training messages' cross-validation, bot/answering/i18n.py SURE_SCORES), and
+#: once more after each language's topic model (bot/answering/topic_model.py).
+BLIND_FLOORS = {"pl": (45 / 53, 14 / 17, 0), "ur": (34 / 53, 12 / 17, 2),
+                "pa": (38 / 54, 14 / 17, 2)}
 
 
 @pytest.mark.parametrize("lang", sorted(BLIND_FLOORS))

@@ -139,3 +139,23 @@ def test_a_message_in_another_language_is_never_guessed_from_english(kb: Knowled
                                  language="pl")
     assert reply.topic != "noise"
     assert fixed.asked == 0
+
+
+def test_a_languages_own_model_answers_before_its_keywords(kb: KnowledgeBase,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    # "przemoc" is a domestic abuse keyword; the model, sure enough, knows the question is
+    # about reporting hate crime. Unsure, it leaves the keywords to decide.
+    text = "gdzie zgłosić przemoc słowną z powodu mojego pochodzenia"
+    model = _Fixed("hate-crime-report", 0.9)
+    monkeypatch.setattr(topic_model, "language_topic_model", lambda language: model)
+    assert Responder(kb).answer(text, language="pl").topic == "hate-crime-report"
+    model.answer = Guess("hate-crime-report", topic_model.LANGUAGE_TAKE_OVER["pl"] - 0.01)
+    assert Responder(kb).answer(text, language="pl").topic != "hate-crime-report"
+    assert model.asked == 2
+
+
+def test_each_language_ships_its_topic_model() -> None:
+    for language in ("pl", "ur", "pa"):
+        model = topic_model.language_topic_model(language)
+        assert model is not None, language
+        assert "mental-health" in model.classes

@@ -441,7 +441,9 @@ def answer(responder: Responder, text: str, language: str,
     crisis = detect_crisis(text, language)
     if crisis is not None and crisis.sure:
         return _crisis_reply(responder, t, crisis, text)
-    topic_id, local = match_topic(text, language, directory)
+    topic_id, local = _guess_topic(text, language, t, responder)
+    if topic_id is None:
+        topic_id, local = match_topic(text, language, directory)
     if topic_id is not None and kinds is not None and topic_id in responder.kb.topics \
             and responder.kb.topics[topic_id].kind not in kinds:
         topic_id = None
@@ -471,6 +473,23 @@ def answer(responder: Responder, text: str, language: str,
         reply.caution = crisis
         reply.localised_crisis = t.text("possible")
     return reply
+
+
+def _guess_topic(text: str, language: str, t: Translation,
+                 responder: Responder) -> tuple[str | None, bool]:
+    """The language's topic model, asked before the keywords (see
+    :data:`bot.answering.topic_model.LANGUAGE_TAKE_OVER`); (None, False) if it is unsure."""
+    from bot.answering import topic_model
+
+    model = topic_model.language_topic_model(language)
+    if model is None:
+        return None, False
+    guess = model.guess(fold(text))
+    wanted = topic_model.LANGUAGE_TAKE_OVER.get(language, 1.01)
+    if guess.probability < wanted or (guess.topic != WELCOME
+                                      and guess.topic not in responder.kb.topics):
+        return None, False
+    return guess.topic, guess.topic in t.topics or guess.topic == WELCOME
 
 
 def _footer(t: Translation, english_footer: str) -> str:
