@@ -81,8 +81,8 @@ def test_wheel_carries_everything_needed_at_run_time(wheel: tuple[Path, str]) ->
         assert f"bot/shipped_knowledge/{yaml_file.name}" in names
     assert "bot/publishing/templates/summary.html" in names
     assert f"bot/answering/{MODEL_PATH.name}" in names
-    for model in ("topic_model.tsv", "crisis_model.pl.tsv", "crisis_model.ur.tsv",
-                  "crisis_model.pa.tsv"):
+    for model in ("topic_model.tsv", *(f"{kind}_model.{lang}.tsv" for kind in ("crisis", "topic")
+                                        for lang in ("pl", "ur", "pa"))):
         assert f"bot/answering/{model}" in names, model
 
 
