@@ -159,3 +159,11 @@ def test_each_language_ships_its_topic_model() -> None:
         model = topic_model.language_topic_model(language)
         assert model is not None, language
         assert "mental-health" in model.classes
+
+
+def test_made_up_words_cannot_grow_the_word_cache_without_bound() -> None:
+    model = TopicModel(["a", "b"], [0.0, 0.0], {"w:real": [(1, 2.0)]})
+    for i in range(topic_model._MAX_WORDS_KEPT + 500):
+        model.guess(f"real madeup{i}")
+    assert len(model._words) == topic_model._MAX_WORDS_KEPT
+    assert model.guess("real madeup999999").topic == "b"  # still answered, only not kept

@@ -33,6 +33,7 @@ nothing for it, and scoring is plain Python.
 from __future__ import annotations
 
 import math
+from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -47,7 +48,9 @@ from bot.answering.crisis_model import (
 )
 
 MODEL_PATH = Path(__file__).with_name("topic_model.tsv")
-_MAX_WORDS_KEPT = 20_000
+# Words whose vectors are kept (about 0.7 KB each): bounded, so a chat sending hundreds of
+# made-up words cannot grow the process; later new words are summed each time instead.
+_MAX_WORDS_KEPT = 4096
 #: The model is asked only when the matcher's confidence is under this (or it found nothing).
 UNSURE_BELOW = 0.8
 #: Its topic is taken where the matcher found nothing from this probability...
@@ -97,7 +100,7 @@ class TopicModel:
         self.meta = meta or {}
         # Each word's own features summed into one vector per class, kept as words recur:
         # a message then costs a vector addition per word, not one per n-gram and class.
-        self._words: dict[str, list[float]] = {}
+        self._words: dict[str, array[float]] = {}
 
     def _row(self, feature: str) -> list[tuple[int, float]] | None:
         row = self._rows.get(feature)
@@ -119,10 +122,10 @@ class TopicModel:
                       ((f, " ".join(f"{i}:{w:g}" for i, w in self._row(f) or []))
                        for f in sorted(self._rows)))
 
-    def _word_vector(self, word: str) -> list[float]:
+    def _word_vector(self, word: str) -> array[float]:
         vector = self._words.get(word)
         if vector is None:
-            vector = [0.0] * len(self.classes)
+            vector = array("d", bytes(8 * len(self.classes)))
             for feature in _word_features(word):
                 for index, weight in self._row(feature) or ():
                     vector[index] += weight
