@@ -34,6 +34,7 @@ from urllib.parse import urlparse
 import yaml
 
 from bench.add_wordings import wanted_topic
+from bench.train_crisis import language_option
 from bot.answering import topic_model as tm
 from bot.answering.answer import Responder
 from bot.answering.crisis import corrected
@@ -212,7 +213,7 @@ def cross_validate_language(lang: str, folds: int = 5) -> None:
 
 
 def main() -> int:
-    lang = next((sys.argv[i + 1] for i, a in enumerate(sys.argv[:-1]) if a == "--lang"), None)
+    lang = language_option()
     if lang is not None:
         if "--cv" in sys.argv:
             cross_validate_language(lang)

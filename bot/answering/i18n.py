@@ -167,10 +167,14 @@ def translation(language: str, directory: Path = TRANSLATIONS_DIR) -> Translatio
 # character, so \b would never match there: those rules match inside the folded text.
 
 
+def _folded(pattern: str) -> re.Pattern[str]:
+    return re.compile(_fold_chars(pattern, lower=False))
+
+
 def _rule(name: str, pattern: str) -> re.Pattern[str]:
     if name.startswith(("ur-", "pa-")):
         pattern = pattern.replace(r"\b", "")
-    return re.compile(_fold_chars(pattern, lower=False))
+    return _folded(pattern)
 
 
 _CRISIS_RULES: list[tuple[str, re.Pattern[str], CrisisKind]] = [
@@ -264,10 +268,10 @@ _CRISIS_RULES: list[tuple[str, re.Pattern[str], CrisisKind]] = [
 # Gurmukhi after folding has no bindi or tippi: "ਨਹੀਂ" becomes "ਨਹੀ", "ਮੈਨੂੰ" "ਮੈਨੂ".
 # Looking back, or asking: "bił mnie kiedyś", "مارا تھا" are not matched by the present-tense
 # rules above; the model only gives the middle tier for them (see _PAST).
-_PAST = re.compile(_fold_chars(lower=False, text=(
+_PAST = _folded(
     r"(?<!\S)(?:kiedys|wczesniej|dawno|lat temu|rok temu|w przeszlosci|pichle|pichhle|"
     r"wczoraj|w zeszlym (?:tygodniu|miesiacu|roku)|tydzien temu|miesiac temu|kal raat|"
-    r"saal pehle|تھا|تھی|پچھلے|کل رات|سال پہلے|ਪਿਛਲੇ|ਸੀ|ਕੱਲ੍ਹ ਰਾਤ)(?!\S)")))
+    r"saal pehle|تھا|تھی|پچھلے|کل رات|سال پہلے|ਪਿਛਲੇ|ਸੀ|ਕੱਲ੍ਹ ਰਾਤ)(?!\S)")
 
 
 @dataclass(frozen=True)
@@ -314,10 +318,6 @@ _ASKING = re.compile(r"\b(?:podejrzewam|chyba|wydaje mi sie|komu|gdzie|jak zglos
                      r"شک|کس کو بتا|ਸ਼ਕ|ਸਕ ਹੋਵੇ|ਕਿਸ ਨੂ ਦਸ")
 _WEAK = frozenset({"ur-threat", "pa-threat", "roman-threat", "pl-fire", "ur-fire", "pa-fire",
                    "roman-fire"})
-
-
-def _folded(pattern: str) -> re.Pattern[str]:
-    return re.compile(_fold_chars(pattern, lower=False))
 
 
 _NOW = _folded(r"\b(?:teraz|juz|w tej chwili|wlasnie|ratunku|pomocy|szybko|abhi|abi|hun|jaldi|"
