@@ -7,8 +7,9 @@
 Training data, and nothing else: every topic's title and example questions (residents'
 wordings included), and the corpus's training split (``tests/data/corpus/train.yaml``):
 topic questions with their topic, out-of-scope questions with the declined topic of their
-service (as :mod:`bench.add_wordings` does). Crisis messages teach the crisis model, not
-this one. The frozen test split is never read.
+service (as :mod:`bench.add_wordings` does); and the written hard negatives of
+``tests/data/corpus/written/`` (always trained on, never held out or scored by ``--cv``).
+Crisis messages teach the crisis model, not this one. The frozen test split is never read.
 
 Multinomial logistic regression (scikit-learn) over
 :func:`bot.answering.crisis_model.features`; weights under :data:`PRUNE` are dropped, which
@@ -45,6 +46,7 @@ from bot.knowledge import WORDINGS_FILE, KnowledgeBase, load_knowledge
 
 ROOT = Path(__file__).resolve().parent.parent
 TRAIN = ROOT / "tests" / "data" / "corpus" / "train.yaml"
+WRITTEN = ROOT / "tests" / "data" / "corpus" / "written"
 KNOWLEDGE = ROOT / "knowledge"
 #: Regularisation (chosen by --cv) and the smallest weight kept.
 C = 50.0
@@ -62,6 +64,11 @@ def kb_rows(kb: KnowledgeBase, leave_out: frozenset[str] = frozenset()) -> list[
 
 def corpus_items() -> list[dict[str, Any]]:
     return list(yaml.safe_load(TRAIN.read_text(encoding="utf-8")))
+
+
+def written_items() -> list[dict[str, Any]]:
+    return [item for path in sorted(WRITTEN.glob("*.yaml"))
+            for item in yaml.safe_load(path.read_text(encoding="utf-8")) or []]
 
 
 def corpus_rows(items: list[dict[str, Any]]) -> list[tuple[str, str]]:
@@ -139,8 +146,8 @@ def cross_validate(folds: int = 5) -> None:
         fold_kb = KnowledgeBase(topics, kb.contacts, kb.partners, kb.wards, kb.places,
                                 kb.source_dir)
         responder = Responder(fold_kb)
-        model = fit(kb_rows(kb, wordings | held_q) + corpus_rows(train), "cv fold",
-                    _places(kb))
+        model = fit(kb_rows(kb, wordings | held_q) + corpus_rows(train + written_items()),
+                    "cv fold", _places(kb))
         for name, use, variant in [("matcher alone", None, VARIANTS[0]),
                                    *((f"model {v}", model, v) for v in VARIANTS)]:
             with _using(use, *variant):
@@ -226,8 +233,9 @@ def main() -> int:
     if "--cv" in sys.argv:
         cross_validate()
     kb = load_knowledge(KNOWLEDGE)
-    rows = kb_rows(kb) + corpus_rows(corpus_items())
-    model = fit(rows, "knowledge questions + tests/data/corpus/train.yaml", _places(kb))
+    rows = kb_rows(kb) + corpus_rows(corpus_items() + written_items())
+    model = fit(rows, "knowledge questions + tests/data/corpus/train.yaml + written/",
+                _places(kb))
     model.save()
     print(f"wrote {len(model._rows)} features, {len(model.classes)} topics, from {len(rows)} "
           "examples", file=sys.stderr)

@@ -86,6 +86,11 @@ def test_spelling_correction_never_turns_one_real_word_into_another() -> None:
         ("there's a man with a knife outside the shop", CrisisKind.DANGER),
         ("someone is chasing me with a knife", CrisisKind.DANGER),
         ("he's got a knife", CrisisKind.DANGER),
+        ("dont know how much longer i can take this", CrisisKind.SELF_HARM),
+        ("ive hoarded enough tablets now", CrisisKind.SELF_HARM),
+        ("i can see flames under the door", CrisisKind.FIRE),
+        ("my grandad is lying in a pool of blood", CrisisKind.MEDICAL),
+        ("there's someone downstairs, i heard the back door", CrisisKind.DANGER),
     ],
 )
 def test_plain_words_from_the_training_split_fire_a_rule(text: str, kind: CrisisKind) -> None:
@@ -106,6 +111,9 @@ def test_plain_words_from_the_training_split_fire_a_rule(text: str, kind: Crisis
         "time to disappear for a holiday",
         "I go to my allotment with a knife for cutting leeks, is that legal",
         "can I carry a folding knife with a blade under 3 inches",
+        "how much longer is the council going to take to fix this",
+        "is there someone at the council I can talk to about noise",
+        "we can see flames from the bonfire next door, is that legal in a garden",
     ],
 )
 def test_and_their_look_alikes_do_not(text: str) -> None:

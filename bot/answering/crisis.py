@@ -405,6 +405,21 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
          r"am not|was|were) "
          r"(?:in it|here|around|alive|gone|dead)\b|\bi (?:was not|were not) here any ?more\b|"
          r"\btime (?:for me )?to (?:just )?disappear\b(?! for| on)", CrisisKind.SELF_HARM, True),
+        # --- held-out misses of the training split's cross-validation (2026-12-04, session 2)
+        ("self-harm-round5", r"\bhow (?:much )?longer i can (?:do|take|cope with|go on|keep)\b|"
+         r"\b(?:hoarded|stockpiled|saved up|been saving|collected|collecting) (?:\w+ )?"
+         r"(?:pills|tablets)\b|\b(?:pills|tablets) i have (?:hoarded|saved|stockpiled|"
+         r"collected)\b|\bprepare for my death\b", CrisisKind.SELF_HARM, True),
+        ("fire-round5", r"\b(?:i|we) (?:can )?see (?:the )?flames\b(?! (?:of|from|on) (?:the |a |"
+         r"their |our )?(?:bonfire|fire ?pit|bbq|barbecue|candles?|fireworks|stove|hob|"
+         r"log burner))|\bflames (?:at|in|by|outside|"
+         r"under|coming under) (?:the|my|our) (?:door|window|stairs|hallway|kitchen|landing)\b",
+         CrisisKind.FIRE, True),
+        ("pool-of-blood", r"\b(?:lying|laying|lies|in) (?:in )?a pool of blood\b",
+         CrisisKind.MEDICAL, False),
+        ("someone-in-house", r"\bthere is (?:someone|somebody|a man|a stranger|a guy) "
+         r"(?:downstairs|upstairs|in (?:the|my|our) (?:house|flat|garden|loft|attic|kitchen|"
+         r"hallway))\b", CrisisKind.DANGER, True),
     ]
 ]
 
