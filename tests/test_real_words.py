@@ -114,6 +114,11 @@ def test_plain_words_from_the_training_split_fire_a_rule(text: str, kind: Crisis
         "how much longer is the council going to take to fix this",
         "is there someone at the council I can talk to about noise",
         "we can see flames from the bonfire next door, is that legal in a garden",
+        "I didn't want to die back then, I wanted someone to listen",
+        "we have had a few incidents with knives near the school",
+        "how quickly does a chip pan fire spread",
+        "I'm staying at my nan's right now because of the fighting at home",
+        "I would message them when I wanted to self harm, they helped",
     ],
 )
 def test_and_their_look_alikes_do_not(text: str) -> None:

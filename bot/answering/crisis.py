@@ -163,7 +163,8 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
          r"poison|poisoning|end) (?:my ?self)\b", CrisisKind.SELF_HARM, True),
         ("end-my-life", r"\b(?:end|ending|take|taking|took) (?:it all|my (?:own )?life)\b",
          CrisisKind.SELF_HARM, True),
-        ("want-to-die", r"\b(?:want|wants|wanting|going|wish|ready|like) to die\b|"
+        ("want-to-die", r"(?<!not )(?<!never )\b(?:want|wants|wanting|going|wish|ready|like) "
+         r"to die\b|"
          r"\b(?:going to|gonna|about to|wants to|want to) jump\b|\bjump off\b|"
          r"\b(?:got|have|holding) (?:the |my |all my )?(?:pills|tablets) (?:in my hand|ready|"
          r"lined up)\b|"
@@ -212,7 +213,7 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
          CrisisKind.DANGER, True),
         # Someone armed: "he's got a knife", "chasing my son with a machete". A knife carried
         # for the garden, or "a folding knife with a blade under 3 inches", is not a threat.
-        ("armed", r"(?<!knife )(?<!knives )\b(?:has|got|with|holding|waving|brandishing|pulled|"
+        ("armed", r"(?<!knife )(?<!knives )(?<!incidents )\b(?:has|got|with|holding|waving|brandishing|pulled|"
          r"pulling) (?:a |out a |his |her )?(?:knife|gun|machete|weapon|blade)\b(?! for)",
          CrisisKind.DANGER, False),
         ("in-danger", r"\b(?:i am|we are|am|are|i feel|she is|he is|they are) in (?:immediate )?"
@@ -222,10 +223,12 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
          # "crimes aren't being followed up" is not a stalker; "followed up the road" is.
          r"(?! up\b(?! (?:the|a|an|my|our|to|by (?:a|an|some|two|three))\b))",
          CrisisKind.DANGER, True),
+        # Near each other: "living with my gran right now because the constant fighting at
+        # home..." is a reason, not a fight now.
         ("happening-now", r"\b(?:fight|fighting|attack|violence|stabbing|hitting|shooting|riot|"
-         r"kicking off)\b.*\b(?:right now|happening now|going on now|outside now)\b|"
-         r"\b(?:right now|happening now)\b.*\b(?:fight|fighting|attack|violence|stabbing|"
-         r"hitting|shooting)\b", CrisisKind.DANGER, True),
+         r"kicking off)\b(?: (?!because\b|since\b)\w+){0,5} (?:right now|happening now|going on now|outside now)\b|"
+         r"\b(?:right now|happening now)(?: (?!because\b|since\b)\w+){0,5} (?:fight|fighting|attack|violence|"
+         r"stabbing|hitting|shooting)\b", CrisisKind.DANGER, True),
         ("intruder", r"\bsome ?one(?: is)? (?:in|inside) (?:my|our) (?:back |front )?"
          r"(?:garden|house|home|flat|room|kitchen)\b.*\b(?:now|door|window|trying)\b|"
          r"\btrying (?:the|my|our) (?:door|doors|door handles|handles|windows)\b|"
@@ -296,7 +299,8 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
          r"\bcutting every day\b|\bneed to cut\b|\b(?:sliced|slit|cut) my (?:skin|wrists?|arms?)\b|"
          r"\bblade across my\b|\b(?:best|easiest|quickest) way to (?:take my|take your|end my|"
          r"end your|kill)\b|\bend things\b|\bpoint (?:of|in) (?:carrying on|continuing|going on|"
-         r"living)\b|\bsuicide (?:plans?|chat)\b|\b(?:would rather|want to|wanna) (?:stay home "
+         r"living)\b|\bsuicide (?:plans?|chat)\b|(?<!not )\b(?:would rather|want to|wanna) "
+         r"(?:stay home "
          r"and )?(?:die|be gone|disappear for good)\b|\bthinking (?:about|of) jumping\b|"
          r"\bcompulsion to jump\b|\b(?:gone|going) (?:somewhere )?to kill (?:her|him|them)self\b|"
          r"\bmy death\b.*\bsooner\b|\b(?:might|going to|gonna) give up (?:soon|on life)\b|"
@@ -358,7 +362,10 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
          r"\b(?:sounds like )?(?:he|she) is dying\b",
          CrisisKind.MEDICAL, True),
         ("fire-words", r"\bit is burning\b|\bfire fire\b|\b(?:fire|smoke) alarms? (?:is |are )?"
-         r"going off\b|\b(?:oil|chip pan|kitchen|pan) fire\b", CrisisKind.FIRE, True),
+         r"going off\b", CrisisKind.FIRE, True),
+        # A kind of fire: "there's a chip pan fire!", but also "how fast does a kitchen fire
+        # start?", so not for a question.
+        ("kitchen-fire", r"\b(?:oil|chip pan|kitchen|pan) fire\b", CrisisKind.FIRE, False),
         ("self-harm-more", r"\b(?:world|everyone|everybody|they) would be (?:a )?better "
          r"(?:place |off )?without me\b|\b(?:let me|just) die\b|\bshould not exist\b|"
          r"\bwish i (?:could )?(?:close my eyes forever|never woke|was dead|were dead|"
@@ -430,7 +437,7 @@ _PAST = re.compile(r"\b(?:used to|in the past|years ago|was suicidal|were suicid
                    r"since i last|scars|attempt was|following a suicide attempt|when i was|"
                    r"at the time|had planned|told me many times|was on fire|on fire again|"
                    r"i would just|i assaulted|since i was|i thought i was going to|"
-                   r"was having thoughts|(?:was|were) going to call)\b"
+                   r"was having thoughts|(?:was|were) going to call|when i wanted to)\b"
                    # "No, I'm not going to hurt myself": said to reassure, not a threat.
                    r"|\b(?:not|never) (?:going to|gonna|about to|planning to) (?:kill|hurt|harm|"
                    r"cut|end) my ?self\b|\bi would never (?:kill|hurt|harm) my ?self\b")
@@ -444,6 +451,7 @@ _HYPOTHETICAL = re.compile(
 # Asking *about* crime or suicide, not living through it.
 _STATS = re.compile(
     r"\b(?:rate|rates|statistic|statistics|figure|figures|number of|numbers|how many|how much|"
+    r"how fast|how quickly|how long does|"
     r"per 1000|percent|percentage|data|trend|trends|compared|average|prevent|prevention|"
     r"awareness|what is|what are|what does|meaning|define|definition|signs of|"
     r"i think|worried|concerned|suspect|who do i|how do i|where can i|what should i|"
