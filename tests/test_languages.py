@@ -160,6 +160,11 @@ def test_their_look_alikes_are_not_alarms(responder: Responder, text: str) -> No
     "میرا باس مجھے مار ڈالے گا اگر دیر ہوئی",
     "yeh garmi to maar rahi hai",
     "ਚਾਕੂ ਰੱਖਣ ਬਾਰੇ ਕਾਨੂੰਨ ਕੀ ਹੈ",
+    "ząb mnie zabija od rana, gdzie znajdę dentystę",
+    "zabiję cię jak zjesz moje ciastko haha",
+    "pali się termin w pracy, a council nie odpisuje",
+    "zabić się można z tymi kolejkami do GP",
+    "pożar na osiedlu w zeszłym tygodniu, czy już można tam chodzić",
 ])
 def test_questions_and_idioms_do_not_fire_a_language_rule(text: str) -> None:
     from bot.answering import i18n
@@ -173,6 +178,9 @@ def test_questions_and_idioms_do_not_fire_a_language_rule(text: str) -> None:
     ("وہ چاقو لے کر میرے پیچھے ہے، ابھی", "ur"),
     ("woh mujhe jaan se maar dalega, abhi ghar aa raha hai", "ur"),
     ("ਉਹ ਚਾਕੂ ਲੈ ਕੇ ਖੜ੍ਹਾ ਹੈ, ਹੁਣ ਬਚਾਓ", "pa"),
+    # The joke words only quiet the "kill" rules: a beating after the match is a beating.
+    ("mąż mnie bije po meczu, dzieci płaczą", "pl"),
+    ("od wczoraj nie pozwala mi wyjść, bije mnie", "pl"),
 ])
 def test_but_a_knife_or_a_fire_now_still_does(text: str, lang: str) -> None:
     from bot.answering import i18n
