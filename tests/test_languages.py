@@ -165,6 +165,13 @@ def test_their_look_alikes_are_not_alarms(responder: Responder, text: str) -> No
     "pali się termin w pracy, a council nie odpisuje",
     "zabić się można z tymi kolejkami do GP",
     "pożar na osiedlu w zeszłym tygodniu, czy już można tam chodzić",
+    "برطانیہ میں چاقو رکھنے کی سزا کیا ہے",
+    "flat ke liye aag se bachao ka plan kaise banayen",
+    "mirchein itni tez theen ke munh mein aag lag gayi",
+    "یہ اسائنمنٹ مجھے مار ڈالے گی، ڈیڈ لائن کل ہے",
+    "Pakistan mein seelab se log mar rahe hain, chanda kaise bhejen",
+    "ਯੂਕੇ ਵਿੱਚ ਚਾਕੂ ਰੱਖਣ ਦੀ ਸਜ਼ਾ ਕੀ ਹੈ",
+    "ਪਿਛਲੇ ਹਫ਼ਤੇ ਕਿਸੇ ਨੇ ਸਾਡਾ ਦਰਵਾਜ਼ਾ ਤੋੜਨ ਦੀ ਕੋਸ਼ਿਸ਼ ਕੀਤੀ ਸੀ, ਹੁਣ ਕੀ ਕਰੀਏ",
 ])
 def test_questions_and_idioms_do_not_fire_a_language_rule(text: str) -> None:
     from bot.answering import i18n
@@ -181,6 +188,8 @@ def test_questions_and_idioms_do_not_fire_a_language_rule(text: str) -> None:
     # The joke words only quiet the "kill" rules: a beating after the match is a beating.
     ("mąż mnie bije po meczu, dzieci płaczą", "pl"),
     ("od wczoraj nie pozwala mi wyjść, bije mnie", "pl"),
+    ("bachao, woh mujhe maar raha hai", "ur"),
+    ("kitchen mein aag lag gayi hai, abhi", "ur"),
 ])
 def test_but_a_knife_or_a_fire_now_still_does(text: str, lang: str) -> None:
     from bot.answering import i18n
