@@ -60,6 +60,13 @@ def test_spelling_correction_never_turns_one_real_word_into_another() -> None:
     blue = detect_crisis("Baby’s turning blue! Baby’s turning blue!", use_model=False)
     assert blue is not None and blue.sure
     assert blue.kind in (CrisisKind.MEDICAL, CrisisKind.CHILD)
+    # "attack" became "attacked": "I think I'm having a heart attack" and "he's going to
+    # attack me" fired no rule.
+    for text, kind in (("I think I'm having a heart attack", CrisisKind.MEDICAL),
+                       ("he's going to attack me", CrisisKind.DANGER),
+                       ("she says she'll strangle me", CrisisKind.DANGER)):
+        found = detect_crisis(text, use_model=False)
+        assert found is not None and found.sure and found.kind == kind, text
     for calm in ("I keep changing myself to please everyone", "I'm sharing myself too much online",
                  "I get anger issues when I am tired"):
         assert detect_crisis(calm, use_model=False) is None, calm
@@ -91,6 +98,12 @@ def test_spelling_correction_never_turns_one_real_word_into_another() -> None:
         ("i can see flames under the door", CrisisKind.FIRE),
         ("my grandad is lying in a pool of blood", CrisisKind.MEDICAL),
         ("there's someone downstairs, i heard the back door", CrisisKind.DANGER),
+        ("i think about my own suicide every day", CrisisKind.SELF_HARM),
+        ("leave me alone or I'll jump", CrisisKind.SELF_HARM),
+        ("my neighbour has just threatened to stab me", CrisisKind.DANGER),
+        ("they just shot through the door", CrisisKind.DANGER),
+        ("the whole barn is in flames", CrisisKind.FIRE),
+        ("the fire is all around us", CrisisKind.FIRE),
     ],
 )
 def test_plain_words_from_the_training_split_fire_a_rule(text: str, kind: CrisisKind) -> None:
@@ -119,6 +132,9 @@ def test_plain_words_from_the_training_split_fire_a_rule(text: str, kind: Crisis
         "how quickly does a chip pan fire spread",
         "I'm staying at my nan's right now because of the fighting at home",
         "I would message them when I wanted to self harm, they helped",
+        "it was when he threatened to hurt the kids that I left him",
+        "the council won't respond to my emails about the noise",
+        "i find it hard to sleep in case there is a fire and we end up trapped upstairs",
     ],
 )
 def test_and_their_look_alikes_do_not(text: str) -> None:

@@ -63,8 +63,11 @@ class Crisis:
 #: Chosen with the model's C by ``bench/train_crisis.py --cv`` on the training split, never on
 #: the test: the most crises caught while cross-validated false crises stay within the 2 % the
 #: partnership accepts. After the fourth collection round: C 64 and 0.75, 296/345 caught with
-#: 1.8 % false (C 32 went over 2 % at 0.75 and caught 294/345 at 0.8). Between the two
-#: thresholds the reply is the answer with the emergency line on top.
+#: 1.8 % false (C 32 went over 2 % at 0.75 and caught 294/345 at 0.8). The shipped model is
+#: still that one: a retrain on rounds 5 and 6 and the written hard negatives (CV: 363/412
+#: at 0.7 with 1.5 % false) lowered the frozen test split's guarded figures, so it did not
+#: land (README, "The real-message corpus"). Between the two thresholds the reply is the
+#: answer with the emergency line on top.
 SURE_SCORE = 0.75
 POSSIBLE_SCORE = 0.6
 #: For questions about figures, the law or the past, the model must be this sure.
@@ -95,6 +98,7 @@ _KEEP = frozenset(
     ticking licking sticking attacking packing backing tracking hacking stacking mentally
     turning changing ranging ganging hearing bearing sharing strange stranger strangers boating
     breaching bathing anger hunting creaking drying stubbing hollowing spills
+    attack attacks assault assaults strangle strangles threaten threatens
     """.split()
 )
 
@@ -151,7 +155,9 @@ _ME = (r"(?:me|us|her|him|them|mum|dad|mummy|mommy|mom|daddy|mam|"
 
 # "I want to stop hurting my partner" is someone asking for help to change (the Respect
 # phoneline), not a victim in danger: the speaker as the one doing it does not count.
-_NOT_BY_ME = r"(?<!\bi )(?<!\bi am )(?<!\bstop )(?<!\bkeep )(?<!\bi keep )(?<!\bto )"
+_NOT_BY_ME = (r"(?<!\bi )(?<!\bi am )(?<!\bstop )(?<!\bkeep )(?<!\bi keep )(?<!\bto )"
+              # "I reported him for hitting me": told about afterwards.
+              r"(?<!\bfor )")
 
 # (name, pattern, kind, strong). Strong rules are first-person or clearly happening now and
 # fire even beside statistics words ("I want to kill myself, what's the suicide rate").
@@ -172,10 +178,13 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
          r"\b(?:not|never) want to (?:live|be alive|be here|wake up)\b|"
          r"\bcan not go on (?:any ?more|like this)\b|\bcan not (?:do|take) (?:this|it) any ?more\b",
          CrisisKind.SELF_HARM, True),
-        ("suicidal-me", r"\b(?:i am|i feel|i have been|i get|feeling|felt|been) (?:\w+ ){0,2}"
-         r"suicidal\b|\b(?:thinking|thought|thoughts) (?:about|of) (?:suicide|killing my ?self|"
+        ("suicidal-me", r"\b(?:i am|i feel|i have been|i get|feeling|felt|been) "
+         # "I'm not suicidal or anything" is not, but "I'm not suicidal, but..." often is.
+         r"(?:(?!not\b|never\b)\w+ ){0,2}suicidal\b|\bnot suicidal but\b|"
+         r"\b(?:thinking|thought|thoughts) (?:about|of) (?:suicide|killing my ?self|"
          r"ending it)\b", CrisisKind.SELF_HARM, True),
-        ("suicidal", r"\bsuicidal\b|\bsuicide (?:note|plan|attempt)\b", CrisisKind.SELF_HARM,
+        ("suicidal", r"(?<!not )(?<!never been )\bsuicidal\b|\bsuicide (?:note|plan|attempt)\b",
+         CrisisKind.SELF_HARM,
          False),
         ("self-harm", r"\bself harm(?:ing|ed)?\b", CrisisKind.SELF_HARM, False),
         # --- medical emergencies
@@ -183,7 +192,8 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
          r"\b(?:took|taken|swallowed|had) (?:a |the )?(?:whole |full )?(?:packet|box|bottle|"
          r"load|strip|handful) of (?:paracetamol|pills|tablets|painkillers|meds|medication|"
          r"sleeping pills|aspirin|ibuprofen)\b|"
-         r"\boverdosed\b|\boverdosing\b|"
+         r"\boverdosed\b(?! on (?:chocolate|sugar|caffeine|coffee|netflix|tv|sweets))|"
+         r"\boverdosing\b|"
          r"\b(?:took|taken|swallowed) (?:all|loads of|a lot of|too many|a load of|a bunch of) "
          r"(?:my |the |his |her |of )*(?:pills|tablets)\b", CrisisKind.MEDICAL, True),
         ("wont-wake", r"\b(?:will not|can not|wont|cant|not) wak(?:e|ing) (?:up|him|her|them)\b|"
@@ -213,8 +223,9 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
          CrisisKind.DANGER, True),
         # Someone armed: "he's got a knife", "chasing my son with a machete". A knife carried
         # for the garden, or "a folding knife with a blade under 3 inches", is not a threat.
-        ("armed", r"(?<!knife )(?<!knives )(?<!incidents )\b(?:has|got|with|holding|waving|brandishing|pulled|"
-         r"pulling) (?:a |out a |his |her )?(?:knife|gun|machete|weapon|blade)\b(?! for)",
+        ("armed", r"(?<!knife )(?<!knives )(?<!incidents )\b(?:has|got|with|holding|waving|"
+         r"brandishing|pulled|pulling) (?:a |out a |his |her )?(?:knife|gun|machete|weapon|"
+         r"blade)\b(?! for)",
          CrisisKind.DANGER, False),
         ("in-danger", r"\b(?:i am|we are|am|are|i feel|she is|he is|they are) in (?:immediate )?"
          r"danger\b|\b(?:i am|we are) not safe\b|\bimmediate danger\b", CrisisKind.DANGER, True),
@@ -226,9 +237,10 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
         # Near each other: "living with my gran right now because the constant fighting at
         # home..." is a reason, not a fight now.
         ("happening-now", r"\b(?:fight|fighting|attack|violence|stabbing|hitting|shooting|riot|"
-         r"kicking off)\b(?: (?!because\b|since\b)\w+){0,5} (?:right now|happening now|going on now|outside now)\b|"
-         r"\b(?:right now|happening now)(?: (?!because\b|since\b)\w+){0,5} (?:fight|fighting|attack|violence|"
-         r"stabbing|hitting|shooting)\b", CrisisKind.DANGER, True),
+         r"kicking off)\b(?: (?!because\b|since\b)\w+){0,5} (?:right now|happening now|"
+         r"going on now|outside now)\b|"
+         r"\b(?:right now|happening now)(?: (?!because\b|since\b)\w+){0,5} (?:fight|fighting|"
+         r"attack|violence|stabbing|hitting|shooting)\b", CrisisKind.DANGER, True),
         ("intruder", r"\bsome ?one(?: is)? (?:in|inside) (?:my|our) (?:back |front )?"
          r"(?:garden|house|home|flat|room|kitchen)\b.*\b(?:now|door|window|trying)\b|"
          r"\btrying (?:the|my|our) (?:door|doors|door handles|handles|windows)\b|"
@@ -237,15 +249,17 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
          r"\b(?:is|are|keeps|keep|started) (?:smashing|wrecking|breaking) (?:my|our|the)\b|"
          r"\b(?:is|are|man|someone|somebody|guy|he|they) following me\b",
          CrisisKind.DANGER, True),
-        ("fire", r"\bon fire\b|"
-         r"\bthere is a fire\b", CrisisKind.FIRE, False),
+        # "my feet are on fire", "our quiz team is on fire": not a fire.
+        ("fire", r"(?<!feet are )(?<!mouth is )(?<!throat is )(?<!legs are )"
+         r"(?<!team is )\bon fire\b(?! this season)|"
+         r"(?<!in case )(?<!\bif )(?<!\bwhen )\bthere is a fire\b", CrisisKind.FIRE, False),
         ("trapped", r"\b(?:kidnapped|abducted|held hostage|locked me in|locked in (?:a|the|my) "
          r"room|will not let me (?:leave|out))\b", CrisisKind.DANGER, True),
         ("help-now", r"\bhelp (?:me )?(?:please )?(?:now|quick|quickly)\b.*\b(?:he|she|they|"
          r"someone)\b|\bcall (?:the )?police (?:now|quick)\b", CrisisKind.DANGER, True),
         # --- about to happen: threats, hiding, someone coming
         ("about-to-hurt", r"\b(?:he|she|they|someone|somebody) (?:is|are|was|were|says|said)? ?"
-         r"(?:going to|about to|trying to|coming to|coming back to|gonna) (?:hurt|kill|stab|"
+         r"(?:going to|about to|trying to|coming to|coming back to|gonna|will) (?:hurt|kill|stab|"
          r"attack|beat|get|hit|batter|shoot|rape|strangle|murder) (?:me|us|my|her|him)\b|"
          r"\b(?:i am|we are) (?:being )?(?:murdered|killed)\b|"
          r"\b(?:locked|barricaded|hiding|hid) (?:my ?self|ourselves|us|me) (?:in|away)\b|"
@@ -298,7 +312,8 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
         ("self-harm-now", r"\b(?:started|start|began) cutting again\b|\bcut (?:my ?self )?again\b|"
          r"\bcutting every day\b|\bneed to cut\b|\b(?:sliced|slit|cut) my (?:skin|wrists?|arms?)\b|"
          r"\bblade across my\b|\b(?:best|easiest|quickest) way to (?:take my|take your|end my|"
-         r"end your|kill)\b|\bend things\b|\bpoint (?:of|in) (?:carrying on|continuing|going on|"
+         r"end your|kill)\b(?! (?:weeds|slugs|ants|mould|moss|germs|bacteria|rats|mice|flies|wasps|"
+         r"time))|\bend things\b|\bpoint (?:of|in) (?:carrying on|continuing|going on|"
          r"living)\b|\bsuicide (?:plans?|chat)\b|(?<!not )\b(?:would rather|want to|wanna) "
          r"(?:stay home "
          r"and )?(?:die|be gone|disappear for good)\b|\bthinking (?:about|of) jumping\b|"
@@ -327,7 +342,8 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
          r"\b(?:beating|beat) up my (?:mum|mom|mother|dad|sister|brother)\b",
          CrisisKind.CHILD, True),
         ("smoke-now", r"\b(?:smell|full of|see|thick) smoke\b|\bfire (?:coming|spreading) "
-         r"(?:through|from|up)\b|\bflames (?:coming|are)\b|\bthere is a fire\b",
+         r"(?:through|from|up)\b|\bflames (?:coming|are)\b|"
+         r"(?<!in case )(?<!\bif )(?<!\bwhen )\bthere is a fire\b",
          CrisisKind.FIRE, True),
         ("medical-now", r"\b(?:having|had) a (?:stroke|heart attack|seizure|fit)\b|"
          r"\bi think (?:she|he|they) (?:is|are) dead\b|\b(?:has|have) passed out\b",
@@ -427,6 +443,80 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
         ("someone-in-house", r"\bthere is (?:someone|somebody|a man|a stranger|a guy) "
          r"(?:downstairs|upstairs|in (?:the|my|our) (?:house|flat|garden|loft|attic|kitchen|"
          r"hallway))\b", CrisisKind.DANGER, True),
+        # --- general shapes behind the written training messages' misses (2026-12-04)
+        ("fire-written", r"\b(?:caught|catching|has caught) fire\b|\bburst into flames\b|"
+         r"\bup in flames\b|\bfill(?:ing|ed)? (?:up )?with smoke\b|"
+         r"\bsmoke (?:is )?(?:pouring|coming|billowing) (?:out|under|up|from|through|in)\b|"
+         r"\b(?:is|are|now) (?:\w+ )?alight\b|\bhelp fire\b|"
+         r"\b(?:smoke|flames) everywhere\b|\bthere (?:is|are) (?:\w+ )?flames\b|"
+         r"\bfire (?:in|on) (?:the|my|our) (?:bedroom|flat|flats|block|caravan|hall|loft|"
+         r"garage|bin room|stairwell|stairs|kitchen|living room|lounge|landing|boat|"
+         r"narrowboat)\b", CrisisKind.FIRE, False),
+        ("medical-written", r"\b(?:will not|wont|does not|doesnt|not) stop bleeding\b|"
+         r"\b(?:pouring|gushing|pissing) (?:with |out )?blood\b|\b(?:can not|cant) find a pulse\b|"
+         r"\bno pulse\b|\bbarely breathing\b|\bbreathing (?:is |has gone )?(?:really )?"
+         r"(?:funny|shallow|slow|weird)\b|\b(?:lips|face) (?:are|is|have gone|has gone) "
+         r"(?:blue|grey|swelling)\b|\bclutching (?:his|her|my) chest\b|"
+         r"\bfoaming at the mouth\b|\bout cold\b|\b(?:is not|isnt|not) moving\b|"
+         r"\bgone floppy\b|\b(?:can not|cant) wake (?:\w+ ){1,2}up\b|"
+         r"\b(?:having|had) an? (?:asthma attack|allergic reaction|anaphylactic)\b|"
+         r"\bnot coming round\b|\bcan not get (?:her|his|my) breath\b",
+         CrisisKind.MEDICAL, False),
+        ("danger-written", r"\btrying the (?:handle|door|gate|patio|back door|front door)\b|"
+         r"\b(?:followed|following|walking behind) me (?:all the way|from|since)\b|"
+         r"\bstill (?:right )?behind me\b|\b(?:is threatening|keeps threatening|threatens|has "
+         r"(?:just )?threatened|just threatened) to (?:stab|kill|"
+         r"hurt|burn|shoot|batter)\b|\bfootsteps (?:downstairs|upstairs|in the)\b|"
+         r"\bclimbing in\b|\b(?:force|forced|forcing|pushed|pushing) (?:his|their|her|its) way "
+         r"in(?:to)?\b|\blocked (?:her|me|him|them|us) in\b|\bwill not let (?:her|him|them|us) "
+         r"(?:go|leave|out)\b|\bforced (?:me|her|him|us) into\b|"
+         r"\btrying to run (?:me|us|him|her) over\b|\bcornered\b|\bby (?:my|the|her) throat\b|"
+         r"\bburn (?:the|my|our) (?:place|house|flat) down\b|\bgetting burnt out\b|"
+         r"\bi am dead tonight\b|\bfinish (?:it|me) tonight\b|\bsay goodbye to\b.*\bkids\b",
+         CrisisKind.DANGER, True),
+        ("self-harm-written", r"\bgoodbye (?:letters?|notes?)\b|\bbought (?:a|the) rope\b|"
+         r"\bblade in my hand\b|\bcut deeper\b|\bthanks for everything and sorry\b|"
+         r"\b(?:giving|gave|give) (?:all )?my (?:stuff|things) away\b|\bwhere i am going\b|"
+         r"\bquickest way to go\b|\bhow many (?:\w+ )?would it take\b|"
+         r"\btired of being alive\b|\bplanning on doing it\b|\bburnt my ?self\b|"
+         r"\b(?:take|took) my ?self out of the picture\b|\bonly (?:see )?one way out\b|"
+         r"\bno point waking up\b|\bnot coming back\b.*\b(?:canal|river|bridge|tonight)\b|"
+         r"\bengine running\b|\b(?:going to|gonna|wants to|will) (?:hang|kill|hurt) "
+         r"(?:him|her|them)self\b|\btake the lot\b|\bmake it official\b|"
+         r"\bfinish it (?:this weekend|tonight|today|tomorrow)\b|\blast time you will hear\b|"
+         r"\bend it\b|\bcan not go on\b|\bwhat i will do to my ?self\b|"
+         r"\bvanish and never come back\b|\bhad enough of life\b",
+         CrisisKind.SELF_HARM, True),
+        ("child-written", r"\b(?:toddler|baby|kid|child|little (?:boy|girl|lad)|boy|girl) "
+         r"(?:\w+ ){0,3}on (?:his|her|its|their) own\b.*\b(?:road|river|canal|midnight|crying|"
+         r"ages|night|park)\b|\bleft in a (?:hot )?car\b|"
+         r"\b(?:get|into|in) (?:his|a|the) (?:car|van)\b.*\b(?:my (?:little )?(?:boy|girl|son|"
+         r"daughter)|school ?(?:girl|kids|boy))\b|\b(?:shaking|shook) the baby\b|"
+         r"\b(?:hitting|beating|battering) (?:\w+ ){0,3}(?:kid|child|little (?:brother|sister|"
+         r"boy|girl))\b", CrisisKind.CHILD, False),
+        # --- held-out misses again, after round 5 (training only)
+        ("dying-inside", r"\b(?:i am|really|just) dying inside\b", CrisisKind.SELF_HARM, False),
+        ("ambulance-coming", r"\bwhere is (?:the|that|my) ambulance\b|"
+         r"\bhow long (?:is|will) the ambulance\b", CrisisKind.MEDICAL, True),
+        ("stuck-now", r"\bsave my (?:children|kids|son|daughter|baby|babies)\b|"
+         r"\b(?:we are|i am|people are|they are|too many people) (?:\w+ )?(?:stuck|trapped) "
+         r"(?:on|in|upstairs)\b(?! (?:traffic|a lift|the lift|a job|a rut|a loop|my ways))",
+         CrisisKind.DANGER, False),
+        # --- round 6's held-out misses (training only)
+        ("self-harm-round6", r"\b(?:think|thinking|thought|thoughts) (?:about|of) (?:my own )?"
+         r"suicide\b|\b(?:verge|brink|edge) of suicide\b|\b(?:or|then) i will jump\b|"
+         r"\b(?:ended up|started|been) cutting\b|\bdeepest cut\b",
+         CrisisKind.SELF_HARM, True),
+        ("medical-round6", r"\b(?:he|she|they|mum|mom|mummy|mommy|dad|daddy|baby|my \w+) "
+         r"(?:will not|wont|is not|isnt|are not) respond(?:ing)?\b(?! to (?:my|our|the|any|"
+         r"emails?|letters?|calls?|messages?|texts?|complaints?))|"
+         r"\b(?:is|are) choking\b(?! (?:me|her|him|us|them|on (?:the|my) (?:smell|fumes)))|"
+         r"\b(?:on the floor|on the ground)\b.*\bbleeding\b|\bbleeding\b.*\bon the (?:floor|"
+         r"ground)\b", CrisisKind.MEDICAL, False),
+        ("fire-round6", r"\b(?:is|are) (?:all )?(?:in flames|ablaze)\b|"
+         r"\bfire (?:is )?all around (?:me|us|the house)\b", CrisisKind.FIRE, False),
+        ("shooting-now", r"\b(?:just|they|he|someone) (?:just )?(?:shot|shooting) (?:through|"
+         r"at us|at me|into)\b|\bshooting\b.*\bhiding\b", CrisisKind.DANGER, True),
     ]
 ]
 
@@ -437,7 +527,11 @@ _PAST = re.compile(r"\b(?:used to|in the past|years ago|was suicidal|were suicid
                    r"since i last|scars|attempt was|following a suicide attempt|when i was|"
                    r"at the time|had planned|told me many times|was on fire|on fire again|"
                    r"i would just|i assaulted|since i was|i thought i was going to|"
-                   r"was having thoughts|(?:was|were) going to call|when i wanted to)\b"
+                   r"was having thoughts|(?:was|were) going to call|when i wanted to|"
+                   r"last week|last month|a while ago|for years|(?:days|weeks|months) ago|"
+                   # told about from the news, a game or a film
+                   r"on the news|in the game|in (?:a|the|that) (?:film|movie|book|show|series)|"
+                   r"(?:that|what is that|whats that) film|saw (?:a|on) tiktok|a tiktok of)\b"
                    # "No, I'm not going to hurt myself": said to reassure, not a threat.
                    r"|\b(?:not|never) (?:going to|gonna|about to|planning to) (?:kill|hurt|harm|"
                    r"cut|end) my ?self\b|\bi would never (?:kill|hurt|harm) my ?self\b")
@@ -451,13 +545,19 @@ _HYPOTHETICAL = re.compile(
 # Asking *about* crime or suicide, not living through it.
 _STATS = re.compile(
     r"\b(?:rate|rates|statistic|statistics|figure|figures|number of|numbers|how many|how much|"
-    r"how fast|how quickly|how long does|"
+    r"how fast|how quickly|how long does|how would i know|how do i know|how can i tell|"
+    r"how do you|if it ever|what should we|what do we do|hypothetically|"
+    r"should i report|too late to report|"
     r"per 1000|percent|percentage|data|trend|trends|compared|average|prevent|prevention|"
     r"awareness|what is|what are|what does|meaning|define|definition|signs of|"
     r"i think|worried|concerned|suspect|who do i|how do i|where can i|what should i|"
     r"where can (?:he|she|they|my \w+) get (?:help|support)|"
     r"leaflet|training|campaign|course|policy|strategy|plan)\b"
 )
+
+
+# "My boss is gonna kill me, I'm late again": only the "kill me" rule listens to this.
+_KILL_IDIOM = re.compile(r"\b(?:boss|teacher|coach|manager|gaffer)\b(?: \w+){0,4} kill me\b")
 
 
 def detect_crisis(text: str, *, use_model: bool = True) -> Crisis | None:
@@ -476,10 +576,12 @@ def detect_crisis(text: str, *, use_model: bool = True) -> Crisis | None:
         # "What do I do if...", "the first time he hit me...": asking, or looking back. At
         # most the middle tier: the answer, with the emergency line on top.
         return _model_crisis(s, True, at_most_possible=True) if use_model else None
+    idiom = bool(_KILL_IDIOM.search(s))
     gated = _gated_rules()
     if gated is None:
         for name, pattern, kind, strong in _BY_PRIORITY:
-            if pattern.search(s) and (strong or not info_question):
+            if pattern.search(s) and (strong or not info_question) and not (
+                    idiom and name == "kill-me"):
                 return Crisis(kind, name)
     else:
         # Only the rules one of whose literals is in the message can match (see _literals).
@@ -487,7 +589,8 @@ def detect_crisis(text: str, *, use_model: bool = True) -> Crisis | None:
         for (name, pattern, kind, strong), needs in gated[1]:
             if needs is not None and present.isdisjoint(needs):
                 continue
-            if pattern.search(s) and (strong or not info_question):
+            if pattern.search(s) and (strong or not info_question) and not (
+                    idiom and name == "kill-me"):
                 return Crisis(kind, name)
     return _model_crisis(s, info_question) if use_model else None
 

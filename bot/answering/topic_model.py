@@ -19,8 +19,13 @@ question of the development sets (``../shared/eval/questions.yaml``,
 ``tests/data/heldout_eval.yaml``) that was answered rightly becomes wrong, the same guard
 ``bench/add_wordings.py`` keeps. Taking over "no answer" from 0.1 scored 59.8 % but answered
 chit-chat that must be declined: the corpus has few such questions, so the model has not
-learnt well what is out of scope. Place names are left out of what the model reads (see
-:func:`without_places`).
+learnt well what is out of scope. Re-checked after corpus rounds 5 and 6 (1,283 questions):
+56.7 % right with the model at these values (52.1 % without); C 200 or 500 and taking over
+an unsure answer from 0.3 scored up to 59.2 %, but each turned a development answer wrong,
+so C 50 (``bench/train_topics.py``) and these thresholds stay. That retrain itself lowered
+the frozen test split's guarded figures and did not ship (README, "The real-message
+corpus"): the shipped model is the one trained before rounds 5 and 6. Place names are left
+out of what the model reads (see :func:`without_places`).
 
 Multinomial logistic regression, trained offline by ``bench/train_topics.py`` (scikit-learn)
 and shipped as ``topic_model.tsv`` beside this file: a JSON header line (classes,
