@@ -172,11 +172,25 @@ def test_their_look_alikes_are_not_alarms(responder: Responder, text: str) -> No
     "Pakistan mein seelab se log mar rahe hain, chanda kaise bhejen",
     "ਯੂਕੇ ਵਿੱਚ ਚਾਕੂ ਰੱਖਣ ਦੀ ਸਜ਼ਾ ਕੀ ਹੈ",
     "ਪਿਛਲੇ ਹਫ਼ਤੇ ਕਿਸੇ ਨੇ ਸਾਡਾ ਦਰਵਾਜ਼ਾ ਤੋੜਨ ਦੀ ਕੋਸ਼ਿਸ਼ ਕੀਤੀ ਸੀ, ਹੁਣ ਕੀ ਕਰੀਏ",
+    "ਗੁਆਂਢੀ ਦੀ ਗੱਲ ਸੁਣ ਕੇ ਤਨ ਬਦਨ ਨੂੰ ਅੱਗ ਲੱਗ ਗਈ",
+    "دل تے چھریاں چل گئیاں جدوں پاکستان آخری بال تے ہاریا",
+    "بزرگوں کے لیے فراڈ سے بچاؤ کی کوئی ورکشاپ ہوتی ہے؟",
+    "wo film jismein ghar ko aag lag jati hai, naam bhool gaya",
 ])
 def test_questions_and_idioms_do_not_fire_a_language_rule(text: str) -> None:
     from bot.answering import i18n
 
     assert i18n.rule_crisis(text) is None, text
+
+
+def test_looking_back_in_the_language_quiets_english_words_too() -> None:
+    from bot.answering import i18n
+
+    found = i18n.detect_crisis("2 saal pehlan suicide attempt kita si, hun theek haan", "pa",
+                               use_model=False)
+    assert found is None
+    found = i18n.detect_crisis("suicide note likh diya hai abhi", "ur", use_model=False)
+    assert found is not None and found.sure
 
 
 @pytest.mark.parametrize(("text", "lang"), [
