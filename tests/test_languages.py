@@ -176,6 +176,7 @@ def test_their_look_alikes_are_not_alarms(responder: Responder, text: str) -> No
     "دل تے چھریاں چل گئیاں جدوں پاکستان آخری بال تے ہاریا",
     "بزرگوں کے لیے فراڈ سے بچاؤ کی کوئی ورکشاپ ہوتی ہے؟",
     "wo film jismein ghar ko aag lag jati hai, naam bhool gaya",
+    "u nas w domu istny pożar, trójka dzieci i remont",
 ])
 def test_questions_and_idioms_do_not_fire_a_language_rule(text: str) -> None:
     from bot.answering import i18n

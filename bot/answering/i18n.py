@@ -50,8 +50,10 @@ MODELS_DIR = Path(__file__).resolve().parent
 #: from the knowledge base's questions): Polish 101/171 at 0.7 with 3/273 false, Urdu
 #: 107/160 at 0.7 with 4/251, Punjabi 105/186 at 0.6 (the middle tier's floor) with 1/248.
 #: A fourth batch: Polish 154/234 at 0.7 with 5/336, Urdu 149/207 at 0.6 with 5/312,
-#: Punjabi 138/231 at 0.6 with 3/304.
-SURE_SCORES = {"pl": 0.7, "ur": 0.6, "pa": 0.6}
+#: Punjabi 138/231 at 0.6 with 3/304. A fifth, deliberately hard batch (indirect crises and
+#: look-alike calm messages): Polish 195/315 at 0.8 with 8/410 (0.7: 12/410, over 2 %),
+#: Urdu 202/287 at 0.7 with 7/384 (0.6: 8/384, just over).
+SURE_SCORES = {"pl": 0.8, "ur": 0.7, "pa": 0.6}
 #: A language with no threshold above: its model's verdict is at most the middle tier.
 SURE_SCORE = 1.01
 POSSIBLE_SCORE = 0.6
@@ -227,7 +229,7 @@ _CRISIS_RULES: list[tuple[str, re.Pattern[str], CrisisKind]] = [
          CrisisKind.MEDICAL),
         # "pali się termin" (a deadline is burning) is no fire.
         ("pl-fire", r"\b(?:pali|palimy) sie\b(?! (?:termin|grunt|deadline))|\bsie pali\b|"
-         r"\bpozar\b|\bplonie\b|"
+         r"(?<!istny )(?<!prawdziwy )\bpozar\b|\bplonie\b|"  # "istny pożar": chaos
          r"\b(?:pelno|gesty) dym|\bdym (?:na klatce|w mieszkaniu|w domu|w kuchni)\b|\bogien w\b",
          CrisisKind.FIRE),
         # --- Urdu and Shahmukhi Punjabi (Arabic script, folded)
