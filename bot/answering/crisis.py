@@ -23,6 +23,7 @@ me") lower the model's say: only a high score counts there, and weak rules do no
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
@@ -576,22 +577,19 @@ def detect_crisis(text: str, *, use_model: bool = True) -> Crisis | None:
         # "What do I do if...", "the first time he hit me...": asking, or looking back. At
         # most the middle tier: the answer, with the emergency line on top.
         return _model_crisis(s, True, at_most_possible=True) if use_model else None
-    idiom = bool(_KILL_IDIOM.search(s))
+    # "My boss is gonna kill me": the "kill me" rule alone stays quiet.
+    quiet = "kill-me" if _KILL_IDIOM.search(s) else None
     gated = _gated_rules()
+    rules: Iterable[tuple[str, re.Pattern[str], CrisisKind, bool]]
     if gated is None:
-        for name, pattern, kind, strong in _BY_PRIORITY:
-            if pattern.search(s) and (strong or not info_question) and not (
-                    idiom and name == "kill-me"):
-                return Crisis(kind, name)
+        rules = _BY_PRIORITY
     else:
         # Only the rules one of whose literals is in the message can match (see _literals).
         present = {literal for literal in gated[0] if literal in s}
-        for (name, pattern, kind, strong), needs in gated[1]:
-            if needs is not None and present.isdisjoint(needs):
-                continue
-            if pattern.search(s) and (strong or not info_question) and not (
-                    idiom and name == "kill-me"):
-                return Crisis(kind, name)
+        rules = (rule for rule, needs in gated[1] if needs is None or not present.isdisjoint(needs))
+    for name, pattern, kind, strong in rules:
+        if (strong or not info_question) and name != quiet and pattern.search(s):
+            return Crisis(kind, name)
     return _model_crisis(s, info_question) if use_model else None
 
 
