@@ -15,6 +15,7 @@ figures only show how well it fitted them). Reads either format:
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
@@ -59,11 +60,16 @@ def summary(name: str, report: Report) -> str:
 
 
 def main(argv: list[str]) -> int:
-    if not argv:
-        print(__doc__, file=sys.stderr)
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("files", nargs="+", metavar="FILE",
+                        help="a batch in the corpus's format or a language training file")
+    names = parser.parse_args(argv).files
+    missing = [name for name in names if not Path(name).is_file()]
+    if missing:
+        print(f"error: no such file: {', '.join(missing)}", file=sys.stderr)
         return 2
     responder = Responder(load_knowledge(ROOT / "knowledge"))
-    for name in argv:
+    for name in names:
         report = evaluate(cases(Path(name)), lambda q: responder.answer(q).to_json())
         print(summary(name, report))
     return 0

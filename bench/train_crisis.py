@@ -28,6 +28,7 @@ keywords as "none", over :func:`bot.answering.i18n.fold` (no English spelling co
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 from collections.abc import Callable
@@ -74,14 +75,22 @@ def training_data() -> list[tuple[str, str]]:
     return rows
 
 
-def language_option() -> str | None:
-    """The value of ``--lang`` (``--lang pl`` or ``--lang=pl``), or None for English."""
-    for i, arg in enumerate(sys.argv):
-        if arg == "--lang" and i + 1 < len(sys.argv):
-            return sys.argv[i + 1]
-        if arg.startswith("--lang="):
-            return arg.split("=", 1)[1]
-    return None
+def parse_options(argv: list[str] | None, description: str | None,
+                  misses: bool = False) -> argparse.Namespace:
+    """The trainers' options. An unknown option (``--help`` aside) is an error, so a typo
+    never falls through to training and overwriting the shipped model."""
+    parser = argparse.ArgumentParser(description=(description or "").split("\n\n")[0])
+    parser.add_argument("--lang", choices=("pl", "ur", "pa"),
+                        help="train that language's model instead of the English one")
+    parser.add_argument("--cv", action="store_true",
+                        help="cross-validate on the training data first and print the figures")
+    parser.add_argument("--no-save", action="store_true",
+                        help="do not write the model file (with --cv: only measure)")
+    if misses:
+        parser.add_argument("--misses", action="store_true",
+                            help="with --cv: list the held-out messages the shipped "
+                                 "threshold gets wrong")
+    return parser.parse_args(argv)
 
 
 def language_data(lang: str) -> list[tuple[str, str]]:
@@ -129,7 +138,7 @@ def fit(rows: list[tuple[str, str]], prepare: Callable[[str], str] = rules.corre
 
 
 def cross_validate(rows: list[tuple[str, str]], always: list[tuple[str, str]],
-                   folds: int = 5) -> None:
+                   folds: int = 5, show_misses: bool = False) -> None:
     """Whole-detector figures on held-out folds of the training data, per threshold.
 
     Each held-out message goes through :func:`bot.answering.crisis.detect_crisis` itself,
@@ -178,7 +187,7 @@ def cross_validate(rows: list[tuple[str, str]], always: list[tuple[str, str]],
               f"({false[sure] / max(calm, 1):.1%}; residents' messages alone: "
               f"{false_real[sure]}/{calm_real}, {false_real[sure] / max(calm_real, 1):.1%})",
               file=sys.stderr)
-    if "--misses" in sys.argv:
+    if show_misses:
         print(f"wrong at the shipped threshold ({sure_score}):", *sorted(misses), sep="\n",
               file=sys.stderr)
 
@@ -223,22 +232,27 @@ def cross_validate_language(lang: str, rows: list[tuple[str, str]], folds: int =
               file=sys.stderr)
 
 
-def main() -> int:
-    lang = language_option()
+def main(argv: list[str] | None = None) -> int:
+    options = parse_options(argv, __doc__, misses=True)
+    lang = options.lang
     if lang is not None:
         from bot.answering import i18n
 
         rows = language_data(lang)
-        if "--cv" in sys.argv:
+        if options.cv:
             cross_validate_language(lang, rows)
+        if options.no_save:
+            return 0
         model = fit(rows, i18n.fold, f"tests/data/lang/train/{lang}.yaml + translation keywords")
         model.save(i18n.MODELS_DIR / f"crisis_model.{lang}.tsv")
         print(f"{lang}: wrote {len(model.weights)} features from {len(rows)} examples",
               file=sys.stderr)
         return 0
     rows, written = training_data(), written_data()
-    if "--cv" in sys.argv:
-        cross_validate(rows, written)
+    if options.cv:
+        cross_validate(rows, written, show_misses=options.misses)
+    if options.no_save:
+        return 0
     model = fit(rows + written, trained_on="tests/data/corpus/train.yaml + knowledge questions"
                 " + tests/data/corpus/written (negatives)")
     model.save()

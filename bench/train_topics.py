@@ -35,7 +35,7 @@ from urllib.parse import urlparse
 import yaml
 
 from bench.add_wordings import wanted_topic
-from bench.train_crisis import language_option
+from bench.train_crisis import parse_options
 from bot.answering import topic_model as tm
 from bot.answering.answer import Responder
 from bot.answering.crisis import corrected
@@ -254,11 +254,14 @@ def cross_validate_language(lang: str, folds: int = 5) -> None:
               f"({right[threshold] / len(items):.1%})", file=sys.stderr)
 
 
-def main() -> int:
-    lang = language_option()
+def main(argv: list[str] | None = None) -> int:
+    options = parse_options(argv, __doc__)
+    lang = options.lang
     if lang is not None:
-        if "--cv" in sys.argv:
+        if options.cv:
             cross_validate_language(lang)
+        if options.no_save:
+            return 0
         pooled = "".join(f" + topics_{other}.yaml" for other in POOLED.get(lang, ()))
         model = fit_language(language_rows(lang, language_items(lang) + pooled_items(lang)),
                              f"tests/data/lang/train/topics_{lang}.yaml{pooled} + translation "
@@ -267,8 +270,10 @@ def main() -> int:
         print(f"{lang}: wrote {len(model._rows)} features, {len(model.classes)} topics",
               file=sys.stderr)
         return 0
-    if "--cv" in sys.argv:
+    if options.cv:
         cross_validate()
+    if options.no_save:
+        return 0
     kb = load_knowledge(KNOWLEDGE)
     rows = kb_rows(kb) + corpus_rows(corpus_items() + written_items())
     model = fit(rows, "knowledge questions + tests/data/corpus/train.yaml + written/",

@@ -1,0 +1,52 @@
+"""The training scripts refuse an option they do not know instead of training.
+
+``python -m bench.train_topics --help`` once fell through to training and overwrote the shipped
+model; a typo such as ``--cv --mises`` did the same. A refused option must leave every shipped
+model file as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from bench import first_sight, train_crisis, train_topics
+
+MODELS = sorted((Path(__file__).parents[1] / "bot" / "answering").glob("*_model*.tsv"))
+
+
+def _digests() -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in MODELS}
+
+
+@pytest.mark.parametrize("main", [train_crisis.main, train_topics.main])
+@pytest.mark.parametrize("argv", [["--mises"], ["--cv", "--lang", "de"], ["extra"]])
+def test_an_unknown_option_trains_nothing(main: Callable[[list[str]], int], argv: list[str],
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    assert MODELS, "no shipped model files found"
+    before = _digests()
+    with pytest.raises(SystemExit) as exited:
+        main(argv)
+    assert exited.value.code == 2
+    assert "usage:" in capsys.readouterr().err
+    assert _digests() == before
+
+
+@pytest.mark.parametrize("main", [train_crisis.main, train_topics.main])
+def test_help_describes_the_options_and_trains_nothing(
+        main: Callable[[list[str]], int], capsys: pytest.CaptureFixture[str]) -> None:
+    before = _digests()
+    with pytest.raises(SystemExit) as exited:
+        main(["--help"])
+    assert exited.value.code == 0
+    out = capsys.readouterr().out
+    assert "--no-save" in out and "--lang" in out
+    assert _digests() == before
+
+
+def test_first_sight_names_a_missing_file(capsys: pytest.CaptureFixture[str]) -> None:
+    assert first_sight.main(["no-such-batch.yaml"]) == 2
+    assert "no-such-batch.yaml" in capsys.readouterr().err
