@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import random
 import sys
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -121,7 +121,7 @@ def _host(item: dict[str, Any]) -> str:
     return urlparse(str(item.get("source", ""))).netloc or str(item.get("source", ""))
 
 
-def cross_validate(folds: int = 5) -> None:
+def cross_validate(folds: int = 5, show_misses: bool = False) -> None:
     kb = load_knowledge(KNOWLEDGE)
     wordings = frozenset(q for qs in (yaml.safe_load(
         (KNOWLEDGE / WORDINGS_FILE).read_text(encoding="utf-8"))["wordings"] or {}).values()
@@ -135,6 +135,7 @@ def cross_validate(folds: int = 5) -> None:
     hosts = sorted(by_host)
     random.Random(1).shuffle(hosts)
     right: dict[str, int] = defaultdict(int)
+    misses: list[tuple[str, str, str]] = []  # (wanted, answered, question) at the shipped variant
     for k in range(folds):
         held_hosts = set(hosts[k::folds])
         held = [p for h in held_hosts for p in by_host[h]]
@@ -151,13 +152,27 @@ def cross_validate(folds: int = 5) -> None:
         for name, use, variant in [("matcher alone", None, VARIANTS[0]),
                                    *((f"model {v}", model, v) for v in VARIANTS)]:
             with _using(use, *variant):
-                right[name] += sum(1 for _, case in held
-                                   if not judge(case, responder.answer(case.question).to_json()))
+                for _, case in held:
+                    reply = responder.answer(case.question).to_json()
+                    wrong = judge(case, reply)
+                    right[name] += not wrong
+                    if wrong and use is not None and variant == VARIANTS[0]:
+                        wanted = "/".join(case.topics) or "declined"
+                        misses.append((wanted, str(reply.get("topic")), case.question))
     total = len(pairs)
     print(f"cross-validated by source ({folds} folds, {total} training-split questions); "
           "model (take over nothing, take over unsure, unsure below):", file=sys.stderr)
     for name, n in right.items():
         print(f"  {name}: {n}/{total} right ({n / total:.1%})", file=sys.stderr)
+    if show_misses:
+        pairs_wrong = Counter((wanted, got) for wanted, got, _ in misses)
+        print("commonest held-out mistakes at the shipped thresholds (wanted -> answered):",
+              file=sys.stderr)
+        for (wanted, got), n in pairs_wrong.most_common(40):
+            print(f"  {n:3} {wanted} -> {got}", file=sys.stderr)
+        print("all of them:", file=sys.stderr)
+        for wanted, got, question in sorted(misses):
+            print(f"  {wanted} -> {got}: {question[:140]!r}", file=sys.stderr)
 
 
 # --------------------------------------------------------------------------- languages
@@ -255,7 +270,7 @@ def cross_validate_language(lang: str, folds: int = 5) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    options = parse_options(argv, __doc__)
+    options = parse_options(argv, __doc__, misses=True)
     lang = options.lang
     if lang is not None:
         if options.cv:
@@ -271,7 +286,7 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr)
         return 0
     if options.cv:
-        cross_validate()
+        cross_validate(show_misses=options.misses)
     if options.no_save:
         return 0
     kb = load_knowledge(KNOWLEDGE)
