@@ -194,6 +194,7 @@ def test_a_child_seeing_a_parent_hurt_is_pointed_to_domestic_abuse_help(
         ("can i report something without giving my name", "anonymous"),
         ("someone keeps harassing me on facebook", "online-abuse"),
         ("is it illegal to smoke weed", "drugs-law"),
+        ("am i allowed to carry a penknife", "knife-law"),
         ("I've reported the asb loads of times and nothing gets done", "asb-case-review"),
         ("can i check if my new boyfriend has been violent before", "clares-law"),
         ("i was burgled last week, is there any support", "victim-support"),
@@ -206,6 +207,14 @@ def test_everyday_questions_find_their_topic(responder: Responder, text: str,
     reply = responder.answer(text)
     assert reply.topic == topic, (text, reply.topic, reply.confidence)
     assert reply.crisis is None or not reply.crisis.sure
+
+
+def test_the_law_on_carrying_a_knife_is_answered_not_just_where_to_report(
+        responder: Responder) -> None:
+    reply = responder.answer("Is it illegal to carry a knife in my pocket?")
+    assert reply.topic == "knife-law"
+    assert "3 inches" in reply.text and "lock" in reply.text.lower()
+    assert reply.crisis is None
 
 
 @pytest.mark.parametrize(
