@@ -226,6 +226,8 @@ def test_the_law_on_carrying_a_knife_is_answered_not_just_where_to_report(
         ("there is a massive pothole on my road", "Staffordshire County Council"),
         ("the street light outside my house is out", "Staffordshire County Council"),
         ("how do i appeal a parking fine", "East Staffordshire Borough Council"),
+        ("who do you ring when theres rats in the garden", "East Staffordshire Borough Council"),
+        ("overgrown hedge means we have to walk in the road", "Staffordshire County Council"),
     ],
 )
 def test_council_services_are_declined_with_the_right_council(
