@@ -1,6 +1,7 @@
 """Score new training messages *before* anything is trained on them: their first-sight figures.
 
     python -m bench.first_sight FILE [FILE ...]
+    python -m bench.first_sight --crisis-model /tmp/c.tsv --sure 0.7 FILE   # a candidate
 
 Every batch of new training data is scored once by the shipped bot before it is trained on,
 so the notes can say how the bot did on words it had never seen (afterwards the same
@@ -21,7 +22,10 @@ from pathlib import Path
 
 import yaml
 
+from bot.answering import crisis as rules
+from bot.answering import topic_model as tm
 from bot.answering.answer import Responder
+from bot.answering.crisis_model import CrisisModel
 from bot.answering.evaluation import Case, Report, evaluate, load_cases
 from bot.knowledge import load_knowledge
 
@@ -59,15 +63,39 @@ def summary(name: str, report: Report) -> str:
     return "\n".join(lines)
 
 
+def _use_candidates(crisis_model: Path | None, sure: float | None,
+                    topic_model: Path | None) -> None:
+    """Swap in candidate models for this process, to compare them with the shipped ones on a
+    batch none of them was trained on (a validation round)."""
+    if crisis_model is not None:
+        candidate = CrisisModel.load(crisis_model)
+        rules.shipped_model = lambda: candidate  # type: ignore[assignment]
+    if sure is not None:
+        rules.SURE_SCORE = sure
+    if topic_model is not None:
+        topics = tm.TopicModel.load(topic_model)
+        tm.shipped_topic_model = lambda: topics  # type: ignore[assignment]
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("files", nargs="+", metavar="FILE",
                         help="a batch in the corpus's format or a language training file")
-    names = parser.parse_args(argv).files
-    missing = [name for name in names if not Path(name).is_file()]
+    parser.add_argument("--crisis-model", type=Path, metavar="PATH",
+                        help="score with this English crisis model instead of the shipped one "
+                             "(a candidate from bench.train_crisis --out)")
+    parser.add_argument("--sure", type=float, metavar="P",
+                        help="with --crisis-model: its sure threshold (chosen by its --cv)")
+    parser.add_argument("--topic-model", type=Path, metavar="PATH",
+                        help="score with this English topic model instead of the shipped one")
+    options = parser.parse_args(argv)
+    names = options.files
+    missing = [str(p) for p in [*map(Path, names), options.crisis_model, options.topic_model]
+               if p is not None and not p.is_file()]
     if missing:
         print(f"error: no such file: {', '.join(missing)}", file=sys.stderr)
         return 2
+    _use_candidates(options.crisis_model, options.sure, options.topic_model)
     responder = Responder(load_knowledge(ROOT / "knowledge"))
     for name in names:
         report = evaluate(cases(Path(name)), lambda q: responder.answer(q).to_json())

@@ -37,7 +37,7 @@ from pathlib import Path
 import yaml
 
 from bot.answering import crisis as rules
-from bot.answering.crisis_model import NONE, CrisisModel, features
+from bot.answering.crisis_model import MODEL_PATH, NONE, CrisisModel, features
 from bot.knowledge import load_knowledge
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,6 +47,10 @@ PRUNE = 0.2
 # Regularisation and class weighting, chosen by the --cv figures; overridable to explore.
 C = float(os.environ.get("CRISIS_C", "64"))
 BALANCED = os.environ.get("CRISIS_BALANCED", "1") == "1"
+#: Train the English model with the concept features (``_CONCEPT_GROUPS`` in
+#: :mod:`bot.answering.crisis_model`): ``--concepts`` or ``CRISIS_CONCEPTS=1``. Language models
+#: never use them.
+CONCEPTS = os.environ.get("CRISIS_CONCEPTS", "0") == "1"
 
 
 def _rule_kind(text: str) -> str | None:
@@ -86,7 +90,12 @@ def parse_options(argv: list[str] | None, description: str | None,
                         help="cross-validate on the training data first and print the figures")
     parser.add_argument("--no-save", action="store_true",
                         help="do not write the model file (with --cv: only measure)")
-    if misses:
+    parser.add_argument("--out", type=Path, metavar="PATH",
+                        help="write the model here instead of over the shipped one (a "
+                             "candidate to compare with bench.first_sight --crisis-model)")
+    if misses:  # the crisis trainer's own options
+        parser.add_argument("--concepts", action="store_true",
+                            help="English: add the concept features (harm&now, death&self...)")
         parser.add_argument("--misses", action="store_true",
                             help="with --cv: list the held-out messages the shipped "
                                  "threshold gets wrong")
@@ -116,12 +125,15 @@ def language_data(lang: str) -> list[tuple[str, str]]:
 
 
 def fit(rows: list[tuple[str, str]], prepare: Callable[[str], str] = rules.corrected,
-        trained_on: str = "tests/data/corpus/train.yaml + knowledge questions") -> CrisisModel:
+        trained_on: str = "tests/data/corpus/train.yaml + knowledge questions",
+        concepts: bool | None = None) -> CrisisModel:
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
+    if concepts is None:
+        concepts = CONCEPTS and prepare is rules.corrected
     vec = DictVectorizer()
-    x = vec.fit_transform([features(prepare(t)) for t, _ in rows])
+    x = vec.fit_transform([features(prepare(t), concepts) for t, _ in rows])
     y = [label for _, label in rows]
     clf = LogisticRegression(C=C, max_iter=2000, class_weight="balanced" if BALANCED else None)
     clf.fit(x, y)
@@ -133,8 +145,8 @@ def fit(rows: list[tuple[str, str]], prepare: Callable[[str], str] = rules.corre
             weights[str(name)] = [round(w, 3) for w in column]
     return CrisisModel([str(c) for c in clf.classes_],
                        [round(float(b), 3) for b in clf.intercept_], weights,
-                       {"trained_on": trained_on,
-                        "examples": len(rows), "C": C, "prune": PRUNE})
+                       {"trained_on": trained_on, "examples": len(rows), "C": C,
+                        "prune": PRUNE, **({"concepts": True} if concepts else {})})
 
 
 def cross_validate(rows: list[tuple[str, str]], always: list[tuple[str, str]],
@@ -234,6 +246,8 @@ def cross_validate_language(lang: str, rows: list[tuple[str, str]], folds: int =
 
 def main(argv: list[str] | None = None) -> int:
     options = parse_options(argv, __doc__, misses=True)
+    global CONCEPTS
+    CONCEPTS = CONCEPTS or options.concepts
     lang = options.lang
     if lang is not None:
         from bot.answering import i18n
@@ -244,7 +258,7 @@ def main(argv: list[str] | None = None) -> int:
         if options.no_save:
             return 0
         model = fit(rows, i18n.fold, f"tests/data/lang/train/{lang}.yaml + translation keywords")
-        model.save(i18n.MODELS_DIR / f"crisis_model.{lang}.tsv")
+        model.save(options.out or i18n.MODELS_DIR / f"crisis_model.{lang}.tsv")
         print(f"{lang}: wrote {len(model.weights)} features from {len(rows)} examples",
               file=sys.stderr)
         return 0
@@ -255,7 +269,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     model = fit(rows + written, trained_on="tests/data/corpus/train.yaml + knowledge questions"
                 " + tests/data/corpus/written (negatives)")
-    model.save()
+    model.save(options.out or MODEL_PATH)
     print(f"wrote {len(model.weights)} features, classes {model.classes}", file=sys.stderr)
     return 0
 

@@ -281,7 +281,7 @@ def main(argv: list[str] | None = None) -> int:
         model = fit_language(language_rows(lang, language_items(lang) + pooled_items(lang)),
                              f"tests/data/lang/train/topics_{lang}.yaml{pooled} + translation "
                              "keywords")
-        model.save(tm.language_model_path(lang))
+        model.save(options.out or tm.language_model_path(lang))
         print(f"{lang}: wrote {len(model._rows)} features, {len(model.classes)} topics",
               file=sys.stderr)
         return 0
@@ -293,7 +293,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = kb_rows(kb) + corpus_rows(corpus_items() + written_items())
     model = fit(rows, "knowledge questions + tests/data/corpus/train.yaml + written/",
                 _places(kb))
-    model.save()
+    model.save(options.out or tm.MODEL_PATH)
     print(f"wrote {len(model._rows)} features, {len(model.classes)} topics, from {len(rows)} "
           "examples", file=sys.stderr)
     return 0

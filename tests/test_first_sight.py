@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from bench.first_sight import cases, summary
 from bot.answering.answer import Responder
 from bot.answering.evaluation import evaluate
@@ -34,3 +36,27 @@ def test_a_corpus_batch_keeps_the_corpus_judgement(tmp_path: Path, responder: Re
         '  service: bins\n', encoding="utf-8")
     text = summary("round", evaluate(cases(batch), lambda q: responder.answer(q).to_json()))
     assert "out of scope declined: 1/1" in text
+
+
+def test_a_candidate_model_is_scored_instead_of_the_shipped_one(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from bench import first_sight
+    from bot.answering import crisis as rules
+    from bot.answering import topic_model as tm
+    from bot.answering.crisis_model import CrisisModel
+
+    # first_sight swaps the models for its process; put them back after this test.
+    monkeypatch.setattr(rules, "shipped_model", rules.shipped_model)
+    monkeypatch.setattr(rules, "SURE_SCORE", rules.SURE_SCORE)
+    monkeypatch.setattr(tm, "shipped_topic_model", tm.shipped_topic_model)
+    batch = tmp_path / "round.yaml"
+    batch.write_text('- q: "someone dumped an old mattress on our street"\n'
+                     '  source: "https://example.org"\n  label: topic\n  topic: fly-tipping\n',
+                     encoding="utf-8")
+    assert first_sight.main([str(batch)]) == 0
+    assert "false crises: 0/1" in capsys.readouterr().out
+    alarmist = tmp_path / "alarmist.tsv"
+    CrisisModel(["danger", "none"], [5.0, -5.0], {}).save(alarmist)  # everything is a crisis
+    assert first_sight.main(["--crisis-model", str(alarmist), "--sure", "0.5", str(batch)]) == 0
+    assert "false crises: 1/1" in capsys.readouterr().out

@@ -69,7 +69,52 @@ def _word_features(word: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _counted(corrected: str) -> dict[str, float]:
+# Concepts: words grouped by what they say about danger. A linear model over n-grams cannot
+# tell "he hit me" from "he hit me years ago"; with a concept for each word and a feature for
+# each *pair* of concepts present ("harm&now", "harm&past", "death&self"), it can learn that
+# harm with "now" is a crisis and harm with "past" or a question is not, for words it has never
+# seen together. English only; a model uses them when its header says ``"concepts": true``.
+_CONCEPT_GROUPS = {
+    "harm": """hit hitting hits beat beating beats beaten punch punching punched kick kicking
+        kicked hurt hurting hurts strangle strangling strangled choke choking choked stab
+        stabbing stabbed attack attacking attacked shoot shooting shot kill killing rape raping
+        slap slapping batter battering smash smashing threaten threatening threatened grab
+        grabbed grabbing push pushed shove shoved assault assaulting murder murdering""",
+    "weapon": "knife knives blade blades machete gun guns shotgun pistol weapon bat hammer axe "
+              "crowbar acid",
+    "death": "die dying dead death suicide suicidal goodbye goodbyes alive",
+    "method": "pills tablets overdose overdosed paracetamol rope noose hang hanging razor cut "
+              "cutting bridge jump jumping railway tracks bleach",
+    "fear": "scared terrified frightened afraid panicking panic crying screaming hiding hide "
+            "locked",
+    "plea": "help please hurry quick quickly emergency police ambulance urgent",
+    "now": "now tonight currently outside downstairs upstairs here hallway coming inside still "
+           "today minute",
+    "self": "i me my myself",
+    "past": "ago last yesterday used years was were happened previously ex once",
+    "question": "how what why who where which whether statistics figures rate law legal "
+                "report reported advice",
+    "fire": "fire fires smoke smoky flames flame burning burnt blaze alarm",
+    "medical": """breathing breathe unconscious collapsed collapse fitting seizure bleeding blood
+        pulse responsive wake waking ambulance cpr heart stroke choking overdose""",
+    "child": "child children kid kids baby toddler son daughter boy girl",
+    "family": "husband wife partner boyfriend girlfriend dad mum stepdad mother father brother "
+              "sister",
+}
+_CONCEPTS: dict[str, tuple[str, ...]] = {}
+for _name, _words in sorted(_CONCEPT_GROUPS.items()):
+    for _word in _words.split():
+        _CONCEPTS[_word] = (*_CONCEPTS.get(_word, ()), _name)
+
+
+def _concept_keys(words: list[str]) -> list[str]:
+    """``k:concept`` for each concept in the message, then ``k:a&b`` for each pair (sorted)."""
+    found = sorted({c for w in words for c in _CONCEPTS.get(w, ())})
+    return ([f"k:{c}" for c in found]
+            + [f"k:{a}&{b}" for i, a in enumerate(found) for b in found[i + 1:]])
+
+
+def _counted(corrected: str, concepts: bool = False) -> dict[str, float]:
     """:func:`features` as a plain dict: the same keys in the same order, the same values."""
     words = corrected.split()
     counts: dict[str, int] = {}
@@ -82,17 +127,21 @@ def _counted(corrected: str) -> dict[str, float]:
     for a, b in zip(words, words[1:], strict=False):
         key = f"b:{a} {b}"
         counts[key] = get(key, 0) + 1
+    if concepts:
+        for key in _concept_keys(words):
+            counts[key] = 1
     # Longer messages have more features; scale so length alone does not push a score.
     norm = math.sqrt(sum(v * v for v in counts.values())) or 1.0
     return {k: v / norm for k, v in counts.items()}
 
 
-def features(corrected: str) -> Counter[str]:
-    """The model's features for a normalised, spelling-corrected message.
+def features(corrected: str, concepts: bool = False) -> Counter[str]:
+    """The model's features for a normalised, spelling-corrected message (with ``concepts``,
+    the concept features too: see :data:`_CONCEPT_GROUPS`).
 
     Shared by training and scoring, so the two can never disagree.
     """
-    return Counter(_counted(corrected))
+    return Counter(_counted(corrected, concepts))
 
 
 @dataclass(frozen=True)
@@ -126,6 +175,8 @@ class CrisisModel:
         self._parsed: dict[str, list[float]] = {
             f: w for f, w in self._weights.items() if not isinstance(w, str)}
         self.meta = meta or {}
+        #: Whether this model was trained with the concept features (its header says so).
+        self.concepts = bool(self.meta.get("concepts"))
 
     @property
     def weights(self) -> dict[str, list[float]]:
@@ -154,7 +205,7 @@ class CrisisModel:
         parsed = self._parsed
         rows: list[list[float]] = []
         values: list[float] = []
-        for feature, value in _counted(corrected).items():
+        for feature, value in _counted(corrected, self.concepts).items():
             row = parsed.get(feature)
             if row is None:
                 row = self._row(feature)
