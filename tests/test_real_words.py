@@ -111,6 +111,17 @@ def test_plain_words_from_the_training_split_fire_a_rule(text: str, kind: Crisis
     assert found is not None and found.sure and found.kind == kind, (text, found)
 
 
+@pytest.mark.parametrize("text", ["i found a dead body in the park",
+                                  "theres a body in the canal",
+                                  "someone is lying dead on the path"])
+def test_finding_someone_dead_is_a_999_call(responder: Responder, text: str) -> None:
+    # Found while reading round 7: "i found a dead body in the park" was answered with
+    # drug dealing. The person may still be alive, and it is the police's either way.
+    found = detect_crisis(text, use_model=False)
+    assert found is not None and found.sure and found.kind == CrisisKind.MEDICAL
+    assert "999" in responder.answer(text).text.split("\n")[0]
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -135,6 +146,8 @@ def test_plain_words_from_the_training_split_fire_a_rule(text: str, kind: Crisis
         "it was when he threatened to hurt the kids that I left him",
         "the council won't respond to my emails about the noise",
         "i find it hard to sleep in case there is a fire and we end up trapped upstairs",
+        "a body was found in the canal last year, was it ever solved",
+        "there is a body of evidence that cctv cuts crime",
     ],
 )
 def test_and_their_look_alikes_do_not(text: str) -> None:

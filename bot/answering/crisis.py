@@ -441,6 +441,11 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
          CrisisKind.FIRE, True),
         ("pool-of-blood", r"\b(?:lying|laying|lies|in) (?:in )?a pool of blood\b",
          CrisisKind.MEDICAL, False),
+        # Someone found dead (or who looks it) may still be alive, and is the police's either
+        # way: 999. Not strong, so "a body was found in the canal last year" stays a question.
+        ("body-found", r"\b(?:found|there is|there are|theres|i can see|i have just seen) "
+         r"(?:a )?(?:dead )?(?:body|bodies|dead (?:man|woman|person|baby))\b(?! of\b)|"
+         r"\b(?:is|are) lying dead\b", CrisisKind.MEDICAL, False),
         ("someone-in-house", r"\bthere is (?:someone|somebody|a man|a stranger|a guy) "
          r"(?:downstairs|upstairs|in (?:the|my|our) (?:house|flat|garden|loft|attic|kitchen|"
          r"hallway))\b", CrisisKind.DANGER, True),
