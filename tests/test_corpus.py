@@ -30,7 +30,9 @@ KINDS = {"danger", "self_harm", "medical", "fire", "child"}
 #: chosen on the training split's cross-validation (``SURE_SCORE`` in bot/answering/crisis.py),
 #: not here, and is kept because a missed emergency costs more than a needless 999 line.
 FLOORS = {
-    "accuracy": 211 / 315,  # 202 before the topic model (2026-12-04, its first sight: 211)
+    # 202 before the topic model (2026-12-04, its first sight: 211); 212 with the knife-law
+    # topic and round 7's keywords (session 3).
+    "accuracy": 212 / 315,
     "crisis_recall": 62 / 86,
     "false_crisis_rate": 14 / 229,  # a ceiling
     "declined": 29 / 33,

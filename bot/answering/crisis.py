@@ -67,8 +67,10 @@ class Crisis:
 #: 1.8 % false (C 32 went over 2 % at 0.75 and caught 294/345 at 0.8). The shipped model is
 #: still that one: a retrain on rounds 5 and 6 and the written hard negatives (CV: 363/412
 #: at 0.7 with 1.5 % false) lowered the frozen test split's guarded figures, so it did not
-#: land (README, "The real-message corpus"). Between the two thresholds the reply is the
-#: answer with the emergency line on top.
+#: land (README, "The real-message corpus"). Neither did a retrain with round 7 and the
+#: concept features, which won the round-7 validation (42/51 against 38/51) but caught 59 of
+#: the test split's 86 crises against 62. Between the two thresholds the reply is the answer
+#: with the emergency line on top.
 SURE_SCORE = 0.75
 POSSIBLE_SCORE = 0.6
 #: For questions about figures, the law or the past, the model must be this sure.
