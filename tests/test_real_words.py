@@ -104,6 +104,10 @@ def test_spelling_correction_never_turns_one_real_word_into_another() -> None:
         ("they just shot through the door", CrisisKind.DANGER),
         ("the whole barn is in flames", CrisisKind.FIRE),
         ("the fire is all around us", CrisisKind.FIRE),
+        ("my son is actively seizing.", CrisisKind.MEDICAL),
+        ("Jumping off the gw bridge sorry.", CrisisKind.SELF_HARM),
+        ("They won't stop following me!", CrisisKind.DANGER),
+        ("Hi mum, the school is in lockdown and we're hiding under the desk", CrisisKind.DANGER),
     ],
 )
 def test_plain_words_from_the_training_split_fire_a_rule(text: str, kind: CrisisKind) -> None:
@@ -148,6 +152,10 @@ def test_finding_someone_dead_is_a_999_call(responder: Responder, text: str) -> 
         "i find it hard to sleep in case there is a fire and we end up trapped upstairs",
         "a body was found in the canal last year, was it ever solved",
         "there is a body of evidence that cctv cuts crime",
+        "the engine is seizing up",
+        "he jumped off the bridge in 2019, the inquest was last week",
+        "should i report someone who wont stop following me on instagram",
+        "my school was in lockdown yesterday",
     ],
 )
 def test_and_their_look_alikes_do_not(text: str) -> None:

@@ -443,6 +443,16 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
          CrisisKind.FIRE, True),
         ("pool-of-blood", r"\b(?:lying|laying|lies|in) (?:in )?a pool of blood\b",
          CrisisKind.MEDICAL, False),
+        # From corpus round 7's misses (training only), each a general form.
+        ("seizing-now", r"\b(?:is|are) (?:actively |still )?seizing\b(?! up)",
+         CrisisKind.MEDICAL, False),
+        ("followed-now", r"\b(?:will not|wont) stop following (?:me|us)\b", CrisisKind.DANGER,
+         False),
+        ("bridge-now", r"\bjump(?:ing)? off (?:the|a) (?:\w+ )?bridge\b", CrisisKind.SELF_HARM,
+         False),
+        ("lockdown-now", r"\b(?:school|college|we|i) (?:is|are|am) (?:in|on) (?:a )?lockdown\b"
+         r"(?=.*\b(?:hiding|hide|shooting|shooter|gun|knife|scared)\b)", CrisisKind.DANGER,
+         False),
         # Someone found dead (or who looks it) may still be alive, and is the police's either
         # way: 999. Not strong, so "a body was found in the canal last year" stays a question.
         ("body-found", r"\b(?:found|there is|there are|theres|i can see|i have just seen) "
