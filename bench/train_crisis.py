@@ -80,7 +80,7 @@ def training_data() -> list[tuple[str, str]]:
 
 
 def parse_options(argv: list[str] | None, description: str | None,
-                  misses: bool = False) -> argparse.Namespace:
+                  crisis: bool = False) -> argparse.Namespace:
     """The trainers' options. An unknown option (``--help`` aside) is an error, so a typo
     never falls through to training and overwriting the shipped model."""
     parser = argparse.ArgumentParser(description=(description or "").split("\n\n")[0])
@@ -93,12 +93,12 @@ def parse_options(argv: list[str] | None, description: str | None,
     parser.add_argument("--out", type=Path, metavar="PATH",
                         help="write the model here instead of over the shipped one (a "
                              "candidate to compare with bench.first_sight --crisis-model)")
-    if misses:  # the crisis trainer's own options
+    parser.add_argument("--misses", action="store_true",
+                        help="with --cv: list the held-out messages the shipped settings "
+                             "get wrong")
+    if crisis:
         parser.add_argument("--concepts", action="store_true",
                             help="English: add the concept features (harm&now, death&self...)")
-        parser.add_argument("--misses", action="store_true",
-                            help="with --cv: list the held-out messages the shipped "
-                                 "threshold gets wrong")
     return parser.parse_args(argv)
 
 
@@ -245,7 +245,7 @@ def cross_validate_language(lang: str, rows: list[tuple[str, str]], folds: int =
 
 
 def main(argv: list[str] | None = None) -> int:
-    options = parse_options(argv, __doc__, misses=True)
+    options = parse_options(argv, __doc__, crisis=True)
     global CONCEPTS
     CONCEPTS = CONCEPTS or options.concepts
     lang = options.lang

@@ -270,7 +270,7 @@ def cross_validate_language(lang: str, folds: int = 5) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    options = parse_options(argv, __doc__, misses=True)
+    options = parse_options(argv, __doc__)
     lang = options.lang
     if lang is not None:
         if options.cv:
