@@ -47,10 +47,6 @@ PRUNE = 0.2
 # Regularisation and class weighting, chosen by the --cv figures; overridable to explore.
 C = float(os.environ.get("CRISIS_C", "64"))
 BALANCED = os.environ.get("CRISIS_BALANCED", "1") == "1"
-#: Train the English model with the concept features (``_CONCEPT_GROUPS`` in
-#: :mod:`bot.answering.crisis_model`): ``--concepts`` or ``CRISIS_CONCEPTS=1``. Language models
-#: never use them.
-CONCEPTS = os.environ.get("CRISIS_CONCEPTS", "0") == "1"
 
 
 def _rule_kind(text: str) -> str | None:
@@ -126,12 +122,12 @@ def language_data(lang: str) -> list[tuple[str, str]]:
 
 def fit(rows: list[tuple[str, str]], prepare: Callable[[str], str] = rules.corrected,
         trained_on: str = "tests/data/corpus/train.yaml + knowledge questions",
-        concepts: bool | None = None) -> CrisisModel:
+        concepts: bool = False) -> CrisisModel:
+    """``concepts``: add the concept-pair features (``_CONCEPT_GROUPS`` in
+    :mod:`bot.answering.crisis_model`; ``--concepts``, English only)."""
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
-    if concepts is None:
-        concepts = CONCEPTS and prepare is rules.corrected
     vec = DictVectorizer()
     x = vec.fit_transform([features(prepare(t), concepts) for t, _ in rows])
     y = [label for _, label in rows]
@@ -150,7 +146,7 @@ def fit(rows: list[tuple[str, str]], prepare: Callable[[str], str] = rules.corre
 
 
 def cross_validate(rows: list[tuple[str, str]], always: list[tuple[str, str]],
-                   folds: int = 5, show_misses: bool = False) -> None:
+                   folds: int = 5, show_misses: bool = False, concepts: bool = False) -> None:
     """Whole-detector figures on held-out folds of the training data, per threshold.
 
     Each held-out message goes through :func:`bot.answering.crisis.detect_crisis` itself,
@@ -170,7 +166,8 @@ def cross_validate(rows: list[tuple[str, str]], always: list[tuple[str, str]],
     shipped, sure_score = rules.shipped_model, rules.SURE_SCORE
     try:
         for k in range(folds):
-            model = fit([r for i, r in enumerate(rows) if i % folds != k] + always)
+            model = fit([r for i, r in enumerate(rows) if i % folds != k] + always,
+                        concepts=concepts)
             rules.shipped_model = lambda model=model: model  # type: ignore[assignment]
             for i, (text, label) in enumerate(rows):
                 if i % folds != k:
@@ -246,8 +243,6 @@ def cross_validate_language(lang: str, rows: list[tuple[str, str]], folds: int =
 
 def main(argv: list[str] | None = None) -> int:
     options = parse_options(argv, __doc__, crisis=True)
-    global CONCEPTS
-    CONCEPTS = CONCEPTS or options.concepts
     lang = options.lang
     if lang is not None:
         from bot.answering import i18n
@@ -264,11 +259,11 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     rows, written = training_data(), written_data()
     if options.cv:
-        cross_validate(rows, written, show_misses=options.misses)
+        cross_validate(rows, written, show_misses=options.misses, concepts=options.concepts)
     if options.no_save:
         return 0
     model = fit(rows + written, trained_on="tests/data/corpus/train.yaml + knowledge questions"
-                " + tests/data/corpus/written (negatives)")
+                " + tests/data/corpus/written (negatives)", concepts=options.concepts)
     model.save(options.out or MODEL_PATH)
     print(f"wrote {len(model.weights)} features, classes {model.classes}", file=sys.stderr)
     return 0
