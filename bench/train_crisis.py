@@ -31,19 +31,26 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import zlib
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 
 from bot.answering import crisis as rules
-from bot.answering.crisis_model import MODEL_PATH, NONE, CrisisModel, features
+from bot.answering.crisis_model import _FUNCTION_WORDS, MODEL_PATH, NONE, CrisisModel, features
 from bot.knowledge import load_knowledge
 
 ROOT = Path(__file__).resolve().parent.parent
 TRAIN = ROOT / "tests" / "data" / "corpus" / "train.yaml"
 WRITTEN = ROOT / "tests" / "data" / "corpus" / "written"
 PRUNE = 0.2
+#: With ``--vectors``: the mean word vector's scale against the n-grams (chosen by --cv: 3
+#: caught more than 1 at the same false alarms; 5 and 8 raised more false alarms).
+VECTOR_SCALE = 3.0
+VECTORS = ROOT / "bench" / "data" / "word_vectors.npz"
 # Regularisation and class weighting, chosen by the --cv figures; overridable to explore.
 C = float(os.environ.get("CRISIS_C", "64"))
 BALANCED = os.environ.get("CRISIS_BALANCED", "1") == "1"
@@ -95,6 +102,9 @@ def parse_options(argv: list[str] | None, description: str | None,
     if crisis:
         parser.add_argument("--concepts", action="store_true",
                             help="English: add the concept features (harm&now, death&self...)")
+        parser.add_argument("--vectors", action="store_true",
+                            help="English: add the mean word vector (bench/data/"
+                                 "word_vectors.npz), shipped as one row per word")
     return parser.parse_args(argv)
 
 
@@ -120,34 +130,89 @@ def language_data(lang: str) -> list[tuple[str, str]]:
     return rows
 
 
+@cache
+def word_vectors() -> dict[str, Any]:
+    """``bench/data/word_vectors.npz`` (bench/embed_words.py) as ``word -> vector``."""
+    import numpy as np
+
+    data = np.load(VECTORS)
+    return dict(zip(data["words"].tolist(), data["vectors"].astype(np.float64), strict=True))
+
+
+def _dense(corrected: str, concepts: bool, table: dict[str, Any]) -> dict[str, float]:
+    """Training features with ``--vectors``: the n-grams, and the scaled mean vector of the
+    content words as ``v0``, ``v1``...: a word with no vector adds nothing but counts, as the
+    ``e:word`` rows do at run time (``crisis_model.py``, "Word vectors")."""
+    out: dict[str, float] = dict(features(corrected, concepts))
+    content = [w for w in corrected.split() if w not in _FUNCTION_WORDS]
+    known = [table[w] for w in content if w in table]
+    if known:
+        mean = sum(known) * (VECTOR_SCALE / len(content))
+        out.update((f"v{i}", float(x)) for i, x in enumerate(mean))
+    return out
+
+
 def fit(rows: list[tuple[str, str]], prepare: Callable[[str], str] = rules.corrected,
         trained_on: str = "tests/data/corpus/train.yaml + knowledge questions",
-        concepts: bool = False) -> CrisisModel:
+        concepts: bool = False, vectors: bool = False) -> CrisisModel:
     """``concepts``: add the concept-pair features (``_CONCEPT_GROUPS`` in
-    :mod:`bot.answering.crisis_model`; ``--concepts``, English only)."""
+    :mod:`bot.answering.crisis_model`; ``--concepts``, English only). ``vectors``: learn
+    weights over the mean word vector too, shipped as one ``e:word`` row per word (English
+    only; see :func:`_collapse`)."""
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
+    table = word_vectors() if vectors else {}
+    prepared = [prepare(t) for t, _ in rows]
     vec = DictVectorizer()
-    x = vec.fit_transform([features(prepare(t), concepts) for t, _ in rows])
+    x = vec.fit_transform([_dense(p, concepts, table) if vectors else features(p, concepts)
+                           for p in prepared])
     y = [label for _, label in rows]
     clf = LogisticRegression(C=C, max_iter=2000, class_weight="balanced" if BALANCED else None)
     clf.fit(x, y)
-    names = vec.get_feature_names_out()
+    names = [str(n) for n in vec.get_feature_names_out()]
     weights: dict[str, list[float]] = {}
     for j, name in enumerate(names):
         column = [float(clf.coef_[i, j]) for i in range(len(clf.classes_))]
-        if max(abs(w) for w in column) >= PRUNE:
-            weights[str(name)] = [round(w, 3) for w in column]
+        if not _is_dense(name) and max(abs(w) for w in column) >= PRUNE:
+            weights[name] = [round(w, 3) for w in column]
+    meta: dict[str, object] = {
+        "trained_on": trained_on, "examples": len(rows), "C": C, "prune": PRUNE,
+        **({"concepts": True} if concepts else {}),
+        **({"vectors": True, "vector_scale": VECTOR_SCALE} if vectors else {})}
+    if vectors:
+        weights.update(_collapse(clf.coef_, names, table))
     return CrisisModel([str(c) for c in clf.classes_],
-                       [round(float(b), 3) for b in clf.intercept_], weights,
-                       {"trained_on": trained_on, "examples": len(rows), "C": C,
-                        "prune": PRUNE, **({"concepts": True} if concepts else {})})
+                       [round(float(b), 3) for b in clf.intercept_], weights, meta)
+
+
+def _is_dense(name: str) -> bool:
+    """``v0``, ``v1``...: a dimension of the mean word vector (only while training)."""
+    return name[:1] == "v" and name[1:].isdigit()
+
+
+def _collapse(coef: Any, names: list[str], table: dict[str, Any]) -> dict[str, list[float]]:
+    """The weights over the mean vector, as one row per word: ``scale * W . v(word)``. Every
+    word keeps its row: they are large (median 6.5 in some class), since the vectors are
+    short and the regularisation light, so none could be dropped without moving scores."""
+    import numpy as np
+
+    columns = [names.index(f"v{i}") for i in range(len(next(iter(table.values()))))]
+    w = np.asarray(coef)[:, columns] * VECTOR_SCALE
+    rows: dict[str, list[float]] = {}
+    for word, vector in table.items():
+        rows["e:" + word] = [round(float(r), 3) for r in w @ vector]
+    return rows
 
 
 def cross_validate(rows: list[tuple[str, str]], always: list[tuple[str, str]],
-                   folds: int = 5, show_misses: bool = False, concepts: bool = False) -> None:
+                   folds: int = 5, show_misses: bool = False, concepts: bool = False,
+                   vectors: bool = False) -> None:
     """Whole-detector figures on held-out folds of the training data, per threshold.
+
+    The folds hold out whole *pages*: messages from one 999 transcript or forum thread are
+    alike, so a fold that had trained on their neighbours would flatter the model (the
+    knowledge base's questions are spread over the folds one by one).
 
     Each held-out message goes through :func:`bot.answering.crisis.detect_crisis` itself,
     with the fold's model in place of the shipped one, so the rules, the "looking back" and
@@ -161,16 +226,19 @@ def cross_validate(rows: list[tuple[str, str]], always: list[tuple[str, str]],
     caught = dict.fromkeys(thresholds, 0)
     false = dict.fromkeys(thresholds, 0)
     false_real = dict.fromkeys(thresholds, 0)  # the corpus's messages, not the KB's questions
-    real = len(yaml.safe_load(TRAIN.read_text(encoding="utf-8")))  # they come first in rows
+    items = yaml.safe_load(TRAIN.read_text(encoding="utf-8"))
+    real = len(items)  # they come first in rows
+    fold_of = [zlib.crc32(str(item["source"]).encode()) % folds for item in items]
+    fold_of += [i % folds for i in range(real, len(rows))]
     calm_real = sum(1 for _, label in rows[:real] if label == NONE)
     shipped, sure_score = rules.shipped_model, rules.SURE_SCORE
     try:
         for k in range(folds):
-            model = fit([r for i, r in enumerate(rows) if i % folds != k] + always,
-                        concepts=concepts)
+            model = fit([r for i, r in enumerate(rows) if fold_of[i] != k] + always,
+                        concepts=concepts, vectors=vectors)
             rules.shipped_model = lambda model=model: model  # type: ignore[assignment]
             for i, (text, label) in enumerate(rows):
-                if i % folds != k:
+                if fold_of[i] != k:
                     continue
                 for sure in thresholds:
                     rules.SURE_SCORE = sure
@@ -259,11 +327,13 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     rows, written = training_data(), written_data()
     if options.cv:
-        cross_validate(rows, written, show_misses=options.misses, concepts=options.concepts)
+        cross_validate(rows, written, show_misses=options.misses, concepts=options.concepts,
+                       vectors=options.vectors)
     if options.no_save:
         return 0
     model = fit(rows + written, trained_on="tests/data/corpus/train.yaml + knowledge questions"
-                " + tests/data/corpus/written (negatives)", concepts=options.concepts)
+                " + tests/data/corpus/written (negatives)", concepts=options.concepts,
+                vectors=options.vectors)
     model.save(options.out or MODEL_PATH)
     print(f"wrote {len(model.weights)} features, classes {model.classes}", file=sys.stderr)
     return 0
