@@ -30,6 +30,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from bot.answering.crisis_model import _concept_keys
+
 MODEL_PATH = (Path(__file__).resolve().parent.parent / "bot" / "answering"
               / "crisis_model.tsv")
 #: The model's classes; "none" is every message that is not a crisis.
@@ -45,8 +47,10 @@ _FUNCTION_WORDS = frozenset(
     what how do does did can could would should will""".split())
 
 
-def features(corrected: str) -> Counter[str]:
-    """The model's features for a normalised, spelling-corrected message.
+def features(corrected: str, concepts: bool = False) -> Counter[str]:
+    """The model's features for a normalised, spelling-corrected message (``concepts``: with
+    the concept keys, from the shipped concept table, for a model whose header asks for them;
+    added after this copy was frozen, as later rules are).
 
     Shared by training and scoring, so the two can never disagree.
     """
@@ -62,6 +66,9 @@ def features(corrected: str) -> Counter[str]:
                 out[f"c{n}:" + padded[i:i + n]] += 1
     for a, b in zip(words, words[1:], strict=False):
         out[f"b:{a} {b}"] += 1
+    if concepts:
+        for key in _concept_keys(words):
+            out[key] = 1
     # Longer messages have more features; scale so length alone does not push a score.
     norm = math.sqrt(sum(v * v for v in out.values())) or 1.0
     return Counter({k: v / norm for k, v in out.items()})
@@ -125,7 +132,7 @@ class CrisisModel:
 
     def score(self, corrected: str) -> Scores:
         logits = list(self.intercepts)
-        for feature, value in features(corrected).items():
+        for feature, value in features(corrected, bool(self.meta.get("concepts"))).items():
             row = self._row(feature)
             if row is not None:
                 for i, w in enumerate(row):

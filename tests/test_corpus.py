@@ -23,27 +23,29 @@ CORPUS = ROOT / "tests" / "data" / "corpus"
 LABELS = {"topic", "crisis", "out_of_scope"}
 KINDS = {"danger", "self_harm", "medical", "fire", "child"}
 
-#: Floors on the frozen test split (see README). Recorded 2026-12-03 (196, 59, 12, 28), raised
-#: on 2026-12-04 to 202 right and 62 crises caught. The false-crisis ceiling moved the other
-#: way, from 12 to 14, in the same change: the third and fourth collection rounds (training
-#: only) caught 3 more crises on this split and raised 2 more false alarms. That trade was
-#: chosen on the training split's cross-validation (``SURE_SCORE`` in bot/answering/crisis.py),
-#: not here, and is kept because a missed emergency costs more than a needless 999 line.
+#: Floors on the frozen test split: ``test.yaml`` and, since 2026-12-04 (session 4),
+#: ``test8.yaml`` together (see README). ``test.yaml`` alone held 212 right, 62/86 crises,
+#: at most 14 false crises and 29/33 declined; its 86 crises could not tell a better model
+#: from noise (three retrains in a row caught more on new training-side data and 2-3 fewer
+#: there), so round 8 (419 real items, 132 crises) was collected as a second frozen part
+#: with a rule written first (tests/data/corpus/README.md, "Round 8"): the guard moved to
+#: the union, which the shipped models were chosen on once, by that rule. The union's
+#: figures then: 437/734 right, 166/218 crises, 42 false of 516, 64/87 declined.
 FLOORS = {
-    # 202 before the topic model (2026-12-04, its first sight: 211); 212 with the knife-law
-    # topic and round 7's keywords (session 3).
-    "accuracy": 212 / 315,
-    "crisis_recall": 62 / 86,
-    "false_crisis_rate": 14 / 229,  # a ceiling
-    "declined": 29 / 33,
+    "accuracy": 437 / 734,
+    "crisis_recall": 166 / 218,
+    "false_crisis_rate": 42 / 516,  # a ceiling
+    "declined": 64 / 87,
 }
+#: The frozen test parts, read together.
+TEST_PARTS = ("test.yaml", "test8.yaml")
 
 
 def _items(name: str) -> list[dict[str, object]]:
     return yaml.safe_load((CORPUS / name).read_text(encoding="utf-8"))
 
 
-@pytest.mark.parametrize("name", ["train.yaml", "test.yaml"])
+@pytest.mark.parametrize("name", ["train.yaml", *TEST_PARTS])
 def test_every_item_has_a_source_and_a_valid_label(name: str) -> None:
     for item in _items(name):
         assert str(item["source"]).startswith("http"), item
@@ -76,12 +78,15 @@ def test_no_test_item_is_in_the_training_split() -> None:
     def key(i: dict[str, object]) -> str:
         return " ".join(str(i["q"]).lower().split())
 
-    assert not {key(i) for i in _items("test.yaml")} & {key(i) for i in _items("train.yaml")}
+    training = {key(i) for i in _items("train.yaml")}
+    for name in TEST_PARTS:
+        assert not {key(i) for i in _items(name)} & training, name
+    assert not {key(i) for i in _items("test.yaml")} & {key(i) for i in _items("test8.yaml")}
 
 
 @cache
 def _test_report(responder: Responder) -> Report:
-    cases = load_cases(CORPUS / "test.yaml")
+    cases = [case for name in TEST_PARTS for case in load_cases(CORPUS / name)]
     return evaluate(cases, lambda q: responder.answer(q).to_json())
 
 
