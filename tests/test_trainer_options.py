@@ -50,3 +50,15 @@ def test_help_describes_the_options_and_trains_nothing(
 def test_first_sight_names_a_missing_file(capsys: pytest.CaptureFixture[str]) -> None:
     assert first_sight.main(["no-such-batch.yaml"]) == 2
     assert "no-such-batch.yaml" in capsys.readouterr().err
+
+
+def test_make_train_crisis_retrains_the_kind_of_model_that_ships() -> None:
+    # A retrain without the shipped model's features would silently drop them (and the
+    # figures they were chosen for): the Makefile must ask for what the header says.
+    from bot.answering.crisis_model import CrisisModel
+
+    shipped = CrisisModel.load()
+    makefile = (Path(__file__).parents[1] / "Makefile").read_text(encoding="utf-8")
+    recipe = makefile.split("\ntrain-crisis:", 1)[1].split("\n\n", 1)[0]
+    assert ("--concepts" in recipe) == shipped.concepts
+    assert ("--vectors" in recipe) == shipped.vectors
