@@ -6,6 +6,7 @@ vector is scored with no vectors at run time, and a model without them scores as
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 from bot.answering.crisis import corrected
 from bot.answering.crisis_model import NONE, CrisisModel, features
@@ -40,3 +41,16 @@ def test_a_word_vector_moves_the_score_by_its_share() -> None:
 
 def test_a_model_trained_without_vectors_never_reads_the_rows() -> None:
     assert _model(vectors=False).score(corrected("i swallowed the whole packet")).crisis == 0.5
+
+
+def test_the_word_list_is_built_from_training_text_only(tmp_path: Path) -> None:
+    # The vectors' vocabulary must never learn a word from a frozen test part.
+    from bench import embed_words
+
+    read = {p for pattern in embed_words.SOURCES for p in embed_words.ROOT.glob(pattern)}
+    assert any(p.name == "train.yaml" for p in read)
+    assert not any(p.name.startswith("test") for p in read)
+    vocab = tmp_path / "vocab.txt"
+    vocab.write_text("[CLS]\n##ing\nswallowed\nX\n", encoding="utf-8")
+    words = embed_words.vocabulary(vocab)
+    assert "swallowed" in words and "##ing" not in words and "[CLS]" not in words
