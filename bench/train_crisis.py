@@ -40,7 +40,7 @@ from typing import Any
 import yaml
 
 from bot.answering import crisis as rules
-from bot.answering.crisis_model import _FUNCTION_WORDS, MODEL_PATH, NONE, CrisisModel, features
+from bot.answering.crisis_model import MODEL_PATH, NONE, CrisisModel, content_words, features
 from bot.knowledge import load_knowledge
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -144,7 +144,7 @@ def _dense(corrected: str, concepts: bool, table: dict[str, Any]) -> dict[str, f
     content words as ``v0``, ``v1``...: a word with no vector adds nothing but counts, as the
     ``e:word`` rows do at run time (``crisis_model.py``, "Word vectors")."""
     out: dict[str, float] = dict(features(corrected, concepts))
-    content = [w for w in corrected.split() if w not in _FUNCTION_WORDS]
+    content = content_words(corrected.split())
     known = [table[w] for w in content if w in table]
     if known:
         mean = sum(known) * (VECTOR_SCALE / len(content))

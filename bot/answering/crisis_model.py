@@ -43,6 +43,12 @@ _FUNCTION_WORDS = frozenset(
     what how do does did can could would should will""".split())
 
 
+def content_words(words: list[str]) -> list[str]:
+    """The words whose vectors a model with word vectors averages: all but function words
+    (the same for training, bench/train_crisis.py, and scoring)."""
+    return [w for w in words if w not in _FUNCTION_WORDS]
+
+
 def read_weights(path: Path) -> tuple[dict[str, Any], dict[str, str]]:
     """A model file's JSON header and its feature lines (``feature -> weights as text``)."""
     header, _, body = path.read_text(encoding="utf-8").partition("\n")
@@ -141,7 +147,7 @@ def _counted(corrected: str, concepts: bool = False,
     if vectors:
         # The mean of the content words' vectors, as one weight row per word: see "Word
         # vectors" below. Not part of the n-grams' norm, as in training.
-        content = [w for w in words if w not in _FUNCTION_WORDS]
+        content = content_words(words)
         for w in content:
             key = "e:" + w
             out[key] = out.get(key, 0.0) + 1.0 / len(content)
