@@ -337,7 +337,7 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
          r"\bsend help\b|\bscared (?:he|she|they) will (?:hurt|kill|do it)\b|"
          r"\b(?:car|man|someone|they) (?:has been|have been|is|are|keeps?) following me\b.*"
          r"\b(?:now|since|every)\b|\bjust been (?:burgled|robbed|mugged)\b|"
-         r"\bi am dying\b", CrisisKind.DANGER, True),
+         r"\bi am dying\b(?! (?:for|to)\b)", CrisisKind.DANGER, True),
         ("child-abused-now", r"\b(?:mum|dad|mother|father|stepdad|step dad|mom) (?:always |"
          r"still |keeps |nearly every day )?(?:hits|beats|hit|beat|shakes|kicks|punches|slaps|"
          r"pulls my hair|hurts) (?:me|us)\b|\b(?:mum|dad|mother|father|stepdad|uncle) (?:is|keeps) "
@@ -549,7 +549,9 @@ _PAST = re.compile(r"\b(?:used to|in the past|years ago|was suicidal|were suicid
                    r"last week|last month|a while ago|for years|(?:days|weeks|months) ago|"
                    # told about from the news, a game or a film
                    r"on the news|in the game|in (?:a|the|that) (?:film|movie|book|show|series)|"
-                   r"(?:that|what is that|whats that) film|saw (?:a|on) tiktok|a tiktok of)\b"
+                   r"(?:that|what is that|whats that) film|saw (?:a|on) tiktok|a tiktok of|"
+                   # round 9: a TV episode, the way things are now in general, a survivor
+                   r"episode|these days|nowadays|survived (?:a|an|the|his|her|my|their))\b"
                    # "No, I'm not going to hurt myself": said to reassure, not a threat.
                    r"|\b(?:not|never) (?:going to|gonna|about to|planning to) (?:kill|hurt|harm|"
                    r"cut|end) my ?self\b|\bi would never (?:kill|hurt|harm) my ?self\b")
@@ -558,7 +560,26 @@ _PAST = re.compile(r"\b(?:used to|in the past|years ago|was suicidal|were suicid
 _HYPOTHETICAL = re.compile(
     r"^(?:what (?:do|should|can) (?:i|you|we) do if|how (?:can|do) (?:you|i) tell if|"
     r"how (?:to|can i|do i|can you) (?:help|support) (?:a|my|someone)|"
-    r"what should you do if|what to do if|signs (?:of|that))\b")
+    r"what should you do if|what to do if|signs (?:of|that)|what happens (?:if|when))\b")
+
+# Figures of speech (round 9's real calm messages): "I'm dying for a cup of tea", "this job
+# will be the death of me", "it's like someone stabbing me in the back" (a pain), "I nearly
+# had a heart attack when I opened the bill". Each is tight enough that no crisis message of
+# the training split, the written crises or the development sets holds it; like the past,
+# one of them makes a message at most the middle tier, even with "now" in it.
+_FIGURATIVE = re.compile(
+    r"\bdying (?:for|to) (?:a|an|some|my|get|see|go|try|know|hear|meet|tell|have|eat)\b|"
+    r"\b(?:the )?death of me\b|"
+    r"\blike (?:someone|somebody|a knife) (?:is )?(?:stabbing|twisting|cutting|sticking)\b|"
+    r"\b(?:nearly|almost) (?:had|have|having) a heart attack\b|"
+    r"\b(?:nearly|almost) died (?:laughing|of (?:shock|embarrassment|fright))\b|"
+    r"\b(?:back|feet|head|legs|knees|neck|hips|teeth|tooth|shoes|job|commute|heat|hangover|"
+    r"traffic) (?:is|are) (?:\w+ )?(?:killing me|trying to kill me)\b|"
+    r"\b(?:depression|anxiety|grief|reality|tiredness|fatigue) (?:has been |is |keeps )?"
+    r"(?:really )?hitting me\b|"
+    r"\b(?:cut|cutting) (?:down|back) on\b|"
+    r"\b(?:told|telling|tells) me to (?:go )?(?:kill|hurt) my ?self\b|"
+    r"\bif there is (?:not|no) (?:a )?fire\b|\bfear of being\b")
 
 # Asking *about* crime or suicide, not living through it.
 _STATS = re.compile(
@@ -590,9 +611,11 @@ def detect_crisis(text: str, *, use_model: bool = True) -> Crisis | None:
     if not s:
         return None
     info_question = is_info_question(s)
-    if (_HYPOTHETICAL.search(s) or _PAST.search(s)) and not _NOW.search(s):
-        # "What do I do if...", "the first time he hit me...": asking, or looking back. At
-        # most the middle tier: the answer, with the emergency line on top.
+    if ((_HYPOTHETICAL.search(s) or _PAST.search(s)) and not _NOW.search(s)
+            or _FIGURATIVE.search(s)):
+        # "What do I do if...", "the first time he hit me...", "dying for a brew": asking,
+        # looking back, or a figure of speech. At most the middle tier: the answer, with the
+        # emergency line on top.
         return _model_crisis(s, True, at_most_possible=True) if use_model else None
     # "My boss is gonna kill me": the "kill me" rule alone stays quiet.
     quiet = "kill-me" if _KILL_IDIOM.search(s) else None
