@@ -41,6 +41,7 @@ from bench.text_before import normalise
 # was before the speed work (no prefilter, no gating), so a rule or word added later is
 # judged by both, and the equivalence test keeps proving that the fast path changes nothing.
 from bot.answering.crisis import (
+    _FIGURATIVE,
     _HYPOTHETICAL,
     _KEEP,
     _LEXICON,
@@ -107,7 +108,10 @@ def detect_crisis(text: str, *, use_model: bool = True) -> Crisis | None:
     if not s:
         return None
     info_question = is_info_question(s)
-    if (_HYPOTHETICAL.search(s) or _PAST.search(s)) and not _NOW.search(s):
+    # _FIGURATIVE (round 9, after the speed work) is a word list like _PAST, so the reference
+    # reads it the same way as the shipped code does.
+    if ((_HYPOTHETICAL.search(s) or _PAST.search(s)) and not _NOW.search(s)
+            or _FIGURATIVE.search(s)):
         # "What do I do if...", "the first time he hit me...": asking, or looking back. At
         # most the middle tier: the answer, with the emergency line on top.
         return _model_crisis(s, True, at_most_possible=True) if use_model else None

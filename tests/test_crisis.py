@@ -122,3 +122,41 @@ def test_unsure_answer_is_left_out_of_a_crisis_reply(responder: Responder) -> No
 def test_sure_answer_follows_the_emergency_help(responder: Responder) -> None:
     reply = responder.answer("I want to kill myself")
     assert reply.matched and reply.text.startswith(reply.crisis_text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Round 9's real calm messages (training split): figures of speech and looking back.
+        "Ahhh, i’m dying for a cup of tea",
+        "This job will be the death of me.",
+        "My back is so sore, it’s like someone stabbing me in the pelvis when I cough.",
+        "I nearly had a heart attack when I opened Saturday's mail.",
+        "I need to cut down on my drinking. Where do I start?",
+        "What Happens If You Get Caught With A Knife?",
+        "Why is my smoke alarm going off if there isn’t a fire in the house?",
+        "After Mom survived a suicide attempt this winter, friends brought soup.",
+        "Lucy Knight is stabbed in ER season 6, episode 14.",
+        "My shoes are trying to kill me!",
+    ],
+)
+def test_figures_of_speech_never_get_the_999_first_reply(text: str) -> None:
+    crisis = detect_crisis(text)
+    assert crisis is None or not crisis.sure, (text, crisis)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # The same words, meant: the figure-of-speech guards must not quiet these.
+        ("i am dying, he stabbed me", CrisisKind.DANGER),
+        ("he is stabbing me right now", CrisisKind.DANGER),
+        ("my dad is having a heart attack", CrisisKind.MEDICAL),
+        ("I want to kill myself tonight", CrisisKind.SELF_HARM),
+        ("the kitchen is on fire and we can't get out", CrisisKind.FIRE),
+    ],
+)
+def test_the_same_words_meant_are_still_crises(text: str, kind: CrisisKind) -> None:
+    crisis = detect_crisis(text)
+    assert crisis is not None and crisis.sure, (text, crisis)
+    assert crisis.kind == kind
