@@ -30,12 +30,14 @@ KINDS = {"danger", "self_harm", "medical", "fire", "child"}
 #: there), so round 8 (419 real items, 132 crises) was collected as a second frozen part
 #: with a rule written first (tests/data/corpus/README.md, "Round 8"): the guard moved to
 #: the union, which the shipped models were chosen on once, by that rule. The union's
-#: figures then: 437/734 right, 166/218 crises, 42 false of 516, 64/87 declined.
+#: figures then: 437/734 right, 166/218 crises, 42 false of 516, 64/87 declined. Round 9
+#: (training only, session 5) chose K9 by its pre-registered rule (one read per candidate):
+#: the round's wordings, the retrained topic model and rules for figures of speech.
 FLOORS = {
-    "accuracy": 437 / 734,
+    "accuracy": 442 / 734,
     "crisis_recall": 166 / 218,
-    "false_crisis_rate": 42 / 516,  # a ceiling
-    "declined": 64 / 87,
+    "false_crisis_rate": 41 / 516,  # a ceiling
+    "declined": 67 / 87,
 }
 #: The frozen test parts, read together.
 TEST_PARTS = ("test.yaml", "test8.yaml")
