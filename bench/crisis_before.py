@@ -110,8 +110,8 @@ def detect_crisis(text: str, *, use_model: bool = True) -> Crisis | None:
     info_question = is_info_question(s)
     # _FIGURATIVE (round 9, after the speed work) is a word list like _PAST, so the reference
     # reads it the same way as the shipped code does.
-    if ((_HYPOTHETICAL.search(s) or _PAST.search(s)) and not _NOW.search(s)
-            or _FIGURATIVE.search(s)):
+    if ((_HYPOTHETICAL.search(s) or _PAST.search(s) or _FIGURATIVE.search(s))
+            and not _NOW.search(s)):
         # "What do I do if...", "the first time he hit me...": asking, or looking back. At
         # most the middle tier: the answer, with the emergency line on top.
         return _model_crisis(s, True, at_most_possible=True) if use_model else None

@@ -160,3 +160,8 @@ def test_the_same_words_meant_are_still_crises(text: str, kind: CrisisKind) -> N
     crisis = detect_crisis(text)
     assert crisis is not None and crisis.sure, (text, crisis)
     assert crisis.kind == kind
+
+
+def test_a_figure_of_speech_with_now_in_it_still_errs_towards_help() -> None:
+    crisis = detect_crisis("they all told me to kill myself and tonight i am going to")
+    assert crisis is not None and crisis.sure

@@ -566,7 +566,8 @@ _HYPOTHETICAL = re.compile(
 # will be the death of me", "it's like someone stabbing me in the back" (a pain), "I nearly
 # had a heart attack when I opened the bill". Each is tight enough that no crisis message of
 # the training split, the written crises or the development sets holds it; like the past,
-# one of them makes a message at most the middle tier, even with "now" in it.
+# one of them makes a message at most the middle tier, unless "now", "tonight"... is in it
+# too ("everyone told me to kill myself and tonight I will"): erring towards help.
 _FIGURATIVE = re.compile(
     r"\bdying (?:for|to) (?:a|an|some|my|get|see|go|try|know|hear|meet|tell|have|eat)\b|"
     r"\b(?:the )?death of me\b|"
@@ -611,8 +612,8 @@ def detect_crisis(text: str, *, use_model: bool = True) -> Crisis | None:
     if not s:
         return None
     info_question = is_info_question(s)
-    if ((_HYPOTHETICAL.search(s) or _PAST.search(s)) and not _NOW.search(s)
-            or _FIGURATIVE.search(s)):
+    if ((_HYPOTHETICAL.search(s) or _PAST.search(s) or _FIGURATIVE.search(s))
+            and not _NOW.search(s)):
         # "What do I do if...", "the first time he hit me...", "dying for a brew": asking,
         # looking back, or a figure of speech. At most the middle tier: the answer, with the
         # emergency line on top.
