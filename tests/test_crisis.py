@@ -165,3 +165,32 @@ def test_the_same_words_meant_are_still_crises(text: str, kind: CrisisKind) -> N
 def test_a_figure_of_speech_with_now_in_it_still_errs_towards_help() -> None:
     crisis = detect_crisis("they all told me to kill myself and tonight i am going to")
     assert crisis is not None and crisis.sure
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("he won't stop raping me", CrisisKind.DANGER),
+        ("he wont stop hitting my mum", CrisisKind.DANGER),
+        ("the place is going up in smoke and there's people trapped", CrisisKind.FIRE),
+        ("smoke everywhere, we're trapped upstairs", CrisisKind.FIRE),
+    ],
+)
+def test_ongoing_harm_and_people_trapped_by_fire_are_sure_crises(text: str,
+                                                                 kind: CrisisKind) -> None:
+    found = detect_crisis(text, use_model=False)
+    assert found is not None and found.sure and found.kind is kind
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I was trapped in a lift for an hour, no fire though",
+        "how many people were trapped in the grenfell fire",
+        "my plans went up in smoke",
+        "I will not stop hitting the gym",
+    ],
+)
+def test_trapped_or_not_stopping_without_danger_is_not_a_crisis(text: str) -> None:
+    found = detect_crisis(text)
+    assert found is None or not found.sure

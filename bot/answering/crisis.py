@@ -448,6 +448,15 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
          CrisisKind.MEDICAL, False),
         ("followed-now", r"\b(?:will not|wont) stop following (?:me|us)\b", CrisisKind.DANGER,
          False),
+        # Session 6, from the cross-validation's misses on the training split: "he won't stop
+        # raping me", "the place is going up in smoke and there's people trapped".
+        ("wont-stop-now", r"\b(?:will not|wont) stop (?:raping|hitting|beating|hurting|"
+         r"strangling|choking|kicking|punching) (?:me|us|her|him|my)\b", CrisisKind.DANGER,
+         True),
+        ("trapped-by-fire", r"\bgoing up in (?:smoke|flames)\b(?=.*\btrapped\b)|"
+         r"^(?=.*\b(?:fire|smoke|flames|burning)\b)(?!.*\bno (?:fire|smoke)\b).*"
+         r"\b(?:people|someone|somebody|we|i|they|kids|children) (?:are|is|am) (?:still )?"
+         r"trapped\b", CrisisKind.FIRE, False),
         ("bridge-now", r"\bjump(?:ing)? off (?:the|a) (?:\w+ )?bridge\b", CrisisKind.SELF_HARM,
          False),
         ("lockdown-now", r"\b(?:school|college|we|i) (?:is|are|am) (?:in|on) (?:a )?lockdown\b"
