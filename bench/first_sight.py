@@ -10,8 +10,8 @@ figures only show how well it fitted them). Reads either format:
 * the corpus format (``tests/data/corpus/``): ``{q, label, topic, crisis, ...}`` with
   ``label`` topic, crisis or out_of_scope, judged as ``csp-bot eval`` judges it;
 * the language training format (``tests/data/lang/train/``): ``{q, label: crisis|none,
-  crisis}`` (a crisis must be flagged; "none" must not be) and ``{q, topic}`` (the reply's
-  topic must be that one).
+  crisis}`` (a crisis must be flagged; "none" must not be, and must get its ``topic`` if it
+  names one) and ``{q, topic}`` (the reply's topic must be that one).
 """
 
 from __future__ import annotations
@@ -42,8 +42,10 @@ def cases(path: Path) -> list[Case]:
             out.append(Case(str(item["q"]), "topic", topics=(str(item["topic"]),)))
         else:
             crisis = item["label"] == "crisis"
+            # A calm message that names a topic (translated_<lang>.yaml) must get that topic.
+            topics = (str(item["topic"]),) if not crisis and item.get("topic") else ()
             out.append(Case(str(item["q"]), f"crisis ({item['crisis']})" if crisis else "none",
-                            crisis=crisis))
+                            crisis=crisis, topics=topics))
     return out
 
 

@@ -108,16 +108,33 @@ def parse_options(argv: list[str] | None, description: str | None,
     return parser.parse_args(argv)
 
 
+def language_messages(lang: str) -> list[tuple[str, str, str]]:
+    """A language's crisis and calm training messages as ``(text, label, group)``: the written
+    ones (``train/<lang>.yaml``; group: their position, as they were written one by one), then
+    the ones translated from the English training split (``train/translated_<lang>.yaml``;
+    group: their English page, since messages from one page are alike and must fall in the
+    same cross-validation fold)."""
+    folder = ROOT / "tests" / "data" / "lang" / "train"
+    out = [(str(item["q"]), item["crisis"] if item["label"] == "crisis" else NONE, str(n))
+           for n, item in enumerate(
+               yaml.safe_load((folder / f"{lang}.yaml").read_text(encoding="utf-8")))]
+    translated = folder / f"translated_{lang}.yaml"
+    if translated.exists():
+        out += [(str(item["q"]), item["crisis"] if item["label"] == "crisis" else NONE,
+                 str(item["from"]))
+                for item in yaml.safe_load(translated.read_text(encoding="utf-8"))]
+    return out
+
+
 def language_data(lang: str) -> list[tuple[str, str]]:
-    """A language's training messages; then, as non-crises, its written topic questions (as
-    the English model learns from the knowledge base's questions: "none" unless a rule fires,
-    and never the "emergency" topic's, some of which describe one) and its translation's
-    keywords."""
+    """A language's training messages (:func:`language_messages`, first); then, as
+    non-crises, its written topic questions (as the English model learns from the knowledge
+    base's questions: "none" unless a rule fires, and never the "emergency" topic's, some of
+    which describe one) and its translation's keywords."""
     from bot.answering import i18n
 
     folder = ROOT / "tests" / "data" / "lang" / "train"
-    rows = [(str(item["q"]), item["crisis"] if item["label"] == "crisis" else NONE)
-            for item in yaml.safe_load((folder / f"{lang}.yaml").read_text(encoding="utf-8"))]
+    rows = [(text, label) for text, label, _ in language_messages(lang)]
     for item in yaml.safe_load((folder / f"topics_{lang}.yaml").read_text(encoding="utf-8")):
         if item["topic"] != "emergency":
             found = i18n.rule_crisis(str(item["q"]))
@@ -276,19 +293,23 @@ def cross_validate_language(lang: str, rows: list[tuple[str, str]], folds: int =
     Shows what the model would do if it were trusted with sure crises at each threshold."""
     from bot.answering import i18n
 
-    written = len(yaml.safe_load(
-        (ROOT / "tests" / "data" / "lang" / "train" / f"{lang}.yaml").read_text(encoding="utf-8")))
+    groups = [group for _, _, group in language_messages(lang)]
+    written = len(groups)
+    fold_of = [zlib.crc32(group.encode()) % folds if not group.isdigit() else int(group) % folds
+               for group in groups]
     thresholds = (0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 1.01)
     caught = dict.fromkeys(thresholds, 0)
     false = dict.fromkeys(thresholds, 0)
+    translated_caught = dict.fromkeys(thresholds, 0)
+    translated_false = dict.fromkeys(thresholds, 0)
     shipped, sure_scores = i18n.crisis_model, i18n.SURE_SCORES
     try:
         for k in range(folds):
-            model = fit([r for i, r in enumerate(rows) if i >= written or i % folds != k],
+            model = fit([r for i, r in enumerate(rows) if i >= written or fold_of[i] != k],
                         i18n.fold)
             i18n.crisis_model = lambda _lang, model=model: model  # type: ignore[assignment]
             for i, (text, label) in enumerate(rows[:written]):
-                if i % folds != k:
+                if fold_of[i] != k:
                     continue
                 for sure in thresholds:
                     i18n.SURE_SCORES = {lang: sure}
@@ -296,17 +317,22 @@ def cross_validate_language(lang: str, rows: list[tuple[str, str]], folds: int =
                     if found is not None and found.sure:
                         if label != NONE:
                             caught[sure] += 1
+                            translated_caught[sure] += not groups[i].isdigit()
                         else:
                             false[sure] += 1
+                            translated_false[sure] += not groups[i].isdigit()
     finally:
         i18n.crisis_model, i18n.SURE_SCORES = shipped, sure_scores  # type: ignore[assignment]
     crises = sum(1 for _, label in rows[:written] if label != NONE)
     calm = written - crises
-    print(f"{lang}: cross-validated ({folds} folds) on its written messages, whole detector:",
-          file=sys.stderr)
+    translated = [label for (_, label), group in zip(rows, groups) if not group.isdigit()]
+    t_crises = sum(1 for label in translated if label != NONE)
+    print(f"{lang}: cross-validated ({folds} folds) on its written and translated messages, "
+          "whole detector (of which translated):", file=sys.stderr)
     for sure in thresholds:
-        print(f"  sure >= {sure:.2f}: recall {caught[sure]}/{crises}, false {false[sure]}/{calm}",
-              file=sys.stderr)
+        print(f"  sure >= {sure:.2f}: recall {caught[sure]}/{crises} "
+              f"({translated_caught[sure]}/{t_crises}), false {false[sure]}/{calm} "
+              f"({translated_false[sure]}/{len(translated) - t_crises})", file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -320,7 +346,8 @@ def main(argv: list[str] | None = None) -> int:
             cross_validate_language(lang, rows)
         if options.no_save:
             return 0
-        model = fit(rows, i18n.fold, f"tests/data/lang/train/{lang}.yaml + translation keywords")
+        model = fit(rows, i18n.fold, f"tests/data/lang/train/{lang}.yaml + translated_{lang}.yaml"
+                    " + translation keywords")
         model.save(options.out or i18n.MODELS_DIR / f"crisis_model.{lang}.tsv")
         print(f"{lang}: wrote {len(model.weights)} features from {len(rows)} examples",
               file=sys.stderr)

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import random
 import sys
+import zlib
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -188,8 +189,22 @@ TWIN = 0.2
 
 
 def language_items(lang: str) -> list[dict[str, Any]]:
-    path = ROOT / "tests" / "data" / "lang" / "train" / f"topics_{lang}.yaml"
-    return list(yaml.safe_load(path.read_text(encoding="utf-8")))
+    """A language's topic-labelled questions: the written ones (``topics_<lang>.yaml``), then
+    the calm messages translated from the English training split that carry a topic the
+    language answers (``translated_<lang>.yaml``; they keep their English page in ``from``)."""
+    folder = ROOT / "tests" / "data" / "lang" / "train"
+    items = list(yaml.safe_load((folder / f"topics_{lang}.yaml").read_text(encoding="utf-8")))
+    translated = folder / f"translated_{lang}.yaml"
+    if translated.exists():
+        items += [item for item in yaml.safe_load(translated.read_text(encoding="utf-8"))
+                  if item["label"] != "crisis" and item.get("topic")]
+    return items
+
+
+def _fold(n: int, item: dict[str, Any], folds: int) -> int:
+    """A written question's fold is its position; a translated one's, its English page's
+    (questions from one page are alike and must be held out together)."""
+    return zlib.crc32(str(item["from"]).encode()) % folds if "from" in item else n % folds
 
 
 def pooled_items(lang: str) -> list[dict[str, Any]]:
@@ -247,12 +262,12 @@ def cross_validate_language(lang: str, folds: int = 5) -> None:
     saved = (tm.language_topic_model, dict(tm.LANGUAGE_TAKE_OVER))
     try:
         for k in range(folds):
-            train = [i for n, i in enumerate(items) if n % folds != k]
-            held = [i for n, i in enumerate(items) if n % folds == k]
+            train = [i for n, i in enumerate(items) if _fold(n, i, folds) != k]
+            held = [i for n, i in enumerate(items) if _fold(n, i, folds) == k]
             model = fit_language(language_rows(lang, train + _not_twins(pool, held)),
                                  "cv fold")
             tm.language_topic_model = lambda _lang, model=model: model  # type: ignore[assignment]
-            for item in (i for n, i in enumerate(items) if n % folds == k):
+            for item in held:
                 for threshold in thresholds:
                     tm.LANGUAGE_TAKE_OVER[lang] = threshold
                     reply = i18n.answer(responder, str(item["q"]), lang)
@@ -279,8 +294,8 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         pooled = "".join(f" + topics_{other}.yaml" for other in POOLED.get(lang, ()))
         model = fit_language(language_rows(lang, language_items(lang) + pooled_items(lang)),
-                             f"tests/data/lang/train/topics_{lang}.yaml{pooled} + translation "
-                             "keywords")
+                             f"tests/data/lang/train/topics_{lang}.yaml + translated_{lang}.yaml"
+                             f"{pooled} + translation keywords")
         model.save(options.out or tm.language_model_path(lang))
         print(f"{lang}: wrote {len(model._rows)} features, {len(model.classes)} topics",
               file=sys.stderr)
