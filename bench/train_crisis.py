@@ -102,9 +102,9 @@ def parse_options(argv: list[str] | None, description: str | None,
     if crisis:
         parser.add_argument("--concepts", action="store_true",
                             help="English: add the concept features (harm&now, death&self...)")
-        parser.add_argument("--vectors", action="store_true",
-                            help="English: add the mean word vector (bench/data/"
-                                 "word_vectors.npz), shipped as one row per word")
+    parser.add_argument("--vectors", action="store_true",
+                        help="English: add the mean word vector (bench/data/"
+                             "word_vectors.npz), shipped as one row per word")
     return parser.parse_args(argv)
 
 

@@ -112,7 +112,7 @@ def test_the_word_by_word_sum_is_the_models_formula() -> None:
     import math
 
     from bot.answering.crisis import corrected
-    from bot.answering.crisis_model import features
+    from bot.answering.crisis_model import content_words, features
 
     model = topic_model.shipped_topic_model()
     assert model is not None
@@ -124,6 +124,15 @@ def test_the_word_by_word_sum_is_the_models_formula() -> None:
         for feature, value in features(words).items():
             for index, weight in model._row(feature) or ():
                 logits[index] += weight * value
+        if model.meta.get("vectors"):
+            # The mean vector of the content words, times its weights (rows v0, v1...).
+            vectors = topic_model.shipped_word_vectors()
+            assert vectors is not None
+            content = content_words(words.split())
+            for word in content:
+                for d, x in enumerate(vectors.get(word) or ()):
+                    for index, weight in model._row(f"v{d}") or ():
+                        logits[index] += weight * x / len(content)
         top = max(logits)
         probability = 1 / sum(math.exp(v - top) for v in logits)
         guess = model.guess(words)

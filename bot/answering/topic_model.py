@@ -37,6 +37,7 @@ nothing for it, and scoring is plain Python.
 
 from __future__ import annotations
 
+import json
 import math
 from array import array
 from collections.abc import Iterable
@@ -53,6 +54,8 @@ from bot.answering.crisis_model import (
 )
 
 MODEL_PATH = Path(__file__).with_name("topic_model.tsv")
+#: Word vectors for a model trained with them (meta ``vectors``): see :class:`WordVectors`.
+VECTORS_PATH = Path(__file__).with_name("word_vectors.bin")
 # Words whose vectors are kept (about 0.7 KB each): bounded, so a chat sending hundreds of
 # made-up words cannot grow the process; later new words are summed each time instead.
 _MAX_WORDS_KEPT = 4096
@@ -86,6 +89,53 @@ def without_places(corrected: str, places: frozenset[str]) -> str:
     return " ".join(w for w in corrected.split() if w not in places)
 
 
+class WordVectors:
+    """A vector per word (``word_vectors.bin``, written by ``bench/train_topics.py
+    --vectors`` from ``bench/data/word_vectors.npz``: all-MiniLM-L6-v2's vector for each
+    word, cut to 64 dimensions, see bench/embed_words.py), stored as one signed byte per
+    dimension with a scale per dimension: 1.5 MB instead of 6, and read with no numpy.
+
+    The file is a JSON header line (``words``: how many, ``dims``, ``scales``, ``size``:
+    the byte length of the word list), the words joined by newlines, then the bytes.
+    """
+
+    def __init__(self, path: Path = VECTORS_PATH) -> None:
+        data = path.read_bytes()
+        head_end = data.index(b"\n")
+        head = json.loads(data[:head_end])
+        start = head_end + 1
+        words = data[start:start + head["size"]].decode("utf-8").split("\n")
+        self.dims: int = head["dims"]
+        self.scales: list[float] = head["scales"]
+        self._index = {word: n for n, word in enumerate(words)}
+        self._bytes = array("b")
+        self._bytes.frombytes(data[start + head["size"]:])
+
+    def get(self, word: str) -> list[float] | None:
+        n = self._index.get(word)
+        if n is None:
+            return None
+        row = self._bytes[n * self.dims:(n + 1) * self.dims]
+        return [b * scale for b, scale in zip(row, self.scales, strict=True)]
+
+    @staticmethod
+    def write(path: Path, table: dict[str, list[float]]) -> None:
+        words = sorted(table)
+        dims = len(table[words[0]])
+        scales = [max(abs(table[w][d]) for w in words) / 127 or 1.0 for d in range(dims)]
+        body = array("b", (max(-127, min(127, round(table[w][d] / scales[d])))
+                           for w in words for d in range(dims)))
+        blob = "\n".join(words).encode("utf-8")
+        head = json.dumps({"words": len(words), "dims": dims, "size": len(blob),
+                           "scales": [float(f"{x:.6g}") for x in scales]})
+        path.write_bytes(head.encode("utf-8") + b"\n" + blob + body.tobytes())
+
+
+@cache
+def shipped_word_vectors() -> WordVectors | None:
+    return WordVectors() if VECTORS_PATH.is_file() else None
+
+
 @dataclass(frozen=True)
 class Guess:
     topic: str
@@ -106,6 +156,9 @@ class TopicModel:
         # Each word's own features summed into one vector per class, kept as words recur:
         # a message then costs a vector addition per word, not one per n-gram and class.
         self._words: dict[str, array[float]] = {}
+        # With word vectors: each word's share of the mean vector's weights, W . v(word).
+        self._meanings: dict[str, list[float] | None] = {}
+        self._dense: list[list[float]] | None = None
 
     def _row(self, feature: str) -> list[tuple[int, float]] | None:
         row = self._rows.get(feature)
@@ -138,6 +191,30 @@ class TopicModel:
                 self._words[word] = vector
         return vector
 
+    def _meaning(self, word: str, vectors: WordVectors) -> list[float] | None:
+        """``W . v(word)``: the word's pull on each topic through its vector (``None``: no
+        vector). ``W`` is the model's ``v0``... rows, the weights over the mean vector."""
+        if word in self._meanings:
+            return self._meanings[word]
+        vector = vectors.get(word)
+        row: list[float] | None = None
+        if vector is not None:
+            if self._dense is None:
+                dense = []
+                for d in range(vectors.dims):
+                    column = [0.0] * len(self.classes)
+                    for index, weight in self._row(f"v{d}") or ():
+                        column[index] = weight
+                    dense.append(column)
+                self._dense = dense
+            row = [0.0] * len(self.classes)
+            for x, column in zip(vector, self._dense, strict=True):
+                if x:
+                    row = list(map(add, row, (x * w for w in column)))
+        if len(self._meanings) < _MAX_WORDS_KEPT:
+            self._meanings[word] = row
+        return row
+
     def guess(self, corrected: str) -> Guess:
         """The likeliest topic for a normalised, spelling-corrected message.
 
@@ -147,19 +224,33 @@ class TopicModel:
         words = corrected.split()
         counts: dict[str, int] = {}
         sums = [0.0] * len(self.classes)
+        # A model trained with word vectors (meta "vectors") also weighs the mean vector of
+        # the content words, scaled: the sum of each word's W . v over the n content words,
+        # outside the n-grams' norm, as bench/train_topics.py --vectors trained it. A word
+        # with no vector counts in n and adds nothing, as in training.
+        vectors = shipped_word_vectors() if self.meta.get("vectors") else None
+        meaning = [0.0] * len(self.classes)
+        content = 0
         for word in words:
             if word in _FUNCTION_WORDS:
                 continue
+            content += 1
             for key in _word_features(word):
                 counts[key] = counts.get(key, 0) + 1
             sums = list(map(add, sums, self._word_vector(word)))
+            if vectors is not None:
+                row = self._meaning(word, vectors)
+                if row is not None:
+                    meaning = list(map(add, meaning, row))
         for a, b in zip(words, words[1:], strict=False):
             key = f"b:{a} {b}"
             counts[key] = counts.get(key, 0) + 1
             for index, weight in self._row(key) or ():
                 sums[index] += weight
         norm = math.sqrt(sum(v * v for v in counts.values())) or 1.0
-        logits = [b + s / norm for b, s in zip(self.intercepts, sums, strict=True)]
+        share = 1.0 / content if content else 0.0
+        logits = [b + s / norm + m * share
+                  for b, s, m in zip(self.intercepts, sums, meaning, strict=True)]
         top = max(logits)
         total = sum(math.exp(v - top) for v in logits)
         best = logits.index(top)
