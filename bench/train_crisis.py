@@ -325,7 +325,8 @@ def cross_validate_language(lang: str, rows: list[tuple[str, str]], folds: int =
         i18n.crisis_model, i18n.SURE_SCORES = shipped, sure_scores  # type: ignore[assignment]
     crises = sum(1 for _, label in rows[:written] if label != NONE)
     calm = written - crises
-    translated = [label for (_, label), group in zip(rows, groups) if not group.isdigit()]
+    translated = [label for (_, label), group in zip(rows[:written], groups, strict=True)
+                  if not group.isdigit()]
     t_crises = sum(1 for label in translated if label != NONE)
     print(f"{lang}: cross-validated ({folds} folds) on its written and translated messages, "
           "whole detector (of which translated):", file=sys.stderr)
