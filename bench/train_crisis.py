@@ -111,19 +111,25 @@ def parse_options(argv: list[str] | None, description: str | None,
 def language_messages(lang: str) -> list[tuple[str, str, str]]:
     """A language's crisis and calm training messages as ``(text, label, group)``: the written
     ones (``train/<lang>.yaml``; group: their position, as they were written one by one), then
-    the ones translated from the English training split (``train/translated_<lang>.yaml``;
+    the ones translated from the English training split (:func:`translated_files`;
     group: their English page, since messages from one page are alike and must fall in the
     same cross-validation fold)."""
     folder = ROOT / "tests" / "data" / "lang" / "train"
     out = [(str(item["q"]), item["crisis"] if item["label"] == "crisis" else NONE, str(n))
            for n, item in enumerate(
                yaml.safe_load((folder / f"{lang}.yaml").read_text(encoding="utf-8")))]
-    translated = folder / f"translated_{lang}.yaml"
-    if translated.exists():
+    for translated in translated_files(lang):
         out += [(str(item["q"]), item["crisis"] if item["label"] == "crisis" else NONE,
                  str(item["from"]))
-                for item in yaml.safe_load(translated.read_text(encoding="utf-8"))]
+                for item in yaml.safe_load(translated.read_text(encoding="utf-8")) or []]
     return out
+
+
+def translated_files(lang: str) -> list[Path]:
+    """``train/translated_<lang>.yaml`` and its later parts (``translated_b_<lang>.yaml``...):
+    messages translated from the English training split, each with its English page."""
+    folder = ROOT / "tests" / "data" / "lang" / "train"
+    return sorted(folder.glob(f"translated*_{lang}.yaml"))
 
 
 def language_data(lang: str) -> list[tuple[str, str]]:

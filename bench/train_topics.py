@@ -36,7 +36,7 @@ from urllib.parse import urlparse
 import yaml
 
 from bench.add_wordings import wanted_topic
-from bench.train_crisis import _is_dense, parse_options, word_vectors
+from bench.train_crisis import _is_dense, parse_options, translated_files, word_vectors
 from bot.answering import topic_model as tm
 from bot.answering.answer import Responder
 from bot.answering.crisis import corrected
@@ -236,9 +236,8 @@ def language_items(lang: str) -> list[dict[str, Any]]:
     language answers (``translated_<lang>.yaml``; they keep their English page in ``from``)."""
     folder = ROOT / "tests" / "data" / "lang" / "train"
     items = list(yaml.safe_load((folder / f"topics_{lang}.yaml").read_text(encoding="utf-8")))
-    translated = folder / f"translated_{lang}.yaml"
-    if translated.exists():
-        items += [item for item in yaml.safe_load(translated.read_text(encoding="utf-8"))
+    for translated in translated_files(lang):
+        items += [item for item in yaml.safe_load(translated.read_text(encoding="utf-8")) or []
                   if item["label"] != "crisis" and item.get("topic")]
     return items
 
