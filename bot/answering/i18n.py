@@ -249,12 +249,10 @@ _CRISIS_RULES: list[tuple[str, re.Pattern[str], CrisisKind]] = [
          CrisisKind.CHILD),
         ("pa-hurting-me", r"(?:ਮੈਨੂ|ਸਾਨੂ)\b(?: \S+){0,2} (?:ਕੁਟ|ਮਾਰ) (?:ਰਿਹਾ|ਰਹੀ|ਰਹੇ)|"
          r"\bਬਚਾਓ\b|ਦਰਵਾਜਾ ਤੋੜ", CrisisKind.DANGER),
-        # "He'll kill me" is often a figure of speech ("my boss will kill me"): weak rules,
-        # gated below. A knife named alone is left to the model (session 6): in the messages
-        # translated from the English training split it was a question, the news or the past
-        # as often as a threat now (Punjabi: 12 crises, 12 calm).
-        ("ur-threat", r"جان سے مار|مار ڈال", CrisisKind.DANGER),
-        ("pa-threat", r"ਜਾਨੋ ਮਾਰ|ਜਾਨ ਤੋ ਮਾਰ", CrisisKind.DANGER),
+        # A knife or "he'll kill me" is often a question or a figure of speech ("knife crime
+        # figures", "my boss will kill me"): weak rules, gated below.
+        ("ur-threat", r"چاقو|چھری|جان سے مار|مار ڈال", CrisisKind.DANGER),
+        ("pa-threat", r"ਚਾਕੂ|ਛੁਰੀ|ਜਾਨੋ ਮਾਰ|ਜਾਨ ਤੋ ਮਾਰ", CrisisKind.DANGER),
         ("pa-self-harm", r"ਮਰਨਾ ਚਾਹੁਦ|(?:ਖੁਦਕੁਸੀ|ਖੁਦਕਸੀ|ਆਤਮਹਤਿਆ) (?:ਕਰ|ਕਰਨ)|ਜਿਉਣ ਨੂ ਦਿਲ ਨਹੀ|"
          r"ਸਭ ਖਤਮ ਕਰ|ਜੀਣਾ ਨਹੀ ਚਾਹੁਦ",
          CrisisKind.SELF_HARM),
@@ -267,7 +265,8 @@ _CRISIS_RULES: list[tuple[str, re.Pattern[str], CrisisKind]] = [
         ("roman-danger", r"(?<!log )\b(?:maar|mar|peet|kutt|kut) (?:raha|rahi|rahe|reha|rahya)\b|"
          r"\bbachao\b(?! ka| ke| ki)|"  # "aag se bachao ka plan": a fire-safety plan
          r"\bghar (?:mein|men|main|vich|wich) koi ghus", CrisisKind.DANGER),
-        ("roman-threat", r"\bjaan se maar|\bmaar dal(?:ega|egi|enge|o)\b", CrisisKind.DANGER),
+        ("roman-threat", r"\bjaan se maar|\bmaar dal(?:ega|egi|enge|o)\b|\bchaku\b|\bchhuri\b",
+         CrisisKind.DANGER),
         ("roman-self-harm", r"\bkhud ?kushi (?:kar|karna|karni|karunga|karungi|karlun|karloon)\b|"
          r"\bmarna chaht[aie]\b|\bmarna chahnd[aie]\b|"
          r"\bkhud ?ko khatam\b|\bkhudko khatam\b|\bjeene ka dil nahi|"
