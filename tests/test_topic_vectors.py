@@ -68,3 +68,14 @@ def test_a_model_without_vectors_ignores_them(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setattr(topic_model, "shipped_word_vectors", never)
     guess = _model(with_vectors=False).guess("racket")
     assert math.isclose(guess.probability, 0.5)
+
+
+def test_a_model_trained_with_vectors_refuses_to_load_without_them(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(topic_model, "VECTORS_PATH", tmp_path / "missing.bin")
+    path = tmp_path / "m.tsv"
+    _model(with_vectors=True).save(path)
+    with pytest.raises(FileNotFoundError, match="word vectors"):
+        TopicModel.load(path)
+    _model(with_vectors=False).save(path)
+    assert TopicModel.load(path).classes == ["noise", "knife"]

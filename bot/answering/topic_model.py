@@ -173,7 +173,12 @@ class TopicModel:
     @classmethod
     def load(cls, path: Path = MODEL_PATH) -> TopicModel:
         head, rows = read_weights(path)
-        return cls(head["classes"], head["intercepts"], rows, head.get("meta"))
+        meta = head.get("meta") or {}
+        if meta.get("vectors") and not VECTORS_PATH.is_file():
+            # Scored without its vectors, such a model would answer wrongly and quietly.
+            raise FileNotFoundError(f"{path.name} was trained with word vectors, but "
+                                    f"{VECTORS_PATH} is missing (bench.train_topics --vectors)")
+        return cls(head["classes"], head["intercepts"], rows, meta)
 
     def save(self, path: Path = MODEL_PATH) -> None:
         write_weights(path, self.classes, self.intercepts, self.meta,
