@@ -104,25 +104,29 @@ def parse_options(argv: list[str] | None, description: str | None,
                             help="English: add the concept features (harm&now, death&self...)")
     parser.add_argument("--vectors", action="store_true",
                         help="English: add the mean word vector (bench/data/"
-                             "word_vectors.npz), shipped as one row per word")
+                             "word_vectors.npz)")
     return parser.parse_args(argv)
 
 
 def language_messages(lang: str) -> list[tuple[str, str, str]]:
-    """A language's crisis and calm training messages as ``(text, label, group)``: the written
-    ones (``train/<lang>.yaml``; group: their position, as they were written one by one), then
-    the ones translated from the English training split (:func:`translated_files`;
-    group: their English page, since messages from one page are alike and must fall in the
-    same cross-validation fold)."""
+    """A language's crisis and calm training messages as ``(text, label, page)``: the written
+    ones (``train/<lang>.yaml``; page ""), then the ones translated from the English training
+    split (:func:`translated_files`; page: their English page, see :func:`page_fold`)."""
     folder = ROOT / "tests" / "data" / "lang" / "train"
-    out = [(str(item["q"]), item["crisis"] if item["label"] == "crisis" else NONE, str(n))
-           for n, item in enumerate(
-               yaml.safe_load((folder / f"{lang}.yaml").read_text(encoding="utf-8")))]
+    out = [(str(item["q"]), item["crisis"] if item["label"] == "crisis" else NONE, "")
+           for item in yaml.safe_load((folder / f"{lang}.yaml").read_text(encoding="utf-8"))]
     for translated in translated_files(lang):
         out += [(str(item["q"]), item["crisis"] if item["label"] == "crisis" else NONE,
                  str(item["from"]))
                 for item in yaml.safe_load(translated.read_text(encoding="utf-8")) or []]
     return out
+
+
+def page_fold(position: int, page: str, folds: int) -> int:
+    """A training message's cross-validation fold: a written one's comes from its position
+    (they were written one by one); a translated one's from its English page, since messages
+    from one page are alike and must be held out together."""
+    return zlib.crc32(page.encode()) % folds if page else position % folds
 
 
 def translated_files(lang: str) -> list[Path]:
@@ -162,7 +166,8 @@ def word_vectors() -> dict[str, Any]:
     return dict(zip(data["words"].tolist(), data["vectors"].astype(np.float64), strict=True))
 
 
-def _dense(corrected: str, concepts: bool, table: dict[str, Any]) -> dict[str, float]:
+def _dense(corrected: str, concepts: bool, table: dict[str, Any],
+           scale: float = VECTOR_SCALE) -> dict[str, float]:
     """Training features with ``--vectors``: the n-grams, and the scaled mean vector of the
     content words as ``v0``, ``v1``...: a word with no vector adds nothing but counts, as the
     ``e:word`` rows do at run time (``crisis_model.py``, "Word vectors")."""
@@ -170,7 +175,7 @@ def _dense(corrected: str, concepts: bool, table: dict[str, Any]) -> dict[str, f
     content = content_words(corrected.split())
     known = [table[w] for w in content if w in table]
     if known:
-        mean = sum(known) * (VECTOR_SCALE / len(content))
+        mean = sum(known) * (scale / len(content))
         out.update((f"v{i}", float(x)) for i, x in enumerate(mean))
     return out
 
@@ -299,10 +304,9 @@ def cross_validate_language(lang: str, rows: list[tuple[str, str]], folds: int =
     Shows what the model would do if it were trusted with sure crises at each threshold."""
     from bot.answering import i18n
 
-    groups = [group for _, _, group in language_messages(lang)]
-    written = len(groups)
-    fold_of = [zlib.crc32(group.encode()) % folds if not group.isdigit() else int(group) % folds
-               for group in groups]
+    pages = [page for _, _, page in language_messages(lang)]
+    written = len(pages)
+    fold_of = [page_fold(i, page, folds) for i, page in enumerate(pages)]
     thresholds = (0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 1.01)
     caught = dict.fromkeys(thresholds, 0)
     false = dict.fromkeys(thresholds, 0)
@@ -323,16 +327,15 @@ def cross_validate_language(lang: str, rows: list[tuple[str, str]], folds: int =
                     if found is not None and found.sure:
                         if label != NONE:
                             caught[sure] += 1
-                            translated_caught[sure] += not groups[i].isdigit()
+                            translated_caught[sure] += bool(pages[i])
                         else:
                             false[sure] += 1
-                            translated_false[sure] += not groups[i].isdigit()
+                            translated_false[sure] += bool(pages[i])
     finally:
         i18n.crisis_model, i18n.SURE_SCORES = shipped, sure_scores  # type: ignore[assignment]
     crises = sum(1 for _, label in rows[:written] if label != NONE)
     calm = written - crises
-    translated = [label for (_, label), group in zip(rows[:written], groups, strict=True)
-                  if not group.isdigit()]
+    translated = [label for (_, label), page in zip(rows[:written], pages, strict=True) if page]
     t_crises = sum(1 for label in translated if label != NONE)
     print(f"{lang}: cross-validated ({folds} folds) on its written and translated messages, "
           "whole detector (of which translated):", file=sys.stderr)
@@ -353,7 +356,7 @@ def main(argv: list[str] | None = None) -> int:
             cross_validate_language(lang, rows)
         if options.no_save:
             return 0
-        model = fit(rows, i18n.fold, f"tests/data/lang/train/{lang}.yaml + translated_{lang}.yaml"
+        model = fit(rows, i18n.fold, f"tests/data/lang/train/{lang}.yaml + translated*_{lang}.yaml"
                     " + translation keywords")
         model.save(options.out or i18n.MODELS_DIR / f"crisis_model.{lang}.tsv")
         print(f"{lang}: wrote {len(model.weights)} features from {len(rows)} examples",

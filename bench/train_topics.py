@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import random
 import sys
-import zlib
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -36,11 +35,18 @@ from urllib.parse import urlparse
 import yaml
 
 from bench.add_wordings import wanted_topic
-from bench.train_crisis import _is_dense, parse_options, translated_files, word_vectors
+from bench.train_crisis import (
+    _dense,
+    _is_dense,
+    page_fold,
+    parse_options,
+    translated_files,
+    word_vectors,
+)
 from bot.answering import topic_model as tm
 from bot.answering.answer import Responder
 from bot.answering.crisis import corrected
-from bot.answering.crisis_model import content_words, features
+from bot.answering.crisis_model import features
 from bot.answering.evaluation import judge, load_cases
 from bot.answering.matching import Matcher
 from bot.knowledge import WORDINGS_FILE, KnowledgeBase, load_knowledge
@@ -92,7 +98,7 @@ def fit(rows: list[tuple[str, str]], trained_on: str,
     table = shipped_vectors() if vectors else {}
     prepared = [tm.without_places(corrected(q), places) if prepare else q for q, _ in rows]
     vec = DictVectorizer()
-    x = vec.fit_transform([_with_vector(p, table) if vectors else features(p)
+    x = vec.fit_transform([_dense(p, False, table, VECTOR_SCALE) if vectors else features(p)
                            for p in prepared])
     clf = LogisticRegression(C=C, max_iter=5000)
     clf.fit(x, [t for _, t in rows])
@@ -117,7 +123,7 @@ def fit(rows: list[tuple[str, str]], trained_on: str,
                          [round(float(b), 3) for b in clf.intercept_], sparse, meta)
 
 
-def shipped_vectors() -> dict[str, list[float]]:
+def shipped_vectors() -> dict[str, Any]:
     """The word vectors as the bot reads them (``bot/answering/word_vectors.bin``, written
     from ``bench/data/word_vectors.npz`` the first time), so that training and answering
     use the very same numbers."""
@@ -127,19 +133,9 @@ def shipped_vectors() -> dict[str, list[float]]:
     tm.shipped_word_vectors.cache_clear()
     vectors = tm.shipped_word_vectors()
     assert vectors is not None
-    return {w: v for w in vectors._index if (v := vectors.get(w)) is not None}
+    import numpy as np
 
-
-def _with_vector(prepared: str, table: dict[str, list[float]]) -> dict[str, float]:
-    """The n-grams, and the scaled mean vector of the content words as ``v0``, ``v1``...: a
-    word with no vector counts in the mean and adds nothing, as at run time."""
-    out: dict[str, float] = dict(features(prepared))
-    content = content_words(prepared.split())
-    known = [table[w] for w in content if w in table]
-    if known:
-        for d in range(len(known[0])):
-            out[f"v{d}"] = sum(v[d] for v in known) * VECTOR_SCALE / len(content)
-    return out
+    return {w: np.asarray(v) for w in vectors._index if (v := vectors.get(w)) is not None}
 
 
 @contextmanager
@@ -233,7 +229,7 @@ TWIN = 0.2
 def language_items(lang: str) -> list[dict[str, Any]]:
     """A language's topic-labelled questions: the written ones (``topics_<lang>.yaml``), then
     the calm messages translated from the English training split that carry a topic the
-    language answers (``translated_<lang>.yaml``; they keep their English page in ``from``)."""
+    language answers (:func:`bench.train_crisis.translated_files`)."""
     folder = ROOT / "tests" / "data" / "lang" / "train"
     items = list(yaml.safe_load((folder / f"topics_{lang}.yaml").read_text(encoding="utf-8")))
     for translated in translated_files(lang):
@@ -243,9 +239,7 @@ def language_items(lang: str) -> list[dict[str, Any]]:
 
 
 def _fold(n: int, item: dict[str, Any], folds: int) -> int:
-    """A written question's fold is its position; a translated one's, its English page's
-    (questions from one page are alike and must be held out together)."""
-    return zlib.crc32(str(item["from"]).encode()) % folds if "from" in item else n % folds
+    return page_fold(n, str(item.get("from") or ""), folds)
 
 
 def pooled_items(lang: str) -> list[dict[str, Any]]:
@@ -335,7 +329,7 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         pooled = "".join(f" + topics_{other}.yaml" for other in POOLED.get(lang, ()))
         model = fit_language(language_rows(lang, language_items(lang) + pooled_items(lang)),
-                             f"tests/data/lang/train/topics_{lang}.yaml + translated_{lang}.yaml"
+                             f"tests/data/lang/train/topics_{lang}.yaml + translated*_{lang}.yaml"
                              f"{pooled} + translation keywords")
         model.save(options.out or tm.language_model_path(lang))
         print(f"{lang}: wrote {len(model._rows)} features, {len(model.classes)} topics",

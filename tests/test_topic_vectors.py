@@ -79,3 +79,16 @@ def test_a_model_trained_with_vectors_refuses_to_load_without_them(
         TopicModel.load(path)
     _model(with_vectors=False).save(path)
     assert TopicModel.load(path).classes == ["noise", "knife"]
+
+
+def test_the_shipped_vectors_are_read_from_the_configured_path(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "v.bin"
+    WordVectors.write(path, {"racket": [1.0, 0.0]})
+    monkeypatch.setattr(topic_model, "VECTORS_PATH", path)
+    topic_model.shipped_word_vectors.cache_clear()
+    try:
+        vectors = topic_model.shipped_word_vectors()
+        assert vectors is not None and vectors.get("racket") is not None
+    finally:
+        topic_model.shipped_word_vectors.cache_clear()

@@ -133,7 +133,7 @@ class WordVectors:
 
 @cache
 def shipped_word_vectors() -> WordVectors | None:
-    return WordVectors() if VECTORS_PATH.is_file() else None
+    return WordVectors(VECTORS_PATH) if VECTORS_PATH.is_file() else None
 
 
 @dataclass(frozen=True)
