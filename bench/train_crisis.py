@@ -111,7 +111,8 @@ def parse_options(argv: list[str] | None, description: str | None,
 def language_messages(lang: str) -> list[tuple[str, str, str]]:
     """A language's crisis and calm training messages as ``(text, label, page)``: the written
     ones (``train/<lang>.yaml``; page ""), then the ones translated from the English training
-    split (:func:`translated_files`; page: their English page, see :func:`page_fold`)."""
+    split (:func:`translated_files`; page: their English page, see :func:`page_fold`), then
+    the later native batches (:func:`native_files`; page "")."""
     folder = ROOT / "tests" / "data" / "lang" / "train"
     out = [(str(item["q"]), item["crisis"] if item["label"] == "crisis" else NONE, "")
            for item in yaml.safe_load((folder / f"{lang}.yaml").read_text(encoding="utf-8"))]
@@ -119,6 +120,9 @@ def language_messages(lang: str) -> list[tuple[str, str, str]]:
         out += [(str(item["q"]), item["crisis"] if item["label"] == "crisis" else NONE,
                  str(item["from"]))
                 for item in yaml.safe_load(translated.read_text(encoding="utf-8")) or []]
+    for native in native_files(lang):
+        out += [(str(item["q"]), item["crisis"] if item["label"] == "crisis" else NONE, "")
+                for item in yaml.safe_load(native.read_text(encoding="utf-8")) or []]
     return out
 
 
@@ -134,6 +138,12 @@ def translated_files(lang: str) -> list[Path]:
     messages translated from the English training split, each with its English page."""
     folder = ROOT / "tests" / "data" / "lang" / "train"
     return sorted(folder.glob(f"translated*_{lang}.yaml"))
+
+
+def native_files(lang: str) -> list[Path]:
+    """``train/native<batch>_<lang>.yaml``: later batches composed in the language by helpers
+    who never saw the bot (each message written one by one, so folded by position)."""
+    return sorted((ROOT / "tests" / "data" / "lang" / "train").glob(f"native*_{lang}.yaml"))
 
 
 def language_data(lang: str) -> list[tuple[str, str]]:
@@ -357,7 +367,7 @@ def main(argv: list[str] | None = None) -> int:
         if options.no_save:
             return 0
         model = fit(rows, i18n.fold, f"tests/data/lang/train/{lang}.yaml + translated*_{lang}.yaml"
-                    " + translation keywords")
+                    f" + native*_{lang}.yaml + translation keywords")
         model.save(options.out or i18n.MODELS_DIR / f"crisis_model.{lang}.tsv")
         print(f"{lang}: wrote {len(model.weights)} features from {len(rows)} examples",
               file=sys.stderr)

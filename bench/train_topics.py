@@ -40,6 +40,7 @@ from bench.train_crisis import (
     _is_dense,
     page_fold,
     parse_options,
+    native_files,
     translated_files,
     word_vectors,
 )
@@ -228,12 +229,13 @@ TWIN = 0.2
 
 def language_items(lang: str) -> list[dict[str, Any]]:
     """A language's topic-labelled questions: the written ones (``topics_<lang>.yaml``), then
-    the calm messages translated from the English training split that carry a topic the
-    language answers (:func:`bench.train_crisis.translated_files`)."""
+    the calm messages translated from the English training split or composed in later native
+    batches that carry a topic the language answers (:func:`bench.train_crisis.translated_files`,
+    :func:`bench.train_crisis.native_files`)."""
     folder = ROOT / "tests" / "data" / "lang" / "train"
     items = list(yaml.safe_load((folder / f"topics_{lang}.yaml").read_text(encoding="utf-8")))
-    for translated in translated_files(lang):
-        items += [item for item in yaml.safe_load(translated.read_text(encoding="utf-8")) or []
+    for extra in translated_files(lang) + native_files(lang):
+        items += [item for item in yaml.safe_load(extra.read_text(encoding="utf-8")) or []
                   if item["label"] != "crisis" and item.get("topic")]
     return items
 
@@ -330,6 +332,7 @@ def main(argv: list[str] | None = None) -> int:
         pooled = "".join(f" + topics_{other}.yaml" for other in POOLED.get(lang, ()))
         model = fit_language(language_rows(lang, language_items(lang) + pooled_items(lang)),
                              f"tests/data/lang/train/topics_{lang}.yaml + translated*_{lang}.yaml"
+                             f" + native*_{lang}.yaml"
                              f"{pooled} + translation keywords")
         model.save(options.out or tm.language_model_path(lang))
         print(f"{lang}: wrote {len(model._rows)} features, {len(model.classes)} topics",
