@@ -51,6 +51,34 @@ def test_detects_each_language(text: str, lang: str) -> None:
     assert detect_language(text) == lang
 
 
+@pytest.mark.parametrize("text, lang", [
+    # Typed without diacritics and without the hand lists' words: the learned lists
+    # (bot/answering/language_words.py) recognise them.
+    ("probuja nas zabic", "pl"),
+    ("main bathroom vich band haan, please jaldi karo!", "pa"),
+    # English with words residents of every language borrow stays English...
+    ("volunteer interpreter needed", "en"),
+    ("customer service number for the council", "en"),
+    ("my neighbour has a bbq grill every night", "en"),
+    # ...and a word or two is judged by the hand lists alone.
+    ("halo", "en"),
+    ("grill", "en"),
+])
+def test_learned_word_lists(text: str, lang: str) -> None:
+    assert detect_language(text) == lang
+
+
+def test_learned_lists_can_be_switched_off() -> None:
+    from bot.answering import language
+
+    try:
+        language.use_learned(None)
+        assert detect_language("probuja nas zabic") == "en"  # the hand lists miss it
+    finally:
+        language.use_learned(language._shipped_lists())
+    assert detect_language("probuja nas zabic") == "pl"
+
+
 def test_english_questions_stay_english() -> None:
     for path in (ROOT / "tests" / "data" / "heldout_eval.yaml",
                  ROOT / "tests" / "data" / "corpus" / "train.yaml"):

@@ -14,6 +14,9 @@ and offline on every message, so it is plain Python over three signals, no model
    diacritics ("nie", "jest", "gdzie", "mnie"), and Roman Urdu or Punjabi words ("mujhe",
    "chahiye", "kahan" against "mainu", "vich", "kithe"), each weighed against English
    function words so that an English question with one borrowed word stays English.
+   Beside the hand-written lists, longer ones learned from the training messages
+   (:mod:`bot.answering.language_words`, written by ``python -m bench.train_language``):
+   words frequent in one language's messages and absent from English ones.
 
 Figures on real sentences: ``tests/test_languages.py`` and ``tests/data/lang/detect.yaml``.
 """
@@ -88,6 +91,34 @@ _URDU_WORDS = frozenset("""
 """.split())
 
 
+_HAND = {"polish": _POLISH_WORDS, "roman_urdu": _ROMAN_URDU, "roman_punjabi": _ROMAN_PUNJABI,
+         "roman_shared": _ROMAN_SHARED, "shahmukhi": _SHAHMUKHI_WORDS, "urdu": _URDU_WORDS}
+# The lists detection reads: the hand lists, with the learned ones added by use_learned().
+_POLISH, _RURDU, _RPUNJABI = _POLISH_WORDS, _ROMAN_URDU, _ROMAN_PUNJABI
+_RSHARED, _SHAHMUKHI, _URDU = _ROMAN_SHARED, _SHAHMUKHI_WORDS, _URDU_WORDS
+
+
+def use_learned(lists: dict[str, frozenset[str]] | None) -> None:
+    """Detect with the hand-written lists plus ``lists`` (names as in ``_HAND``); ``None``
+    for the hand lists alone. The shipped learned lists are used from import; the trainer
+    swaps others in to compare them (``bench/train_language.py --check``)."""
+    global _POLISH, _RURDU, _RPUNJABI, _RSHARED, _SHAHMUKHI, _URDU
+    learned = lists or {}
+    words = {name: hand | learned.get(name, frozenset()) for name, hand in _HAND.items()}
+    _POLISH, _RURDU, _RPUNJABI = words["polish"], words["roman_urdu"], words["roman_punjabi"]
+    _RSHARED, _SHAHMUKHI, _URDU = words["roman_shared"], words["shahmukhi"], words["urdu"]
+    detect_language.cache_clear()
+
+
+def _shipped_lists() -> dict[str, frozenset[str]]:
+    try:
+        from bot.answering import language_words as lw
+    except ImportError:  # not generated yet: the hand lists alone
+        return {}
+    return {"polish": lw.POLISH, "roman_urdu": lw.ROMAN_URDU, "roman_punjabi": lw.ROMAN_PUNJABI,
+            "roman_shared": lw.ROMAN_SHARED, "shahmukhi": lw.SHAHMUKHI, "urdu": lw.URDU}
+
+
 def _is_gurmukhi(ch: str) -> bool:
     return "\u0a00" <= ch <= "\u0a7f"
 
@@ -141,8 +172,8 @@ def _arabic_script(text: str) -> str:
     if not letters & _URDU_LETTERS and letters & _ARABIC_ONLY:
         return OTHER  # Arabic (or another language written in its letters)
     words = _WORD.findall(text)
-    punjabi = sum(w in _SHAHMUKHI_WORDS for w in words)
-    urdu = sum(w in _URDU_WORDS for w in words)
+    punjabi = sum(w in _SHAHMUKHI for w in words)
+    urdu = sum(w in _URDU for w in words)
     # Urdu is the more common written language of the two: a tie is Urdu.
     return PUNJABI if punjabi > urdu else URDU
 
@@ -153,13 +184,19 @@ def _latin_script(text: str) -> str:
         return POLISH
     words = _WORD.findall(lower)
     english = sum(w in _ENGLISH_WORDS for w in words)
-    polish = sum(w in _POLISH_WORDS for w in words)
-    urdu = sum(w in _ROMAN_URDU for w in words)
-    punjabi = sum(w in _ROMAN_PUNJABI for w in words)
-    roman = urdu + punjabi + sum(w in _ROMAN_SHARED for w in words)
     # One foreign-looking word in an English sentence is not enough: two, and more than
-    # the English function words (a lone "pomocy" or "madad" counts on its own).
-    needed = 1 if len(words) <= 2 else 2
+    # the English function words (a lone "pomocy" or "madad" counts on its own). A message
+    # of one or two words is judged by the hand-written lists alone: the learned ones are
+    # long, and "halo" or "ale" alone may well be English.
+    short = len(words) <= 2
+    needed = 1 if short else 2
+    pl_words, ur_words, pa_words, shared = ((_POLISH_WORDS, _ROMAN_URDU, _ROMAN_PUNJABI,
+                                             _ROMAN_SHARED) if short else
+                                            (_POLISH, _RURDU, _RPUNJABI, _RSHARED))
+    polish = sum(w in pl_words for w in words)
+    urdu = sum(w in ur_words for w in words)
+    punjabi = sum(w in pa_words for w in words)
+    roman = urdu + punjabi + sum(w in shared for w in words)
     if polish >= needed and polish > english and polish >= roman:
         return POLISH
     if roman >= needed and roman > english:
@@ -167,3 +204,6 @@ def _latin_script(text: str) -> str:
     if english == 0 and len(words) >= 3 and any(not w.isascii() for w in words):
         return OTHER  # accented Latin that is neither English nor Polish
     return ENGLISH
+
+
+use_learned(_shipped_lists())
