@@ -58,7 +58,8 @@ mieszkaniu drzwi prosze pomóż pomoz ratunku
 # uses and the other does not decide between them. None is a common English word.
 _ROMAN_SHARED = frozenset("""
 madad mera meri mere nahi nahin kya ghar dil bahut bohat koi kisi log jaan maar bachao
-sharab shraab nasha police wala wali walay chori karke pagg pareshaan pareshani dard
+sharab shraab nasha wala wali walay chori karke pagg pareshaan pareshani dard bulao bulaein
+bulayen bulaye
 """.split())
 _ROMAN_URDU = frozenset("""
 mujhe mujhko mujh chahiye chahye kahan kaise kaisay kyun kyu karo karein karun raha rahi rahe
