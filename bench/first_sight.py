@@ -66,9 +66,13 @@ def summary(name: str, report: Report) -> str:
 
 
 def _use_candidates(crisis_model: Path | None, sure: float | None,
-                    topic_model: Path | None) -> None:
-    """Swap in candidate models for this process, to compare them with the shipped ones on a
-    batch none of them was trained on (a validation round)."""
+                    topic_model: Path | None,
+                    thresholds: tuple[float, float, float] | None = None) -> None:
+    """Swap in candidate models (and the topic model's thresholds: take over nothing, take
+    over an unsure answer, unsure below) for this process, to compare them with the shipped
+    ones on a batch none of them was trained on (a validation round)."""
+    if thresholds is not None:
+        tm.TAKE_OVER_NOTHING, tm.TAKE_OVER_UNSURE, tm.UNSURE_BELOW = thresholds
     if crisis_model is not None:
         candidate = CrisisModel.load(crisis_model)
         rules.shipped_model = lambda: candidate  # type: ignore[assignment]
@@ -77,6 +81,13 @@ def _use_candidates(crisis_model: Path | None, sure: float | None,
     if topic_model is not None:
         topics = tm.TopicModel.load(topic_model)
         tm.shipped_topic_model = lambda: topics  # type: ignore[assignment]
+
+
+def _thresholds(value: str) -> tuple[float, float, float]:
+    parts = [float(x) for x in value.split(",")]
+    if len(parts) != 3:
+        raise argparse.ArgumentTypeError("three numbers: take over nothing, unsure, below")
+    return parts[0], parts[1], parts[2]
 
 
 def main(argv: list[str]) -> int:
@@ -90,6 +101,9 @@ def main(argv: list[str]) -> int:
                         help="with --crisis-model: its sure threshold (chosen by its --cv)")
     parser.add_argument("--topic-model", type=Path, metavar="PATH",
                         help="score with this English topic model instead of the shipped one")
+    parser.add_argument("--topic-thresholds", type=_thresholds, metavar="N,U,B",
+                        help="the topic model's thresholds: take over nothing, take over an "
+                             "unsure answer, unsure below (shipped: 0.2,0.4,0.8)")
     options = parser.parse_args(argv)
     names = options.files
     missing = [str(p) for p in [*map(Path, names), options.crisis_model, options.topic_model]
@@ -97,7 +111,8 @@ def main(argv: list[str]) -> int:
     if missing:
         print(f"error: no such file: {', '.join(missing)}", file=sys.stderr)
         return 2
-    _use_candidates(options.crisis_model, options.sure, options.topic_model)
+    _use_candidates(options.crisis_model, options.sure, options.topic_model,
+                    options.topic_thresholds)
     responder = Responder(load_knowledge(ROOT / "knowledge"))
     for name in names:
         report = evaluate(cases(Path(name)), lambda q: responder.answer(q).to_json())

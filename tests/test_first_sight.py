@@ -60,3 +60,20 @@ def test_a_candidate_model_is_scored_instead_of_the_shipped_one(
     CrisisModel(["danger", "none"], [5.0, -5.0], {}).save(alarmist)  # everything is a crisis
     assert first_sight.main(["--crisis-model", str(alarmist), "--sure", "0.5", str(batch)]) == 0
     assert "false crises: 1/1" in capsys.readouterr().out
+
+
+def test_candidate_topic_thresholds_are_used_and_checked(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bench import first_sight
+    from bot.answering import topic_model as tm
+
+    for name in ("TAKE_OVER_NOTHING", "TAKE_OVER_UNSURE", "UNSURE_BELOW"):
+        monkeypatch.setattr(tm, name, getattr(tm, name))
+    batch = tmp_path / "round.yaml"
+    batch.write_text('- {q: "gdzie zgłosić handel narkotykami", topic: drugs-report}\n',
+                     encoding="utf-8")
+    assert first_sight.main(["--topic-thresholds", "0.1,0.3,1.01", str(batch)]) == 0
+    assert (tm.TAKE_OVER_NOTHING, tm.TAKE_OVER_UNSURE, tm.UNSURE_BELOW) == (0.1, 0.3, 1.01)
+    with pytest.raises(SystemExit) as exit_info:
+        first_sight.main(["--topic-thresholds", "0.1,0.3", str(batch)])
+    assert exit_info.value.code == 2
