@@ -32,15 +32,18 @@ KINDS = {"danger", "self_harm", "medical", "fire", "child"}
 #: the union, which the shipped models were chosen on once, by that rule. The union's
 #: figures then: 437/734 right, 166/218 crises, 42 false of 516, 64/87 declined. Round 9
 #: (training only, session 5) chose K9 by its pre-registered rule (one read per candidate):
-#: the round's wordings, the retrained topic model and rules for figures of speech.
+#: the round's wordings, the retrained topic model and rules for figures of speech. Round 10
+#: (session 7) added a third frozen part, ``test10.yaml`` (342 real items; first sight of K9:
+#: 162 right, 51/74 crises, 28 false, 28/36 declined), and chose V10c by its rule: the topic
+#: model with word vectors, taking over an unsure answer from 0.3.
 FLOORS = {
-    "accuracy": 442 / 734,
-    "crisis_recall": 166 / 218,
-    "false_crisis_rate": 41 / 516,  # a ceiling
-    "declined": 67 / 87,
+    "accuracy": 617 / 1076,
+    "crisis_recall": 217 / 292,
+    "false_crisis_rate": 69 / 784,  # a ceiling
+    "declined": 102 / 123,
 }
 #: The frozen test parts, read together.
-TEST_PARTS = ("test.yaml", "test8.yaml")
+TEST_PARTS = ("test.yaml", "test8.yaml", "test10.yaml")
 
 
 def _items(name: str) -> list[dict[str, object]]:
@@ -83,7 +86,10 @@ def test_no_test_item_is_in_the_training_split() -> None:
     training = {key(i) for i in _items("train.yaml")}
     for name in TEST_PARTS:
         assert not {key(i) for i in _items(name)} & training, name
-    assert not {key(i) for i in _items("test.yaml")} & {key(i) for i in _items("test8.yaml")}
+    parts = [{key(i) for i in _items(name)} for name in TEST_PARTS]
+    for n, part in enumerate(parts):
+        for other in parts[n + 1:]:
+            assert not part & other
 
 
 @cache
