@@ -50,7 +50,7 @@ from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
-from operator import add
+from operator import add, mul
 from pathlib import Path
 
 from bot.answering.crisis_model import (
@@ -212,17 +212,16 @@ class TopicModel:
         row: list[float] | None = None
         if vector is not None:
             if self._dense is None:
-                dense = []
+                # One list of weights per topic, over the vector's dimensions.
+                dense = [[0.0] * vectors.dims for _ in self.classes]
                 for d in range(vectors.dims):
-                    column = [0.0] * len(self.classes)
                     for index, weight in self._row(f"v{d}") or ():
-                        column[index] = weight
-                    dense.append(column)
+                        dense[index][d] = weight
                 self._dense = dense
-            row = [0.0] * len(self.classes)
-            for x, column in zip(vector, self._dense, strict=True):
-                if x:
-                    row = list(map(add, row, (x * w for w in column)))
+            # Summed in C, in the order of the dimensions, as the loop it replaced did (on
+            # Python 3.11; 3.12's sum() compensates, which may move the last bit): a new
+            # word's 64 x 87 products cost about half as much as that loop.
+            row = [sum(map(mul, vector, weights)) for weights in self._dense]
         if len(self._meanings) < _MAX_WORDS_KEPT:
             self._meanings[word] = row
         return row
