@@ -14,8 +14,9 @@ language's training messages (``tests/data/lang/train/``) and in **none** of the
 training messages (the English corpus split, its written messages and the knowledge base's
 example questions), nor, at four letters or more, in the English vocabulary of
 ``bench/data/word_vectors.npz`` (residents borrow "customer" and "volunteer"); and, for
-Polish, none of the Urdu or Punjabi ones in English letters (and the reverse). Between Urdu and Punjabi, a word decides only when one language uses it at
-least :data:`RATIO` times as often (per message) as the other; a word both use is "shared".
+Polish, none of the Urdu or Punjabi ones in English letters (and the reverse). Between Urdu
+and Punjabi, a word decides only when one language uses it at least :data:`RATIO` times as
+often (per message) as the other; a word both use is "shared".
 Detection uses the learned lists only for messages of three words or more. Nothing here
 reads a test set.
 """
@@ -99,16 +100,19 @@ def _df(texts: Iterable[str]) -> tuple[Counter[str], int]:
     return counts, max(n, 1)
 
 
-def learn(english: list[str], by_lang: dict[str, list[str]]) -> dict[str, frozenset[str]]:
+def learn(english: list[str], by_lang: dict[str, list[str]],
+          vocabulary: frozenset[str] | None = None) -> dict[str, frozenset[str]]:
     """The learned lists: ``polish``, ``roman_urdu``, ``roman_punjabi``, ``roman_shared``,
-    ``shahmukhi`` and ``urdu`` (Arabic script)."""
+    ``shahmukhi`` and ``urdu`` (Arabic script). ``vocabulary``: the English words to leave
+    out (by default :func:`english_vocabulary`)."""
     en, _ = _df(english)
     latin = {lang: _df(t for t in by_lang[lang] if _script(t) == "latin") for lang in LANGS}
     arabic = {lang: _df(t for t in by_lang[lang] if _script(t) == "arabic")
               for lang in ("ur", "pa")}
     (pl, _), (ur, n_ur), (pa, n_pa) = latin["pl"], latin["ur"], latin["pa"]
 
-    vocabulary = english_vocabulary()
+    if vocabulary is None:
+        vocabulary = english_vocabulary()
 
     def latin_word(w: str) -> bool:
         # An English word of four letters or more ("customer", "volunteer", "grill") is

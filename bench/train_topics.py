@@ -38,9 +38,9 @@ from bench.add_wordings import wanted_topic
 from bench.train_crisis import (
     _dense,
     _is_dense,
+    native_files,
     page_fold,
     parse_options,
-    native_files,
     translated_files,
     word_vectors,
 )
