@@ -194,3 +194,22 @@ def test_ongoing_harm_and_people_trapped_by_fire_are_sure_crises(text: str,
 def test_trapped_or_not_stopping_without_danger_is_not_a_crisis(text: str) -> None:
     found = detect_crisis(text)
     assert found is None or not found.sure
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I need to cut the hedge before the council complains",
+        "I need to cut down on the drink",
+        "we need to cut back on costs",
+    ],
+)
+def test_cutting_the_hedge_or_the_drink_is_not_self_harm(text: str) -> None:
+    found = detect_crisis(text)
+    assert found is None or not found.sure
+
+
+def test_needing_to_cut_oneself_is_still_a_crisis() -> None:
+    for text in ("I need to cut and I need to hurt", "i need to cut my wrists"):
+        found = detect_crisis(text, use_model=False)
+        assert found is not None and found.sure and found.kind is CrisisKind.SELF_HARM, text

@@ -313,7 +313,10 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
          r"\bend it (?:all|tonight|now)\b", CrisisKind.SELF_HARM, True),
         # --- more words for the same kinds, from the corpus's training split
         ("self-harm-now", r"\b(?:started|start|began) cutting again\b|\bcut (?:my ?self )?again\b|"
-         r"\bcutting every day\b|\bneed to cut\b|\b(?:sliced|slit|cut) my (?:skin|wrists?|arms?)\b|"
+         r"\bcutting every day\b|"
+         # "I need to cut myself", not "I need to cut the hedge" or "cut down on drink".
+         r"\bneed to cut\b(?! (?:the|a|an|down|back|off|out|up|it|them|this|that|some|costs|"
+         r"ties|corners|my (?:hair|nails|grass|hedge|lawn|losses|hours))\b)|\b(?:sliced|slit|cut) my (?:skin|wrists?|arms?)\b|"
          r"\bblade across my\b|\b(?:best|easiest|quickest) way to (?:take my|take your|end my|"
          r"end your|kill)\b(?! (?:weeds|slugs|ants|mould|moss|germs|bacteria|rats|mice|flies|wasps|"
          r"time))|\bend things\b|\bpoint (?:of|in) (?:carrying on|continuing|going on|"
