@@ -103,7 +103,8 @@ def main(argv: list[str]) -> int:
                         help="score with this English topic model instead of the shipped one")
     parser.add_argument("--topic-thresholds", type=_thresholds, metavar="N,U,B",
                         help="the topic model's thresholds: take over nothing, take over an "
-                             "unsure answer, unsure below (shipped: 0.2,0.4,0.8)")
+                             "unsure answer, unsure below (shipped: "
+                             f"{tm.TAKE_OVER_NOTHING},{tm.TAKE_OVER_UNSURE},{tm.UNSURE_BELOW})")
     options = parser.parse_args(argv)
     names = options.files
     missing = [str(p) for p in [*map(Path, names), options.crisis_model, options.topic_model]
