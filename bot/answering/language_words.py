@@ -96,133 +96,140 @@ zobaczyl zona zostac zostal zostanie zostawia zrobi zrobic zrobie zrobil zrobili
 zwykle zyc zycia zycie
 """.split())
 ROMAN_URDU = frozenset("""
-aadmi aag aage aaj aakhir aane aankhen aas aata aate aati aaye ab abbu abhi acche acha
-agar aisa aise akela akele akeli alaikum alfaz ammi asal aunty aur awaazein awaz awazein
-aya ayi baap baar baat baatein bachay bachon bachpan baghair baith baj baje balke bandh
-bara barh bartan bata batana batane batao bataun bataya batayein batayen batayun bech
-behen behtar bete beti bhaag bhai bhi bik billi bistar biwi bohat bohot bola bolne bolti
-boo boojh chacha chadh chaha chahiye chahta chahti chale chalne chalti chaqu cheekh cheez
-chehra chhor chhorna chhorne chhorunga chhote chhuri choti chuka chupa chupke daal dabana
-dabaya dafa darti dawai deewar dega dein dekha dekhe dekhne dene denge der deta dete deti
-dhone dhoond dikhaya dimagh diya diye dosto doston dunga ek faisla farq fikr gaali
-gaaliyan gaari gaariyan gai ganda ganday gande gari garmiyon gayin gehra ghabrahat ghalat
-ghalti gharelu gharon ghin gir gira goli gumnaam guzar guzarte haar haath hafiz hai hain
-hamara hamare hamari haq hil himmat hissa hoga hogi hone hoon hota hote hoti hua hue hui
-humare ilaqe inkaar intezar isi istemal itna itne itni jaane jaate jahan jal jala jalne
-jalta jama jata jate jati jaun jaye jayega jayen jayenge jazbati jhaag jhagra jin jis
-jism ka kaali kaam kaanp kaat kab kabhi kaha kahan kahin kaise kapre karega karein
-karenge karne karoon karta karte karti karun karwana kaunsa kehta kehte kehti khali khane
-khara khare khari khirki khud khuda khudkushi khula khulta kisi kisko kitna kitne kitni
-kiya kiye ko kood kr kya kyun kyunke laga lagaye lagta lagti lakri lapten larka larke
-larki larkon lekin lene lete leti li likha liya liye log logon lunga maara maarne maarta
-maarte mahino mard mardon marte mashwara masla maut mazaq mazhab mehfooz mila milega
-milegi milta milti mujh mujhe mushkil mutabiq naak naye nazar neeche neel nikalne nuqsan
-paas padosan padosi padosiyon pait pakar pakra parha pari parta pe peecha peeche peene
-peet peeta pehle phat phenk phenkte phir pohanch pohancha poochna pyar qanoon qareebi
-raha rahega rahin rakha rehne rehta rehte rehti ruki saamne saans saas saath sakht sakta
-sakte sakti samjhenge samne sar sarak sasural sath se seene shadi shohar shole sirhiyon
-socha sochti subah suna sunte tab talaq taqreeban tareeqa tashaddud tayyar tel tha thi
-thora toot tor tujhe tum un unhe unhein unhon unke unki urate usay usi uska uske uski
-usko usne usse utha uthata uthaya uthun wahan wahin waise wajah walon wapis waqia waqt
-warna wo woh wohi yahan yaqeen ye yeh yehi zaroorat zinda zyada
+aadmi aag aage aaj aakhir aane aankhen aas aata aate aati aaye ab abbu abhi abu acche
+acha agar aisa aise akela akele akeli alaikum alfaz ammi asal aunty aur awaazein awaz
+awazein aya ayi baap baar baat baatein bachay bachon bachpan baghair baith baj baje balke
+bandh bara barh bartan bata batana batane batao bataun bataya batayein batayen batayun
+bech behen behtar bete beti bhaag bhai bhi bik billi bistar biwi bohat bohot bola bolne
+bolti boo boojh chacha chadh chaha chahiye chahta chahti chalate chale chalega chalne
+chalti chaqu cheekh cheez cheezein chehra chhor chhorna chhorne chhorunga chhuri chillata
+choti chuka chupa chupke daal dabana dabaya dafa darti dawai deewar dega dein dekha dekhe
+dekhne dene denge der deta dete deti dhone dhoond dikhaya dimagh diya diye dosto doston
+dunga ek faisla farq fikr gaali gaaliyan gaari gaariyan gai ganda ganday gande gari
+gariyan garmiyon gayin gehra ghabrahat ghalat ghalti gharelu gharon ghin ghoom ghuma gir
+gira goli gumnaam guzar guzarte haar haath hafiz hai hain hamara hamare hamari haq hil
+hissa hoga hogi hone hoon hota hote hoti hua hue hui humare ilaqe inkaar intezar isi
+istemal itna itne itni jaane jaate jahan jal jala jalne jalta jama jata jate jati jaun
+jaye jayega jayegi jayen jayenge jazbati jhaag jhagra jin jis jism ka kaali kaam kaanp
+kaat kab kabhi kaha kahan kahin kaise kapre karega karein karenge karne karoon karta
+karte karti karun karwana kaunsa kehta kehte kehti khala khali khane khara khare khari
+khirki khud khuda khudkushi khula khulta kisi kisko kitna kitne kitni kiya kiye ko kood
+kr kya kyun kyunke laga lagaye lagta lagti lakri lapten larka larke larki larkon larte
+lekin lene leta lete leti li likha liya liye log logon lunga maara maarne maarta maarte
+mahino mard mardon marte mashwara masla maut mazaq mazhab mehfooz mila milega milegi
+milta milti mujh mujhe mushkil mutabiq naak naye nazar neeche neel nikalne nuqsan paas
+padosan padosi padosiyon pait pakar pakra parega parha pari parta pe peecha peeche peene
+peet peeta pehle phat phenk phenkte phir pichli pohanch pohancha poochna pyar qanoon
+qareebi raha rahega rahin rakha rehne rehta rehte rehti ruki rukti saamne saans saas
+saath sakht sakta sakte sakti samjhenge samne sar sarak sasural sath se seene shaam shadi
+shohar shole sirhiyon socha sochti soya subah suna sunte tab talaq taqreeban tareeqa
+tashaddud tayyar tel tha thi thora thori toot tor tujhe tum tumhe un unhe unhein unhon
+unke unki urate usay usi uska uske uski usko usne usse utha uthata uthaya uthun wahan
+wahin waise wajah walon wapis waqia waqt warna wo woh wohi yahan yaqeen ye yeh yehi
+zaroorat zyada
 """.split())
 ROMAN_PUNJABI = frozenset("""
 aan agg agge aj ajj akhan akhbaar almari alvida app asi aukha aun aunda aunde aundi baari
-bachean bachhe bachiyan bahron bahut bandeyan bapu bebe bhain bhaji bhajj bhejda bhra
-bolan booha ch chahida chahide chahidi chahnda chahndi chahunda chahundi chalaunde changa
-chaunda cheekan cheezan chhad chhadna chhadni chhuttiyan chon chukda chukk daaru dasiye
-dass dassan dasse dassiye dasso dasya dekhya dhamkaunda dhee dhooan di dimaag dinda dinde
-dindi disda ditta ditte ditti diyan eh farak fer gaalan gaddi gaddiyan gal galat gallan
-galti gharan gharwala gharwale gharwali ghat ghumda ghumde gurdware gwandi gya gyi haan
-hath hoi hor hosh hoya hoye hoyi hunda hunde hundi hune ijazat ik ikalla ikk ithe jaana
-jaave jado jadon janda jande jandi jandiyan jeha jehdi jehi jihnu jithe kad kadam kadd
-kado kalli kamm kandh kanoon kapde karaan karan karda karde kardi kariye karke karu keha
-kehda kehde kehnda kehnde kehndi khada khade khadi khich kiddan kiha kinne kinni kinu
-kise kita kithe kithon kiti kive kivein kiven kol kooda kudi kudiyan kuj kujh kutt kyon
-laa labh ladai lagda lagdi lagg lagga laggi lai lainde laini laiye laye layi leya lok
-lukki maarda maareya mainu mazaak milda mildi milu munda munde mundeyan naal nafrat nai
-nhi ni nikalde nikke nu nyaane nyaaneyan ohda ohde ohdi ohna ohne ohnu othe paa pahunch
-pai painda pati patthar peende pehla pehlan pichhe pichhle puchna pya pye pyi pyo rahiyan
-rakhan reha rehnda rehnde rehndi ruko saada saade saadi saah saara saariyan sadak sade
-sakda sakde sakdi sanu seedhi shabad si socheya sutde sutt sutte taan tainu takeaway
-tareeka thak thalle tod ton tuhade tusi tutt tyaar ulti uppar uthde vaar vaddi vadh vajda
-vaje vajja val vekh vekheya vele vi vich vichon vihaar vohti waleyan walian
+bachean bachhe bachiyan bahron bahut baithi bandeyan bapu bebe bhain bhaji bhajj bhejda
+bhra bolan booha ch chahida chahide chahidi chahnda chahndi chahunda chahundi chalaunde
+changa chaunda cheekan cheezan chhad chhadna chhadni chhuttiyan chon chukda chukk daaru
+dasiye dass dassan dasse dassiye dassna dasso dasya dekhya dhakke dhamkaunda dhee dhooan
+di dimaag dinda dinde dindi disda diti ditta ditte ditti diyan eh farak fer gaalan gaddi
+gaddiyan gal galat gallan galti gharan gharwala gharwale gharwali ghat ghumda ghumde
+gurdware gwandi gya gye gyi haan hath hoi hor hosh hoya hoye hoyi hunda hunde hundi hune
+ijazat ik ikalla ikk ithe jaana jaave jado jadon janda jande jandi jandiyan jeha jehdi
+jehi jihnu jithe kad kadam kadd kado kalla kalle kalli kamm kandh kanoon kapde karaan
+karan karda karde kardi kariye karke karu keha kehda kehde kehnda kehnde kehndi kehri
+khada khade khadi kheench khich kiddan kiha kinne kinni kinu kise kita kithe kithon kiti
+kive kivein kiven kol kooda kudi kudiyan kuj kujh kutt kyon laa labh ladai lagda lagdi
+lagg lagga lagge laggi lai lainde laini laiyan laiye laye layi leya lok lukki lya maarda
+maareya mainu mazaak milda mildi milu munda munde mundeyan naal nafrat nai nhi ni nikalde
+nikke nu nyaane nyaaneyan ohda ohde ohdi ohna ohne ohnu othe paa pagg pahunch pai painda
+pati patthar peende pehla pehlan picha pichhe pichhle puchde puchna pya pye pyi pyo
+rahiyan rakhan reha rehnda rehnde rehndi rukna ruko saada saade saadi saah saara saariyan
+sadak sade sakda sakde sakdi sakiye sanu savere seedhi shabad si socheya sutde sutt sutte
+taan tainu takeaway tareeka tera thalle tod ton tuhade tusi tutt tyaar ulti uppar uthde v
+vaar vadd vaddi vadh vajda vaje vajja val veer vekh vekheya vele vi vich vichon vihaar
+vohti waleyan walian
 """.split())
 ROMAN_SHARED = frozenset("""
-aadat aakhri aam aap aatishbazi aaya aayi achanak afsos agle aisi ajeeb ajnabi aksar alag
-andar anjaan apna apne apni asar aurat awaaz baad baare bacha bachao bache bachi badal
-bahar baitha ban bana bande banna bas bazu beh behosh bekaar bhanji bhar bhej bheji bhejo
-bilkul bina bitha bol bro bujha bura chaaku chaap chaar chakkar chaku chal chala chali
-chalo chamche chhat chhota chhoti chhutti chilla chir chor chori chota chote chuki chup
-dada dadi dar dard darr darwaza darwaze dekh dekhbhaal dekhi dena dhakka dhakke dhamki
-dhamkiyan dher dhol dhuan dhuen dikha dikhao dil din dobara dono dost dukaan dungi duniya
-faida fikar fr gali garam garmi gaya gaye gayi ghanta ghante ghar gher ghus goliyan gum
-gussa haal hafte hamesha hamla hamle har ho hon hona honge hun ilaqa ilawa jaan jagah
-jaldi jaunga jawab jawan jeena jhagre jhatke jhoole ji jo kaafi kaala kachra kai kal kam
-kamra kamre kamzor kar karahi karna karni karo kat kaun ke keh kehna kha khabar khana
-kharab khatam khatarnak khatra khayal khet khol khoon khuli khulla khush ki kinare kiraya
-kis koi kone koshish kuch kutta la laal lag lagi lambi landline larai le likh likhe maa
-maaf maar maari madad mahina mahine malba mar marna matlab mazak mehsoos mera meri mil
-mili mohalle msg munh naam nahi nani nasha nashe naukri naya ne neela neele neend nigal
-nikal nikalna nishaniyan pa paani padi pagal paisa paise pakka parde pareshan paseena
-pata pee peete pehli pet pichle pichli plz poora poori pul purana purane purani qatal
-raat rabta rahe rahi rakh rakhe rakhna rassi rasta raste reh rehna rishta rishtedar ro
-rona roz ruk rukna saaf saal saare saari sab sach saheli sahi samajh samjhaun saza seedha
-shaadi shaam shak shakki sharab sharabi sharminda shayad sheesha sheeshe shikayat shor
-shortcut shuru sirf soch sona sukoon sun sunn taane tar taraf tarah tera tere thanda
-thappar theek ti udaas ulta umeed upar utar uth uthna wala wale wapas ya yaad yaar
-zabardasti zameen zaroori zindagi zubaan
+aadat aakhri aam aao aap aatishbazi aaya aayi achanak afsos agle aisi ajeeb ajnabi aksar
+alag andar anjaan apna apne apni asar aurat awaaz baad baare bacha bachao bache bachi
+badal bahar baitha ban bana bande banna bas bazu beh behosh bekaar bhanji bhar bhej bheji
+bhejo bilkul bina bitha bol bro bujha bura chaaku chaap chaar chakkar chaku chal chala
+chali chalo chamche chhat chhota chhote chhoti chhutti chilla chir chor chori chota chote
+chuki chup churri dada dadi dar dard darr darwaza darwaze daura dekh dekhbhaal dekhi dena
+dhakka dhamki dhamkiyan dher dhol dhuan dhuen dikha dikhao dil din dobara dono dost
+dukaan dungi duniya faida fikar fr gali gandi garam garmi gaya gaye gayi ghanta ghante
+ghar gher ghus goliyan gum gussa haal hafte halka hamesha hamla hamle har hila himmat ho
+hon hona honge hun ilaqa ilawa jaan jagah jaldi jaunga jawab jawan jeena jhagre jhatke
+jhoole ji jo kaafi kaala kachra kai kal kam kamra kamre kamzor kar karahi karna karni
+karo kat kaun ke keh kehna kha khabar khana kharab khatam khatarnak khatra khayal khet
+khol khoon khuli khulla khush ki kinare kiraya kis koi kone koshish kuch kutta la laal
+lag lagi lambi landline larai le likh likhe maa maaf maar maari madad mahina mahine malba
+mar marna maths matlab mazak mehsoos mera meri mil mili mohalle msg munh naam nahi nani
+nasha nashe naukri naya ne neela neele neend nigal nikal nikalna nikli nishaniyan pa
+paani padi pagal paisa paise paki pakka parde pareshan paseena pata pee peete pehli pet
+pichle plz poora poori pta pul purana purane purani qatal raat rabta rahe rahi rakh rakhe
+rakhna rassi rasta raste reh rehna rishta rishte rishtedar ro rona roz ruk saaf saal
+saare saari sab sach saheli sahi samajh samjhaun saza seedha shaadi shak shakki sharab
+sharabi sharminda shayad sheesha sheeshe shikayat shor shortcut shuru sirf soch sona
+sukoon sun sunn taane tar taraf tarah tere thak thanda thappad thappar theek ti udaas
+ulta umeed upar utar uth uthna wala wale wapas ya yaad yaar zabardasti zameen zaroori
+zinda zindagi zubaan
 """.split())
 SHAHMUKHI = frozenset("""
 آؤ آؤندی آندا آندی آندیاں آندے آوے آپے آکھیا آں ا ابا اتے اج اسیں اصل اندروں انصاف او
 اوتھے اوس اوہ اوہدا اوہدی اوہدے اوہناں اوہنوں اوہنے اپڑ اچی اک اکلا اکھاں اگ اگلے اگے ای
-ایتھے ایس اینج اینی ایویں ایہ ایہدی ایہدے ایہناں ایہو ایہہ اے ب باری بال بالاں بزرگاں
-بندا بندہ بندیاں بندے بولن بوہا بوہت بوہے بٹن بچیاں بھابی بھتیجی بھرا بھن بھنگ بھیجو بھین
-تاں تفصیل تلے تن توں تکلیف تھاں تھلے تہانوں تیرا تینوں تے جاندا جاندی جاندیاں جاندے جاواں
-جاوے جتھے جدوں جوئے جیہڑی جیہے جے خاوند خبراں دا دتا دتی دتیاں دتے دس دساں دسن دسنا دسو
-دسیئے دسیا دسیے دسے دناں دوویں دوہاں دھمکیاں دھی دی دیاں دین دیندا دیندی دیندے دیو دیوے
-دے ر رئی راتاں رسوئی رنگ روٹی رہن رہندا رہندی رہندے رہیا رہیاں ریا زنانیاں س ساریاں سانوں
-ساڈی ساڈے ساڑ ساں ساہ سستی سن سنٹر سنیا سوچدا سویرے سٹ سٹیا سچی سڑ سڑن سکدا سکدی سکدے سی
-شے طریقہ ظاہر ظلم عزت عورتاں فیر قانون ل لئی لئیاں لا لاٹاں لاہ لنگھ لواں لوڑ لوک لوکاں
-لوے لڑ لکھیا لگدا لگدی لین لیندا م ماردا ماردے ماریا ماپیاں ماپے مرداں مرضی مسیت ملدا
-ملدی ملو من منڈا منڈیاں منڈے منیا مڑ مک مکا میاں مینوں ن نئیں نال ناں نس نواں نوں نویں
-نکا نکی نکے نیں وار واری واسطے واقعے والیاں وانگ واں ودھ ول ووہٹی وچ وچوں وڈا وڈی وڑ وڑن
-وکھریاں وگ وی ویاہ ویلے ویچدے ویچن ویکھ ویکھیا ٹ ٹائم ٹبر ٹینشن پ پئی پئے پاروں پاسے پایا
-پتر پنجابی پوڑیاں پچھا پچھے پھردا پھردے پہلاں پیا پیندا پیندے پیو پے چ چاچے چاہندا چاہندی
-چاہیدا چاہیدی چاہیدے چر چنگا چوں چکیا چھڈ چھڈن چھڈنا چھڈیا چھیتی چی چیزاں چیکاں ڈگ ک کار
-کتھوں کتھے کجھ کدا کدوں کدی کرائے کراں کردا کردی کردے کرن کریئے کریے کسے کلا کم کنا کندھ
-کنے کوریڈور کول کولوں کوڑے کٹ کٹدا کڈھ کڑی کھلو کھلوتا کھلوتی کھلوتے کھلی کھچ کہن کہندا
-کہندی کہندے کہیا کیتا کیتی کیویں کیہ کیہنوں گ گئیاں گالاں گل گلاں گمشدہ گندیاں گوانڈ
-گوانڈھی گوانڈی گوانڈیاں گولی گڈی گڈیاں گھٹ ہ ہتھ ہن ہنے ہور ہولی ہون ہوندا ہوندی ہووے
-ہویا یو ے
+ایتھے ایس اینج اینڈ اینی ایویں ایہ ایہدی ایہدے ایہناں ایہو ایہہ اے ب باری بال بالاں
+بزرگاں بندا بندہ بندیاں بندے بولن بوہا بوہت بوہے بٹن بچیاں بھابی بھتیجی بھرا بھن بھونکدا
+بھیجو بھین تاں تفصیل تلے تن توں تکلیف تھاں تھلے تہانوں تیرا تینوں تے جاندا جاندی جاندیاں
+جاندے جاواں جاوے جتھے جدوں جوئے جیہڑی جیہے جے خاوند خبراں دا دتا دتی دتیاں دتے دس دساں
+دسن دسنا دسو دسیئے دسیا دسیے دسے دناں دوویں دوہاں دھی دی دیاں دین دیندا دیندی دیندے دیو
+دیوے دے ر رئی راتاں رسوئی رنگ رولا روٹی رہن رہندا رہندی رہندے رہیا رہیاں ریا زنانیاں س
+ساریاں سانوں ساڈی ساڈے ساڑ ساں ساہ سستی سن سنٹر سنیا سوچدا سوں سویرے سٹ سٹیا سچی سڑ سڑن
+سکدا سکدی سکدے سی شکر شے طریقہ ظلم عزت عورتاں فیر قانون ل لئی لئیاں لا لاندے لاٹاں لاہ
+لنگھ لواں لوڑ لوک لوکاں لوے لڑ لکھیا لگدا لگدی لہو لین لیندا م ماردا ماردے ماریا ماپیاں
+ماپے مرداں مرضی مسیت ملدا ملدی ملدے ملن ملو من منڈا منڈیاں منڈے منیا مک مکا مینوں ن نئیں
+نال ناں نس نواں نوں نویں نکا نکی نکے نیں وار واری واسطے واقعے والیاں وانگ واں وجیا وجے
+ودھ ول ووہٹی وچ وچوں وڈا وڈی وڑ وڑن وکھ وکھریاں وگ وی ویاہ ویلے ویچدے ویچن ویک ویکھ
+ویکھیا ٹ ٹائم ٹبر ٹینشن پ پئی پئے پاروں پاسے پایا پتر پنجابی پوڑیاں پچھا پچھے پھردا پھردے
+پہلاں پیا پیندا پیندے پیو پے چ چاچے چاہندا چاہندی چاہیدا چاہیدی چاہیدے چر چنگا چوں چکیا
+چھاتی چھٹی چھڈ چھڈن چھڈنا چھڈیا چھڈے چھیتی چی چیزاں چیکاں ڈگ ک کار کتھوں کتھے کجھ کدا
+کدوں کدی کرائے کراں کردا کردی کردے کرن کریئے کریے کسے کلا کلی کنا کندھ کنے کوریڈور کول
+کولوں کٹدا کڈھ کڑی کھلو کھلوتا کھلوتی کھلوتے کھچ کہن کہندا کہندی کہندے کہیا کیتا کیتی
+کیویں کیہ کیہنوں گ گئیاں گالاں گل گلاں گمشدہ گندیاں گوانڈ گوانڈھی گوانڈی گوانڈیاں گولی
+گڈی گڈیاں گھٹ ہ ہتھ ہلے ہن ہنے ہور ہولی ہون ہوندا ہوندی ہوندیاں ہووے ہویا یو یوکے ے
 """.split())
 URDU = frozenset("""
 آئیں آتا آتی آتے آج آدمی آس آنکھیں آنے آوازیں آگ آگے آہستہ اب ابھی اتار اتنا اتنی ارادہ
 اس استعمال اسٹیشن اسکول اسے اطلاع الگ امتحان امید ان انتہا انکار انگیز انہوں انہیں اور
-اونچی اوپر اٹھا اٹھاتا اٹھایا اچانک اچھا اچھی اچھے اکیلا اکیلی اکیلے اگاتے اگر ایسا ایسے
-ایک بات باتیں بار بازو باپ بتا بتاؤں بتائیں بتائے بتاتی بتانا بتانے بتایا بج بجے برطانیہ
-بریگیڈ بزرگوں بلانے بلی بناتے بنے بوتلیں بولنے بوڑھی بچوں بڑا بڑھ بھائی بھاگ بھونکتا بھی
-بھیجیں بہہ بیان بیمار بیٹا بیٹی بیٹے بیچ بیچتا تاکہ تب ترین تصویریں تفصیلات تم تمہارا
-تنظیم تو توڑتے تکیے تھا تھی تھیں تیسری تین جاؤں جائیں جائے جاتا جاتی جاتے جانتے جانے جب
-جرائم جس جسے جعلی جل جلا جلدی جلنے جمع جمعہ جنہیں جو جوتے جگہ جھگڑا جہاں جیسے حالانکہ
-خالی خاندان خبروں ختم خواتین خود دار دبا دباؤ دفتر دلچسپی دنیا دوستوں دوسری دونوں دوں
-دکھایا دھکا دہشت دیا دیتا دیتی دیتے دینے دیوار دیور دیکھا دیکھی دیکھے دیں دیے ذاتی رشتہ
-روتی روک رکھا رکھتا رکھتے رکھنے رہا رہتا رہتی رہتے رہنے رہیں ریس ریلنگ زمانے زمین زندہ
-زنی سا سائٹ ساتھ سانس سرنجیں سروس سزا سستا سسرال سنا سو سوچ سوچا سپر سچ سکتا سکتی سکتے
-سکوں سینٹر سینے سیڑھیوں سے شادی شخص شدید شعلے شوہر صاحب صاف صبح صوفے ضرورت طرف عجیب
-علامات علاوہ عورتوں فائدہ فائر فائرنگ فراڈ فرش فروشی قانونا قریب قسم لاتیں لوٹ لوگ لوگوں
-لوں لڑکا لڑکوں لڑکے لکھا لگاتے لگایا لگتا لگتی لگنے لی لیتا لیتے لینا لینے لیکن لیں لیے
-مارا مارتا مارتے مارنے ماموں ماننے مانگ مانگنے مبنی مجھ مجھے مردوں مشورہ مشکل ملایا ملتا
-ملتی ملنے ملیں منزل منشیات منع مواد موبائل مچاتے مڑی مگر مہینوں مین نئے نام نسلی نوجوانوں
-نکال نکلا نکلنے نہیں نیچے والدین والوں وقت وہ وہاں وہی وہیں ویب ویسے ٹانگ ٹانگیں ٹریننگ
-ٹوٹ ٹوٹنے ٹوپی ٹکر ٹیچر ٹیڑھا ٹیکسٹ پاؤں پاس پانچ پرانی پردے پرستانہ پسند پسینے پلاسٹک
-پوچھ پڑ پڑا پڑتی پڑوس پڑوسی پڑوسیوں پڑی پڑے پکار پکڑ پکڑا پھر پھنسے پھینک پھینکا پھینکے
-پہلے پیتا پیتے پیٹ پیٹا پیٹرول پیچھا پیچھے چائے چاہتا چاہتی چاہتے چاہیے چلاتے چلتا چلی
-چلے چند چکا چھوٹا چھوٹے چھوڑ چھوڑنا چھوڑنے چھپا چھین چہرے چیخ چیز چیزوں چیزیں ڈال ڈالا
-ڈالیں ڈالے ڈرتا ڈھونڈ ڈیلر ڈیلیوری کا کاؤنٹر کام کاٹ کب کبھی کتنا کتنی کتنے کرانے کرتا
-کرتی کرتے کرنے کروں کریں کسی کلائی کمرہ کو کودنے کورس کچرا کچن کچھ کھڑی کھیلتے کھینچ
-کھینچا کہا کہاں کہتا کہتی کہتے کہہ کہیں کی کیا کیسے کیے گئیں گالیاں گانجا گاڑی گاڑیاں
-گاڑیوں گر گرا گرد گردی گرفتار گزشتہ گم گمشدگی گمنام گندگی گھبراہٹ گھس گھسے گھوم گھومتا
-گیارہ گینگ ہاتھ ہفتوں ہم ہماری ہمارے ہمت ہمسائی ہمیں ہوا ہوتا ہوتی ہوتے ہونٹ ہونے ہوگا
-ہوں ہی ہیلو ہینڈل ہیں ہے یہ یہاں یہی یہیں
+اونچی اوپر اٹھا اٹھاتا اٹھایا اچانک اچھا اچھی اچھے اکیلا اکیلی اکیلے اگاتے اگر ایسا ایسی
+ایسے ایک بات باتیں بار بازو باپ بتا بتاؤں بتائیں بتائے بتاتی بتانا بتانے بتایا بج بجے
+برطانیہ بزرگوں بلا بلانے بلی بناتے بنے بوتلیں بولنے بوڑھی بچوں بڑا بڑھ بڑھا بھائی بھاگ
+بھونکتا بھی بھیجا بھیجیں بہو بہہ بیان بیمار بیوی بیٹا بیٹی بیٹے بیچ بیچتا تاکہ تب ترین
+تصویریں تفصیلات تم تمہارا تنظیم تو تولیہ توڑا توڑتے تکیے تھا تھی تھیں تیسری تین جاؤں
+جائیں جائے جاتا جاتی جاتے جانتے جانے جب جرائم جرمانہ جس جسے جعلی جل جلا جلدی جلنے جمع
+جمعہ جنہیں جو جوتے جگہ جھگڑا جہاں جیسے حالانکہ خالی خاندان خبروں ختم خدا خواتین خود دار
+دبا دباؤ دفتر دلچسپی دنیا دوبارہ دوستوں دوسری دوسرے دونوں دوں دکھائی دکھایا دھت دھکا دہشت
+دیا دیتا دیتی دیتے دینے دیوار دیور دیکھا دیکھی دیکھے دیں دیے ذاتی راستہ راستے رشتہ روتی
+روشنی رونے رکھا رکھتا رکھتے رکھنے رہا رہتا رہتی رہتے رہنے رہیں ریس ریلنگ زمانے زمین زندہ
+زنی سا سائٹ ساتھ سانس سردی سرنجیں سستا سسرال سفید سنا سو سوچ سوچا سپر سچ سکتا سکتی سکتے
+سکوں سکیں سیدھا سینٹر سینے سیڑھیوں سے شادی شخص شدید شعلے شور شوہر صاحب صاف صبح صوفے ضرورت
+طرف عجیب علامات علاوہ عورتوں فائدہ فائر فائرنگ فراڈ فرش فروشی قانونا قریب قسم لاتیں لوٹ
+لوگ لوگوں لوں لڑکا لڑکوں لڑکیوں لڑکے لکھا لگائی لگاتے لگایا لگتا لگتی لگنے لی لیتا لیتی
+لیتے لینا لینے لیکن لیں لیے مارا مارتا مارتے مارنے ماننے مانگ مانگنے مبنی مجھ مجھے مردوں
+مشورہ مشکل ملایا ملتا ملتی ملنے ملی ملیں منزل منشیات منع مواد موبائل موت مچاتے مڑی مگر
+مہینوں مین نئے نام نشان نظر نمازیوں نوجوانوں نوکری نکال نکالا نکلا نکلنے نہیں نیچے واقعات
+والد والدین والوں وقت وکٹم وہ وہاں وہی وہیں ویب ویسے ٹارچ ٹانگ ٹانگیں ٹریننگ ٹوٹ ٹوٹنے
+ٹوپی ٹکر ٹیڑھا ٹیکسٹ پاؤں پاس پانچ پرانی پردے پرستانہ پسند پسینے پلاسٹک پلیٹ پوچھ پڑ پڑا
+پڑتا پڑتی پڑوس پڑوسن پڑوسی پڑوسیوں پڑی پڑے پکار پکڑ پکڑا پھر پھنس پھنسے پھینک پھینکا
+پھینکے پہلے پیتا پیتے پینے پیٹ پیٹا پیٹرول پیچھا پیچھے چائے چاہتا چاہتی چاہتے چاہیے چلاتے
+چلتا چلے چند چوٹ چکا چھوٹا چھوٹے چھوڑ چھوڑنا چھوڑنے چھپا چھین چہرے چیخ چیخنے چیز چیزوں
+چیزیں ڈال ڈالا ڈالیں ڈالے ڈرتا ڈھونڈ ڈیلر ڈیلیوری کا کاؤنٹر کام کاٹ کب کبھی کتنا کتنی
+کتنے کرانے کرتا کرتی کرتے کرنے کروں کریں کسی کلائی کمرہ کو کودنے کورس کچرا کچن کچھ کھڑی
+کھیل کھیلتے کھینچ کھینچا کہا کہاں کہتا کہتی کہتے کہہ کہیں کی کیا کیسے کیے گئیں گالیاں
+گانجا گاڑی گاڑیاں گاڑیوں گر گرا گرد گردی گرفتار گزشتہ گم گمشدگی گمنام گن گندگی گھس گھسے
+گھوم گھومتا گیارہ گینگ ہاتھ ہفتوں ہم ہماری ہمارے ہمت ہمسائی ہمیں ہنسی ہوا ہوتا ہوتی ہوتے
+ہونٹ ہونے ہوگا ہوں ہی ہیلو ہینڈل ہیں ہے یہ یہاں یہی یہیں
 """.split())
