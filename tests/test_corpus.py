@@ -36,14 +36,16 @@ KINDS = {"danger", "self_harm", "medical", "fire", "child"}
 #: (session 7) added a third frozen part, ``test10.yaml`` (342 real items; first sight of K9:
 #: 162 right, 51/74 crises, 28 false, 28/36 declined), and chose V10c by its rule: the topic
 #: model with word vectors, taking over an unsure answer from 0.3.
+#: Round 11 added a fourth part, ``test11.yaml`` (277 real items; first sight of V10c: 143
+#: right, 36/44 crises, 26 false, 32/36 declined); neither of its candidates shipped.
 FLOORS = {
-    "accuracy": 617 / 1076,
-    "crisis_recall": 217 / 292,
-    "false_crisis_rate": 69 / 784,  # a ceiling
-    "declined": 102 / 123,
+    "accuracy": 760 / 1353,
+    "crisis_recall": 253 / 336,
+    "false_crisis_rate": 95 / 1017,  # a ceiling
+    "declined": 134 / 159,
 }
 #: The frozen test parts, read together.
-TEST_PARTS = ("test.yaml", "test8.yaml", "test10.yaml")
+TEST_PARTS = ("test.yaml", "test8.yaml", "test10.yaml", "test11.yaml")
 
 
 def _items(name: str) -> list[dict[str, object]]:
