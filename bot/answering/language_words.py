@@ -169,14 +169,14 @@ khol khoon khuli khulla khush ki kinare kiraya kis koi kone koshish kuch kutta l
 lag lagi lambi landline larai le likh likhe maa maaf maar maari madad mahina mahine malba
 mar marna maths matlab mazak mehsoos mera meri mil mili mohalle msg munh naam nahi nani
 nasha nashe naukri naya ne neela neele neend nigal nikal nikalna nikli nishaniyan pa
-paani padi pagal paisa paise paki pakka parde pareshan paseena pata pee peete pehli pet
-pichle plz poora poori pta pul purana purane purani qatal raat rabta rahe rahi rakh rakhe
-rakhna rassi rasta raste reh rehna rishta rishte rishtedar ro rona roz ruk saaf saal
-saare saari sab sach saheli sahi samajh samjhaun saza seedha shaadi shak shakki sharab
-sharabi sharminda shayad sheesha sheeshe shikayat shor shortcut shuru sirf soch sona
-sukoon sun sunn taane tar taraf tarah tere thak thanda thappad thappar theek ti udaas
-ulta umeed upar utar uth uthna wala wale wapas ya yaad yaar zabardasti zameen zaroori
-zinda zindagi zubaan
+paani padi pagal paisa paise paki pakka parde pareshan paseena pata peete pehli pichle
+plz poora poori pta pul purana purane purani qatal raat rabta rahe rahi rakh rakhe rakhna
+rassi rasta raste reh rehna rishta rishte rishtedar ro rona roz ruk saaf saal saare saari
+sab sach saheli sahi samajh samjhaun saza seedha shaadi shak shakki sharab sharabi
+sharminda shayad sheesha sheeshe shikayat shor shortcut shuru sirf soch sona sukoon sunn
+taane tar taraf tarah tere thak thanda thappad thappar theek ti udaas ulta umeed upar
+utar uth uthna wala wale wapas ya yaad yaar zabardasti zameen zaroori zinda zindagi
+zubaan
 """.split())
 SHAHMUKHI = frozenset("""
 آؤ آؤندی آندا آندی آندیاں آندے آوے آپے آکھیا آں ا ابا اتے اج اسیں اصل اندروں انصاف او
