@@ -316,7 +316,8 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
          r"\bcutting every day\b|"
          # "I need to cut myself", not "I need to cut the hedge" or "cut down on drink".
          r"\bneed to cut\b(?! (?:the|a|an|down|back|off|out|up|it|them|this|that|some|costs|"
-         r"ties|corners|my (?:hair|nails|grass|hedge|lawn|losses|hours))\b)|\b(?:sliced|slit|cut) my (?:skin|wrists?|arms?)\b|"
+         r"ties|corners|my (?:hair|nails|grass|hedge|lawn|losses|hours))\b)|"
+         r"\b(?:sliced|slit|cut) my (?:skin|wrists?|arms?)\b|"
          r"\bblade across my\b|\b(?:best|easiest|quickest) way to (?:take my|take your|end my|"
          r"end your|kill)\b(?! (?:weeds|slugs|ants|mould|moss|germs|bacteria|rats|mice|flies|wasps|"
          r"time))|\bend things\b|\bpoint (?:of|in) (?:carrying on|continuing|going on|"
