@@ -46,7 +46,8 @@ def _texts(path: Path) -> list[str]:
 def language_texts(lang: str) -> list[str]:
     """Every training message in ``lang`` (written, topic, translated and native files)."""
     folder = ROOT / "tests" / "data" / "lang" / "train"
-    return [t for path in sorted(folder.glob(f"*{lang}.yaml")) for t in _texts(path)]
+    paths = [folder / f"{lang}.yaml", *sorted(folder.glob(f"*_{lang}.yaml"))]
+    return [t for path in paths for t in _texts(path)]
 
 
 def english_texts() -> list[str]:
