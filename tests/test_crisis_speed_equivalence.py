@@ -25,7 +25,7 @@ Verdict = tuple[str, str, str, float] | None
 def _messages(kb: KnowledgeBase) -> list[str]:
     out = [q for qs in equivalence.question_sets().values() for q in qs]
     for path in sorted((DATA / "lang" / "train").glob("*.yaml")):
-        out += [str(item["q"]) for item in yaml.safe_load(path.read_text(encoding="utf-8"))]
+        out += [str(item["q"]) for item in yaml.safe_load(path.read_text(encoding="utf-8")) or []]
     for topic in kb.topics.values():
         out += [topic.title, *topic.questions]
     return out
