@@ -148,8 +148,12 @@ BLIND5_FLOORS = {"pl": (53 / 64, 24 / 24, 3), "ur": (55 / 64, 23 / 24, 3),
 #: The sixth blind sets (Urdu and Punjabi only, session 7's fourth round). First sight of
 #: L9b: Urdu 54/64, 23/24, 1; Punjabi 53/64, 22/24, 4.
 BLIND6_FLOORS = {"ur": (55 / 64, 24 / 24, 1), "pa": (53 / 64, 22 / 24, 4)}
+#: The seventh blind sets (Polish and Punjabi, session 7's fifth round): first sight of L10b,
+#: which stayed shipped (L11 did not ship).
+BLIND7_FLOORS = {"pl": (55 / 64, 23 / 24, 3), "pa": (54 / 64, 21 / 24, 1)}
 _BLIND_FLOORS = {"blind": BLIND_FLOORS, "blind2": BLIND2_FLOORS, "blind3": BLIND3_FLOORS,
-                "blind4": BLIND4_FLOORS, "blind5": BLIND5_FLOORS, "blind6": BLIND6_FLOORS}
+                "blind4": BLIND4_FLOORS, "blind5": BLIND5_FLOORS, "blind6": BLIND6_FLOORS,
+                "blind7": BLIND7_FLOORS}
 
 
 @pytest.mark.parametrize(("folder", "lang"), [(folder, lang) for folder, floors in
