@@ -44,6 +44,8 @@ from bot.answering.crisis_model import MODEL_PATH, NONE, CrisisModel, content_wo
 from bot.knowledge import load_knowledge
 
 ROOT = Path(__file__).resolve().parent.parent
+#: Training messages written in (or translated into) Polish, Urdu and Punjabi.
+LANG_TRAIN = ROOT / "tests" / "data" / "lang" / "train"
 TRAIN = ROOT / "tests" / "data" / "corpus" / "train.yaml"
 WRITTEN = ROOT / "tests" / "data" / "corpus" / "written"
 PRUNE = 0.2
@@ -113,17 +115,11 @@ def language_messages(lang: str) -> list[tuple[str, str, str]]:
     ones (``train/<lang>.yaml``; page ""), then the ones translated from the English training
     split (:func:`translated_files`; page: their English page, see :func:`page_fold`), then
     the later native batches (:func:`native_files`; page "")."""
-    folder = ROOT / "tests" / "data" / "lang" / "train"
-    out = [(str(item["q"]), item["crisis"] if item["label"] == "crisis" else NONE, "")
-           for item in yaml.safe_load((folder / f"{lang}.yaml").read_text(encoding="utf-8"))]
-    for translated in translated_files(lang):
-        out += [(str(item["q"]), item["crisis"] if item["label"] == "crisis" else NONE,
-                 str(item["from"]))
-                for item in yaml.safe_load(translated.read_text(encoding="utf-8")) or []]
-    for native in native_files(lang):
-        out += [(str(item["q"]), item["crisis"] if item["label"] == "crisis" else NONE, "")
-                for item in yaml.safe_load(native.read_text(encoding="utf-8")) or []]
-    return out
+    files = [LANG_TRAIN / f"{lang}.yaml", *translated_files(lang), *native_files(lang)]
+    return [(str(item["q"]), item["crisis"] if item["label"] == "crisis" else NONE,
+             str(item.get("from") or ""))
+            for path in files
+            for item in yaml.safe_load(path.read_text(encoding="utf-8")) or []]
 
 
 def page_fold(position: int, page: str, folds: int) -> int:
@@ -136,14 +132,13 @@ def page_fold(position: int, page: str, folds: int) -> int:
 def translated_files(lang: str) -> list[Path]:
     """``train/translated_<lang>.yaml`` and its later parts (``translated_b_<lang>.yaml``...):
     messages translated from the English training split, each with its English page."""
-    folder = ROOT / "tests" / "data" / "lang" / "train"
-    return sorted(folder.glob(f"translated*_{lang}.yaml"))
+    return sorted(LANG_TRAIN.glob(f"translated*_{lang}.yaml"))
 
 
 def native_files(lang: str) -> list[Path]:
     """``train/native<batch>_<lang>.yaml``: later batches composed in the language by helpers
     who never saw the bot (each message written one by one, so folded by position)."""
-    return sorted((ROOT / "tests" / "data" / "lang" / "train").glob(f"native*_{lang}.yaml"))
+    return sorted(LANG_TRAIN.glob(f"native*_{lang}.yaml"))
 
 
 def language_data(lang: str) -> list[tuple[str, str]]:
@@ -153,9 +148,8 @@ def language_data(lang: str) -> list[tuple[str, str]]:
     which describe one) and its translation's keywords."""
     from bot.answering import i18n
 
-    folder = ROOT / "tests" / "data" / "lang" / "train"
     rows = [(text, label) for text, label, _ in language_messages(lang)]
-    for item in yaml.safe_load((folder / f"topics_{lang}.yaml").read_text(encoding="utf-8")):
+    for item in yaml.safe_load((LANG_TRAIN / f"topics_{lang}.yaml").read_text(encoding="utf-8")):
         if item["topic"] != "emergency":
             found = i18n.rule_crisis(str(item["q"]))
             rows.append((str(item["q"]), found.kind.value if found else NONE))

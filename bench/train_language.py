@@ -45,8 +45,9 @@ def _texts(path: Path) -> list[str]:
 
 def language_texts(lang: str) -> list[str]:
     """Every training message in ``lang`` (written, topic, translated and native files)."""
-    folder = ROOT / "tests" / "data" / "lang" / "train"
-    paths = [folder / f"{lang}.yaml", *sorted(folder.glob(f"*_{lang}.yaml"))]
+    from bench.train_crisis import LANG_TRAIN
+
+    paths = [LANG_TRAIN / f"{lang}.yaml", *sorted(LANG_TRAIN.glob(f"*_{lang}.yaml"))]
     return [t for path in paths for t in _texts(path)]
 
 

@@ -36,6 +36,7 @@ import yaml
 
 from bench.add_wordings import wanted_topic
 from bench.train_crisis import (
+    LANG_TRAIN,
     _dense,
     _is_dense,
     native_files,
@@ -232,8 +233,7 @@ def language_items(lang: str) -> list[dict[str, Any]]:
     the calm messages translated from the English training split or composed in later native
     batches that carry a topic the language answers (:func:`bench.train_crisis.translated_files`,
     :func:`bench.train_crisis.native_files`)."""
-    folder = ROOT / "tests" / "data" / "lang" / "train"
-    items = list(yaml.safe_load((folder / f"topics_{lang}.yaml").read_text(encoding="utf-8")))
+    items = list(yaml.safe_load((LANG_TRAIN / f"topics_{lang}.yaml").read_text(encoding="utf-8")))
     for extra in translated_files(lang) + native_files(lang):
         items += [item for item in yaml.safe_load(extra.read_text(encoding="utf-8")) or []
                   if item["label"] != "crisis" and item.get("topic")]
