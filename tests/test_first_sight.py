@@ -77,3 +77,22 @@ def test_candidate_topic_thresholds_are_used_and_checked(
     with pytest.raises(SystemExit) as exit_info:
         first_sight.main(["--topic-thresholds", "0.1,0.3", str(batch)])
     assert exit_info.value.code == 2
+
+
+def test_development_sets_and_the_union_of_several_parts_are_scored(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from bench import first_sight
+
+    # The development sets' format (expect/crisis/matched), as csp-bot eval reads it.
+    dev = tmp_path / "dev.yaml"
+    dev.write_text('- q: "my husband is hitting me right now"\n  crisis: true\n'
+                   '- q: "when are the bins collected"\n  matched: false\n', encoding="utf-8")
+    part = tmp_path / "part.yaml"
+    part.write_text('- q: "when do the bins get collected"\n  source: "https://example.org"\n'
+                    '  label: out_of_scope\n  service: bins\n', encoding="utf-8")
+    assert first_sight.main([str(dev), str(part)]) == 0
+    out = capsys.readouterr().out
+    assert "crises flagged: 1/1" in out
+    # Both files' out-of-scope questions count together on the union's line.
+    assert "together: 3 items, 100.0% right" in out
+    assert "out of scope declined: 2/2" in out.split("together")[1]
