@@ -46,6 +46,10 @@ def test_detection_on_real_sentences() -> None:
     ("أحتاج إلى مساعدة", "other"),  # Arabic
     ("how do I report anti-social behaviour", "en"),
     ("Don’t parking tickets just suck?", "en"),
+    # A resident typing the bot's own word for its menu is writing English (it was Punjabi).
+    ("menu", "en"),
+    ("Menu", "en"),
+    ("menu madad chahidi aa", "pa"),
 ])
 def test_detects_each_language(text: str, lang: str) -> None:
     assert detect_language(text) == lang

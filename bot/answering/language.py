@@ -69,8 +69,10 @@ batayein bataen batao hui hua dukaan larke ladke nuqsan pohanchate pukarte keh k
 rahega rahegi milegi milega samajh samajta roti naseeb sukoon khushi hifazat bachon bacha
 ab abhi jeena jeene chahta chahti chahte marna zindagi
 """.split())
+# Not "menu" (Punjabi "to me", also spelt "mainu"): residents type it alone in English to get
+# the menu, and it was answered in Punjabi.
 _ROMAN_PUNJABI = frozenset("""
-mainu menu tusi tussi tuhanu sanu saada saadi saddi saade vich ch naal nal kithe kithon kive
+mainu tusi tussi tuhanu sanu saada saadi saddi saade vich ch naal nal kithe kithon kive
 kiven kidda haiga karde karda kardi reha chahida chahidi chahide dassan dasso munde kuj kujh
 layi gall hunn kutt gaddi aa ae nu ohna ehna tainu sade chherde jaach parchaan holi khaan
 hassda vassda dhadkda rehnda chaddan kise
