@@ -89,6 +89,8 @@ def reply_markup(reply: Reply) -> InlineKeyboardMarkup | None:
     """Suggestion buttons first (when unsure), then related topics; none in a crisis."""
     if reply.crisis:
         return None
+    if reply.small_talk == "greeting":
+        return main_menu()  # "hi" or "menu": the same buttons as /start
     return keyboard(topic_buttons(reply.suggestions, 3) + topic_buttons(reply.related, 4))
 
 
@@ -149,7 +151,8 @@ async def answer_text(update: Update, context: Context) -> None:
     if svc.config.logging.log_message_text:
         logger.info("question text: %r", text)
     edited = update.edited_message is not None
-    if not reply.matched and not reply.crisis and not reply.declined and not edited:
+    if (not reply.matched and not reply.crisis and not reply.declined and not reply.small_talk
+            and not edited):
         # Counted in memory and written in the background: the answer never waits for the
         # database, and only the words bot.privacy allows are kept.
         svc.note_unanswered(text)

@@ -111,6 +111,28 @@ async def test_unanswered_questions_are_counted_without_who_asked(tmp_path: Path
         assert "eiffel" not in dump and "fly" not in dump
 
 
+async def test_a_greeting_gets_the_menu_and_is_not_counted_as_unanswered(
+        tmp_path: Path) -> None:
+    async with running_bot(tmp_path) as bot:
+        # "hello" used to be answered with the emergency topic, "start" with the plan.
+        for text in ("hi", "Hello!", "menu", "start", "good morning"):
+            [reply] = await bot.say(RESIDENT, text)
+            assert reply.plain_text.startswith("Hello. I'm the East Staffordshire"), text
+            assert "call 999" in reply.plain_text
+            assert [b["text"] for b in reply.buttons()][:2] == ["Report something",
+                                                                 "Get support"], text
+        [thanks] = await bot.say(RESIDENT, "thanks a lot")
+        assert thanks.plain_text.startswith("You're welcome")
+        # A greeting with a question is the question; with danger, a crisis.
+        [answer] = await bot.say(RESIDENT, "hello, how do I report fly tipping")
+        assert "fly" in answer.plain_text.lower() and not answer.plain_text.startswith("Hello")
+        [crisis] = await bot.say(RESIDENT, "hi hes hitting me right now")
+        assert crisis.plain_text.startswith("If you or someone else is in danger now, call 999")
+        db = await bot.services.storage()
+        await bot.services.flush_pending()
+        assert await db.fetch_value("SELECT COUNT(*) FROM unanswered") == 0
+
+
 async def test_ward_command_sends_chart_with_numbers_in_caption(tmp_path: Path) -> None:
     async with running_bot(tmp_path) as bot:
         ward = next(w for w in bot.services.kb.wards.values()

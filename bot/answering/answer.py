@@ -16,6 +16,7 @@ from typing import Any
 from bot.answering import topic_model
 from bot.answering.crisis import Crisis, CrisisKind, corrected, detect_crisis
 from bot.answering.language import SUPPORTED, detect_language
+from bot.answering.text import normalise
 from bot.answering.matching import (
     DEFAULT_THRESHOLD,
     Candidate,
@@ -37,6 +38,19 @@ MENU = (
 #: In a crisis, the matched answer follows the emergency help only when this sure.
 CRISIS_ANSWER_CONFIDENCE = 0.75
 EMERGENCY_LINE = "In an emergency, or if someone is in danger now, call 999."
+GREETING = "Hello. I'm the East Staffordshire Community Safety Partnership's chat bot."
+THANKS = ("You're welcome. Ask me anything else about community safety in East "
+          "Staffordshire, or type menu.")
+# A message of these words only, with at least one that greets, thanks or asks for the menu
+# ("hi", "thanks a lot", "main menu"), gets the menu rather than a topic: matched against
+# the topics, "hello" was the emergency topic and "start" the plan. "help" is not one of
+# them: alone it may come from someone in danger, and the crisis layer answers it.
+_SMALL_TALK = frozenset("""hi hello hey hiya hallo howdy yo morning afternoon evening good day
+    there all everyone thanks thank you cheers ta thx ty so very much many a lot lots mate
+    menu main options start again please ok okay""".split())
+_SMALL_TALK_HEADS = frozenset("""hi hello hey hiya hallo howdy yo morning afternoon evening
+    thanks thank cheers ta thx ty menu options start""".split())
+_THANKING = frozenset("thanks thank cheers ta thx ty".split())
 
 # Every number here is in knowledge/contacts.yaml (emergency, samaritans, shout, nhs-111);
 # tests/test_crisis.py checks that they still are.
@@ -156,6 +170,9 @@ class Reply:
     related: list[Choice] = field(default_factory=list)
 
     declined: bool = False  # out of scope, answered with where to go instead (not logged)
+    #: "greeting" (hello, or "menu" alone: the menu) or "thanks": not a question, so
+    #: nothing to count as unanswered.
+    small_talk: str = ""
     #: Possibly in danger (the middle tier): the answer gets the emergency line on top, but
     #: it is not a crisis reply (``crisis`` stays ``None``).
     caution: Crisis | None = None
@@ -239,6 +256,18 @@ def _and(names: list[str]) -> str:
     return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else "".join(names)
 
 
+def _small_talk(text: str) -> Reply | None:
+    """The menu for a greeting, thanks or "menu" alone; None for anything else."""
+    words = set(normalise(text).split())
+    if not words or not words <= _SMALL_TALK or not words & _SMALL_TALK_HEADS:
+        return None
+    thanks = bool(words & _THANKING)
+    opening = THANKS if thanks else GREETING + "\n\n" + MENU
+    return Reply(matched=False, topic=None, title=None, confidence=1.0,
+                 body=opening + "\n\n" + EMERGENCY_LINE,
+                 small_talk="thanks" if thanks else "greeting")
+
+
 def _date(d: dt.date | None) -> str:
     return f"{d.day} {d:%B %Y}" if d else ""
 
@@ -273,6 +302,8 @@ class Responder:
 
             return i18n.answer(self, text, lang, kinds)
         crisis = detect_crisis(text)
+        if crisis is None and kinds is None and (chat := _small_talk(text)) is not None:
+            return chat
         result = self.matcher.match(text, kinds)
         if (second_opinion and self.use_topic_model and kinds is None
                 and (crisis is None or not crisis.sure)):
