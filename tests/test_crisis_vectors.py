@@ -54,3 +54,34 @@ def test_the_word_list_is_built_from_training_text_only(tmp_path: Path) -> None:
     vocab.write_text("[CLS]\n##ing\nswallowed\nX\n", encoding="utf-8")
     words = embed_words.vocabulary(vocab)
     assert "swallowed" in words and "##ing" not in words and "[CLS]" not in words
+
+
+def test_a_short_message_is_not_judged_by_its_few_vectors_alone() -> None:
+    # With a prior of 3 zero vectors, "swallowed" alone (one content word) pulls a quarter
+    # of what it would as the whole mean; in a message of 9 content words the share is 1/12.
+    model = CrisisModel(["medical", NONE], [0.0, 0.0], {"e:swallowed": [6.0, -6.0]},
+                        {"vectors": True, "vector_prior": 3})
+    found = model.score(corrected("swallowed"))
+    assert math.isclose(found.crisis, math.exp(1.5) / (math.exp(1.5) + math.exp(-1.5)))
+    # A model whose header has no prior scores as before: the word is the whole mean.
+    assert _model(vectors=True).score(corrected("swallowed")).crisis > found.crisis
+
+
+def test_vector_rows_are_found_in_the_file_without_a_dict_of_them(tmp_path: Path) -> None:
+    # The ~24,000 e: rows stay one sorted list (bisected) until a message uses one; the
+    # scores are those of the whole file read into a dict.
+    from bot.answering.crisis_model import read_weights
+
+    rows = {"b:he hit": [1.0, -1.0], "c3:<sw": [0.5, 0.0], "e:swallowed": [6.0, -6.0],
+            "e:swallow": [2.0, -2.0], "e:zz": [1.0, 1.0], "w:packet": [0.25, 0.0]}
+    path = tmp_path / "m.tsv"
+    CrisisModel(["medical", NONE], [0.0, 0.0], rows, {"vectors": True}).save(path)
+    lazy = CrisisModel.load(path)
+    head, eager_rows = read_weights(path)
+    eager = CrisisModel(head["classes"], head["intercepts"], eager_rows, head["meta"])
+    for text in ("i swallowed the whole packet", "swallow", "he hit me", "zz", "nothing"):
+        assert lazy.score(corrected(text)) == eager.score(corrected(text)), text
+    assert lazy.weights == eager.weights == rows
+    again = tmp_path / "again.tsv"
+    lazy.save(again)
+    assert again.read_text(encoding="utf-8") == path.read_text(encoding="utf-8")

@@ -24,6 +24,7 @@ import math
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from bisect import bisect_left
 from functools import cache, lru_cache, reduce
 from operator import add, mul
 from pathlib import Path
@@ -49,14 +50,68 @@ def content_words(words: list[str]) -> list[str]:
     return [w for w in words if w not in _FUNCTION_WORDS]
 
 
+#: The features of word-vector rows (``e:word``): one per word of the vocabulary, most of
+#: them never used by a given chat, so they are looked up in their sorted lines rather than
+#: put in a dict at start-up (see :class:`SortedRows`).
+VECTOR_PREFIX = "e:"
+
+
+class SortedRows:
+    """Feature lines ``feature<TAB>weights`` kept as one sorted list and found by bisection.
+
+    A model with word vectors has about 30,000 ``e:`` lines; a dict of them cost a cold
+    ``csp-bot ask`` 25 ms, the list a tenth of that. The file is written sorted
+    (:func:`write_weights`), and a tab sorts before every character a feature holds, so
+    ``feature + "\t"`` bisects to its own line.
+    """
+
+    def __init__(self, lines: list[str]) -> None:
+        self._lines = lines
+
+    def get(self, feature: str) -> str | None:
+        key = feature + "\t"
+        i = bisect_left(self._lines, key)
+        if i < len(self._lines) and self._lines[i].startswith(key):
+            return self._lines[i][len(key):]
+        return None
+
+    def items(self) -> Iterable[tuple[str, str]]:
+        for line in self._lines:
+            feature, _, text = line.partition("\t")
+            yield feature, text
+
+    def __len__(self) -> int:
+        return len(self._lines)
+
+
+def read_weights_lazily(path: Path) -> tuple[dict[str, Any], dict[str, str], SortedRows]:
+    """:func:`read_weights`, with the word-vector rows (``e:``) left in their sorted lines."""
+    header, _, body = path.read_text(encoding="utf-8").partition("\n")
+    body = "\n" + body  # every line now follows a newline
+    marker = "\n" + VECTOR_PREFIX
+    first = body.find(marker)
+    if first == -1:
+        return json.loads(header), _pairs(body), SortedRows([])
+    # The file is sorted, so the e: lines are one block, from the first to the last line
+    # that starts with "e:" (a feature never holds a newline, a weight never a letter).
+    end = body.find("\n", body.rfind(marker) + 1)
+    end = len(body) if end == -1 else end
+    block = body[first + 1:end].split("\n")
+    return json.loads(header), _pairs(body[:first] + body[end:]), SortedRows(block)
+
+
+def _pairs(body: str) -> dict[str, str]:
+    """``feature<TAB>weights`` lines as a dict. One split in C, then keys and values paired:
+    about twice as fast as splitting line by line, which matters for a cold ``csp-bot ask``.
+    A feature never holds a tab or a newline."""
+    parts = body.strip("\n").replace("\t", "\n").split("\n") if body.strip() else []
+    return dict(zip(parts[0::2], parts[1::2], strict=True))
+
+
 def read_weights(path: Path) -> tuple[dict[str, Any], dict[str, str]]:
     """A model file's JSON header and its feature lines (``feature -> weights as text``)."""
     header, _, body = path.read_text(encoding="utf-8").partition("\n")
-    # One split in C, then keys and values paired: about twice as fast as splitting line by
-    # line, which matters for a cold ``csp-bot ask`` (a model with word vectors has 34,000
-    # lines). A feature never holds a tab or a newline.
-    parts = body.rstrip("\n").replace("\t", "\n").split("\n") if body.strip() else []
-    return json.loads(header), dict(zip(parts[0::2], parts[1::2], strict=True))
+    return json.loads(header), _pairs(body)
 
 
 def write_weights(path: Path, classes: list[str], intercepts: list[float],
@@ -125,7 +180,7 @@ def _concept_keys(words: list[str]) -> list[str]:
 
 
 def _counted(corrected: str, concepts: bool = False,
-             vectors: bool = False) -> dict[str, float]:
+             vectors: bool = False, prior: float = 0.0) -> dict[str, float]:
     """:func:`features` as a plain dict: the same keys in the same order, the same values."""
     words = corrected.split()
     counts: dict[str, int] = {}
@@ -147,10 +202,12 @@ def _counted(corrected: str, concepts: bool = False,
     if vectors:
         # The mean of the content words' vectors, as one weight row per word: see "Word
         # vectors" below. Not part of the n-grams' norm, as in training.
+        # ``prior``: the mean is taken as if over ``prior`` more words with a zero vector, so
+        # the vectors of a short message ("thanks for your help") pull less than a long one's.
         content = content_words(words)
         for w in content:
             key = "e:" + w
-            out[key] = out.get(key, 0.0) + 1.0 / len(content)
+            out[key] = out.get(key, 0.0) + 1.0 / (len(content) + prior)
     return out
 
 
@@ -196,11 +253,14 @@ class CrisisModel:
 
     def __init__(self, classes: list[str], intercepts: list[float],
                  weights: dict[str, list[float]] | dict[str, str],
-                 meta: dict[str, object] | None = None):
+                 meta: dict[str, object] | None = None,
+                 vector_rows: SortedRows | None = None):
         self.classes = classes
         self.intercepts = intercepts
         # Values are lists, or text ("w1 w2 ...") parsed on first use.
         self._weights: dict[str, list[float] | str] = dict(weights)
+        # The word-vector rows not yet used, looked up in their sorted lines.
+        self._vector_rows = vector_rows or SortedRows([])
         # The rows parsed so far, apart, so scoring looks each feature up once.
         self._parsed: dict[str, list[float]] = {
             f: w for f, w in self._weights.items() if not isinstance(w, str)}
@@ -209,14 +269,22 @@ class CrisisModel:
         self.concepts = bool(self.meta.get("concepts"))
         #: Whether it carries word-vector rows (``e:word``; its header says so).
         self.vectors = bool(self.meta.get("vectors"))
+        #: Zero vectors added to a message's mean (header ``vector_prior``; 0 for older models).
+        self.vector_prior = float(self.meta.get("vector_prior", 0.0))  # type: ignore[arg-type]
 
     @property
     def weights(self) -> dict[str, list[float]]:
         """Every feature's weights, parsed."""
+        for feature, _ in self._vector_rows.items():
+            self._row(feature)
         return {f: self._row(f) or [] for f in self._weights}
 
     def _row(self, feature: str) -> list[float] | None:
         row = self._weights.get(feature)
+        if row is None and feature.startswith(VECTOR_PREFIX):
+            row = self._vector_rows.get(feature)
+            if row is not None:
+                self._weights[feature] = row
         if isinstance(row, str):
             row = [float(w) for w in row.split()]
             self._weights[feature] = row
@@ -225,19 +293,20 @@ class CrisisModel:
 
     @classmethod
     def load(cls, path: Path = MODEL_PATH) -> CrisisModel:
-        head, rows = read_weights(path)
-        return cls(head["classes"], head["intercepts"], rows, head.get("meta"))
+        head, rows, vector_rows = read_weights_lazily(path)
+        return cls(head["classes"], head["intercepts"], rows, head.get("meta"), vector_rows)
 
     def save(self, path: Path = MODEL_PATH) -> None:
+        weights = self.weights
         write_weights(path, self.classes, self.intercepts, self.meta,
-                      ((f, " ".join(f"{w:g}" for w in self._row(f) or []))
-                       for f in sorted(self._weights)))
+                      ((f, " ".join(f"{w:g}" for w in weights[f])) for f in sorted(weights)))
 
     def score(self, corrected: str) -> Scores:
         parsed = self._parsed
         rows: list[list[float]] = []
         values: list[float] = []
-        for feature, value in _counted(corrected, self.concepts, self.vectors).items():
+        for feature, value in _counted(corrected, self.concepts, self.vectors,
+                                       self.vector_prior).items():
             row = parsed.get(feature)
             if row is None:
                 row = self._row(feature)
