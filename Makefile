@@ -39,11 +39,11 @@ bench-check: $(STAMP)
 	$(BIN)/python -m bench.check
 
 # Retrain bot/answering/crisis_model.tsv from the corpus's training split (see bench/train_crisis.py),
-# with the concept features the shipped model has.
+# with the concept features and word vectors the shipped model has.
 train-crisis: $(STAMP)
 	$(BIN)/python -m pip install -q -e '.[dev,bench,train]'
 	$(BIN)/python -m bench.split_corpus
-	$(BIN)/python -m bench.train_crisis --cv --concepts
+	$(BIN)/python -m bench.train_crisis --cv --concepts --vectors
 
 # Retrain bot/answering/topic_model.tsv (see bench/train_topics.py); --cv first shows its gain.
 train-topics: $(STAMP)

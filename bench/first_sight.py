@@ -58,7 +58,8 @@ def summary(name: str, report: Report) -> str:
     topical = [o for o in calm if o.case.topics]
     right = sum(o.passed for o in topical)
     oos, n_oos = report.out_of_scope
-    lines = [f"{name}: {len(report.outcomes)} items, {report.accuracy:.1%} right",
+    right_n = sum(o.passed for o in report.outcomes)
+    lines = [f"{name}: {len(report.outcomes)} items, {report.accuracy:.1%} right ({right_n})",
              f"  crises flagged: {caught}/{len(crises)}",
              f"  false crises: {report.false_crises}/{len(calm)}",
              f"  topic right: {right}/{len(topical)}"]

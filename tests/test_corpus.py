@@ -38,11 +38,15 @@ KINDS = {"danger", "self_harm", "medical", "fire", "child"}
 #: model with word vectors, taking over an unsure answer from 0.3.
 #: Round 11 added a fourth part, ``test11.yaml`` (277 real items; first sight of V10c: 143
 #: right, 36/44 crises, 26 false, 32/36 declined); neither of its candidates shipped.
+#: Round 12 (session 8) collected nothing new; by its rule, read once each on the four parts:
+#: U9 (the topic model also asked when the matcher is under 0.9 sure: 768 right, 137
+#: declined) and E12b (the crisis model with word vectors and the short-message fix: 259
+#: crises, 94 false, 139 declined) shipped.
 FLOORS = {
-    "accuracy": 760 / 1353,
-    "crisis_recall": 253 / 336,
-    "false_crisis_rate": 95 / 1017,  # a ceiling
-    "declined": 134 / 159,
+    "accuracy": 768 / 1353,
+    "crisis_recall": 259 / 336,
+    "false_crisis_rate": 94 / 1017,  # a ceiling
+    "declined": 139 / 159,
 }
 #: The frozen test parts, read together.
 TEST_PARTS = ("test.yaml", "test8.yaml", "test10.yaml", "test11.yaml")

@@ -1,6 +1,7 @@
 """Crisis detection: emergency help first, whatever the spelling; statistics are not crises."""
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -213,3 +214,37 @@ def test_needing_to_cut_oneself_is_still_a_crisis() -> None:
     for text in ("I need to cut and I need to hurt", "i need to cut my wrists"):
         found = detect_crisis(text, use_model=False)
         assert found is not None and found.sure and found.kind is CrisisKind.SELF_HARM, text
+
+
+def _everyday_messages() -> list[str]:
+    path = Path(__file__).parent / "data" / "everyday_messages.txt"
+    return [line.strip() for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("#")]
+
+
+def test_everyday_chat_raises_no_sure_alarm() -> None:
+    """Plain chat ("ok thank you", "my mum lives in burton") is not an emergency. One known
+    false alarm remains ("im fine thanks", the model's); more would be a regression."""
+    alarms = [m for m in _everyday_messages() if (c := detect_crisis(m)) is not None and c.sure]
+    assert len(alarms) <= 1, alarms
+
+
+@pytest.mark.parametrize("text", ["ok", "yes", "thanks", "please", "mum", "my mum", "im fine",
+                                  "dont know", "hi there", "good"])
+def test_one_or_two_words_are_never_a_sure_crisis_on_the_model_alone(text: str) -> None:
+    found = detect_crisis(text)
+    assert found is None or not found.sure, (text, found)
+
+
+@pytest.mark.parametrize("text", ["help me", "please help", "fire!", "hes here"])
+def test_short_cries_for_help_still_lead_with_999(text: str) -> None:
+    # The rules, not the model, answer the shortest emergencies; at worst the middle tier,
+    # which puts the emergency line on top.
+    assert detect_crisis(text) is not None, text
+
+
+@pytest.mark.parametrize("text", ["fire in the kitchen, no one hurt yet but its spreading",
+                                  "there is a fire and nobody can get out"])
+def test_saying_nobody_is_hurt_yet_does_not_quiet_a_fire_now(text: str) -> None:
+    found = detect_crisis(text)
+    assert found is not None and found.sure, text

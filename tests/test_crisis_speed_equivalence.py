@@ -7,9 +7,19 @@ held-out sets, the development set where it exists, the Polish, Urdu and Punjabi
 messages and every title and question of the shipped knowledge base. A verdict is the same
 when the kind, the rule, the level and the model's score (to 4 places) are all equal.
 No timings: speed is ``make bench``'s business.
+
+Two things changed on purpose since, and are left out here (each has tests of its own): the
+shipped model's word-vector rows (``e:word``, session 8), which the code before never knew,
+so both judge with the shipped model's n-gram and concept weights alone; and the rule that
+the model alone makes no sure crisis of one or two words (``MODEL_SURE_MIN_WORDS``).
 """
 
 from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import yaml
@@ -32,8 +42,26 @@ def _messages(kb: KnowledgeBase) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def messages(kb: KnowledgeBase) -> list[str]:
-    return _messages(kb)
+def messages(kb: KnowledgeBase) -> Iterator[list[str]]:
+    """The messages, with both layers judging by the same model without word vectors."""
+    shipped = crisis_model.shipped_model()
+    assert shipped is not None
+    folder = Path(tempfile.mkdtemp())
+    path = folder / "ngrams.tsv"
+    meta = {k: v for k, v in shipped.meta.items() if not k.startswith("vector")}
+    crisis_model.CrisisModel(shipped.classes, shipped.intercepts,
+                             {f: w for f, w in shipped.weights.items()
+                              if not f.startswith(crisis_model.VECTOR_PREFIX)},
+                             meta).save(path)
+    old, new = crisis_model_before.CrisisModel.load(path), crisis_model.CrisisModel.load(path)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(crisis_before, "shipped_model", lambda: old)
+        patch.setattr(crisis_model_before, "shipped_model", lambda: old)
+        patch.setattr(crisis, "shipped_model", lambda: new)
+        patch.setattr(crisis_model, "shipped_model", lambda: new)
+        patch.setattr(crisis, "MODEL_SURE_MIN_WORDS", 0)
+        yield _messages(kb)
+    shutil.rmtree(folder)
 
 
 def _verdict(found: crisis.Crisis | crisis_before.Crisis | None) -> Verdict:

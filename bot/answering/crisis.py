@@ -69,12 +69,20 @@ class Crisis:
 #: pages, as ``--cv`` does now: 405/461 at 2.2 %, just over the 2 %). It replaced the model
 #: trained after round 4 (0.75) by a rule written before the second frozen test part was
 #: collected (tests/data/corpus/README.md, "Round 8"): on both test parts it caught 166/218
-#: crises against 164, with 42 false against 45. Between the two thresholds the reply is the
-#: answer with the emergency line on top.
-SURE_SCORE = 0.7
+#: crises against 164, with 42 false against 45. Session 8 (round 12, E12b): the model with
+#: word vectors as well, the mean taken over three more zero vectors (a short message's few
+#: words pull less), trained on rounds 1-11; sure from 0.75, the lowest threshold whose
+#: page-grouped ``--cv`` false alarms (89 of 3,439) were no more than the concept-only
+#: model's at 0.7 (99; crises 522/603 against 518). Read once on the four frozen test parts by
+#: a rule written first (tests/data/corpus/README.md, "Round 12"): 259/336 crises against
+#: 253, 94 false crises against 95. Between the two thresholds the reply is the answer with
+#: the emergency line on top.
+SURE_SCORE = 0.75
 POSSIBLE_SCORE = 0.6
 #: For questions about figures, the law or the past, the model must be this sure.
 INFO_SURE_SCORE = 0.95
+#: The model alone makes a sure crisis only of a message of at least this many words.
+MODEL_SURE_MIN_WORDS = 3
 
 
 _LEXICON = (
@@ -644,13 +652,21 @@ def detect_crisis(text: str, *, use_model: bool = True) -> Crisis | None:
     for name, pattern, kind, strong in rules:
         if (strong or not info_question) and name != quiet and pattern.search(s):
             return Crisis(kind, name)
-    return _model_crisis(s, info_question) if use_model else None
+    # A message of one or two words ("ok", "my mum", "im fine") gives the model almost
+    # nothing to go on, and no crisis that short is in its training: the rules answer
+    # "help me" or "fire!"; the model may only add the emergency line on top.
+    # "No fire though", "nobody was hurt": the message says the danger is not there, which
+    # n-grams and word vectors cannot read; the model may only add the emergency line.
+    calm = len(text.split()) < MODEL_SURE_MIN_WORDS or bool(_NO_DANGER.search(s))
+    return _model_crisis(s, info_question, at_most_possible=calm) if use_model else None
 
 
 # A child or a fire is named for what it is ("my dad is hitting the kids right now" is a child in
 # danger, not only a fight), so those rules are tried first.
 _BY_PRIORITY = sorted(_RULES, key=lambda rule: rule[2] not in (CrisisKind.CHILD, CrisisKind.FIRE))
 
+_NO_DANGER = re.compile(r"\b(?:no (?:fire|smoke|flames|weapon|knife)|(?:nobody|no one|noone) "
+                        r"(?:was |got |is )?(?:hurt|injured)|(?:was|is|were) not hurt)\b")
 _NOW = re.compile(r"\b(?:right now|now|help me|please help|hurry|still|tonight|today|"
                   r"at the moment)\b")
 
