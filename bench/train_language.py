@@ -43,12 +43,20 @@ def _texts(path: Path) -> list[str]:
     return [str(item["q"]) for item in yaml.safe_load(path.read_text(encoding="utf-8")) or []]
 
 
+#: Training files the shipped lists were not learned from: relearned with native batches 11
+#: and 12 (candidate L12, session 8), the lists and models together made Polish and Urdu
+#: worse on the blind sets, so the lists stayed as they were while Punjabi's models took the
+#: batches (L12b; tests/data/lang/README.md). The files stay in train/ for the models.
+LEAVE_OUT = ("native11_", "native12_")
+
+
 def language_texts(lang: str) -> list[str]:
-    """Every training message in ``lang`` (written, topic, translated and native files)."""
+    """Every training message in ``lang`` (written, topic, translated and native files),
+    but the files in :data:`LEAVE_OUT`."""
     from bench.train_crisis import LANG_TRAIN
 
     paths = [LANG_TRAIN / f"{lang}.yaml", *sorted(LANG_TRAIN.glob(f"*_{lang}.yaml"))]
-    return [t for path in paths for t in _texts(path)]
+    return [t for path in paths if not path.name.startswith(LEAVE_OUT) for t in _texts(path)]
 
 
 def english_texts() -> list[str]:

