@@ -16,7 +16,6 @@ from typing import Any
 from bot.answering import topic_model
 from bot.answering.crisis import Crisis, CrisisKind, corrected, detect_crisis
 from bot.answering.language import SUPPORTED, detect_language
-from bot.answering.text import normalise
 from bot.answering.matching import (
     DEFAULT_THRESHOLD,
     Candidate,
@@ -24,6 +23,7 @@ from bot.answering.matching import (
     MatchResult,
     place_entry_id,
 )
+from bot.answering.text import normalise
 from bot.knowledge import KnowledgeBase, Topic, Ward
 
 MENU = (

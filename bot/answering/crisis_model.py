@@ -21,10 +21,10 @@ from __future__ import annotations
 
 import json
 import math
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from bisect import bisect_left
 from functools import cache, lru_cache, reduce
 from operator import add, mul
 from pathlib import Path
