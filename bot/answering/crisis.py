@@ -652,11 +652,11 @@ def detect_crisis(text: str, *, use_model: bool = True) -> Crisis | None:
     for name, pattern, kind, strong in rules:
         if (strong or not info_question) and name != quiet and pattern.search(s):
             return Crisis(kind, name)
-    # A message of one or two words ("ok", "my mum", "im fine") gives the model almost
-    # nothing to go on, and no crisis that short is in its training: the rules answer
-    # "help me" or "fire!"; the model may only add the emergency line on top.
-    # "No fire though", "nobody was hurt": the message says the danger is not there, which
-    # n-grams and word vectors cannot read; the model may only add the emergency line.
+    # The model may only add the emergency line on top (never make a sure crisis) of a
+    # message of one or two words ("ok", "my mum", "im fine": almost nothing to go on, and no
+    # crisis that short is in its training; the rules answer "help me" or "fire!"), or of one
+    # that says the danger is not there ("no fire though", "nobody was hurt"), which n-grams
+    # and word vectors cannot read.
     calm = len(text.split()) < MODEL_SURE_MIN_WORDS or bool(_NO_DANGER.search(s))
     return _model_crisis(s, info_question, at_most_possible=calm) if use_model else None
 
