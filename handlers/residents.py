@@ -89,8 +89,8 @@ def reply_markup(reply: Reply) -> InlineKeyboardMarkup | None:
     """Suggestion buttons first (when unsure), then related topics; none in a crisis."""
     if reply.crisis:
         return None
-    if reply.small_talk == "greeting":
-        return main_menu()  # "hi" or "menu": the same buttons as /start
+    if reply.small_talk in ("greeting", "help"):
+        return main_menu()  # "hi", "menu" or "help": the same buttons as /start
     return keyboard(topic_buttons(reply.suggestions, 3) + topic_buttons(reply.related, 4))
 
 

@@ -41,10 +41,11 @@ KINDS = {"danger", "self_harm", "medical", "fire", "child"}
 #: Round 12 (session 8) collected nothing new; by its rule, read once each on the four parts:
 #: U9 (the topic model also asked when the matcher is under 0.9 sure: 768 right, 137
 #: declined) and E12b (the crisis model with word vectors and the short-message fix: 259
-#: crises, 94 false, 139 declined) shipped.
+#: crises, 94 false, 139 declined) shipped. A plea and nothing else ("help me") then became a
+#: sure crisis by rule (the model no longer judges two words): 769 right, 260 crises.
 FLOORS = {
-    "accuracy": 768 / 1353,
-    "crisis_recall": 259 / 336,
+    "accuracy": 769 / 1353,
+    "crisis_recall": 260 / 336,
     "false_crisis_rate": 94 / 1017,  # a ceiling
     "declined": 139 / 159,
 }

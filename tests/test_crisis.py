@@ -248,3 +248,16 @@ def test_short_cries_for_help_still_lead_with_999(text: str) -> None:
 def test_saying_nobody_is_hurt_yet_does_not_quiet_a_fire_now(text: str) -> None:
     found = detect_crisis(text)
     assert found is not None and found.sure, text
+
+
+@pytest.mark.parametrize("text", ["help me", "please help", "HELP ME NOW!!", "someone help us",
+                                  "help pls"])
+def test_a_plea_and_nothing_else_is_a_sure_crisis(text: str) -> None:
+    found = detect_crisis(text)
+    assert found is not None and found.sure and found.kind is CrisisKind.DANGER, text
+
+
+@pytest.mark.parametrize("text", ["help with noise", "can you help me report fly tipping"])
+def test_asking_for_help_with_something_is_not_a_plea(text: str) -> None:
+    found = detect_crisis(text)
+    assert found is None or not found.sure, text

@@ -121,6 +121,11 @@ async def test_a_greeting_gets_the_menu_and_is_not_counted_as_unanswered(
             assert "call 999" in reply.plain_text
             assert [b["text"] for b in reply.buttons()][:2] == ["Report something",
                                                                  "Get support"], text
+        # "help" alone: the emergency line first, then the menu (it was the suicide topic).
+        [help_reply] = await bot.say(RESIDENT, "help!")
+        assert help_reply.plain_text.startswith("If you or someone else is in danger now, call")
+        assert "What do you need help with?" in help_reply.plain_text
+        assert help_reply.buttons()[0]["text"] == "Report something"
         [thanks] = await bot.say(RESIDENT, "thanks a lot")
         assert thanks.plain_text.startswith("You're welcome")
         # A greeting with a question is the question; with danger, a crisis.

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.answering import topic_model
-from bot.answering.crisis import Crisis, CrisisKind, corrected, detect_crisis
+from bot.answering.crisis import Crisis, CrisisKind, Level, corrected, detect_crisis
 from bot.answering.language import SUPPORTED, detect_language
 from bot.answering.matching import (
     DEFAULT_THRESHOLD,
@@ -44,13 +44,15 @@ THANKS = ("You're welcome. Ask me anything else about community safety in East "
 # A message of these words only, with at least one that greets, thanks or asks for the menu
 # ("hi", "thanks a lot", "main menu"), gets the menu rather than a topic: matched against
 # the topics, "hello" was the emergency topic and "start" the plan. "help" is not one of
-# them: alone it may come from someone in danger, and the crisis layer answers it.
+# them: alone it may come from someone in danger, so it gets the menu with the emergency line
+# on top (the middle tier), not a topic (it was the mental health topic).
 _SMALL_TALK = frozenset("""hi hello hey hiya hallo howdy yo morning afternoon evening good day
     there all everyone thanks thank you cheers ta thx ty so very much many a lot lots mate
     menu main options start again please ok okay""".split())
 _SMALL_TALK_HEADS = frozenset("""hi hello hey hiya hallo howdy yo morning afternoon evening
     thanks thank cheers ta thx ty menu options start""".split())
 _THANKING = frozenset("thanks thank cheers ta thx ty".split())
+_HELP_ALONE = frozenset("help pls plz".split())
 
 # Every number here is in knowledge/contacts.yaml (emergency, samaritans, shout, nhs-111);
 # tests/test_crisis.py checks that they still are.
@@ -170,8 +172,8 @@ class Reply:
     related: list[Choice] = field(default_factory=list)
 
     declined: bool = False  # out of scope, answered with where to go instead (not logged)
-    #: "greeting" (hello, or "menu" alone: the menu) or "thanks": not a question, so
-    #: nothing to count as unanswered.
+    #: "greeting" (hello, or "menu" alone: the menu), "help" (alone: the menu under the
+    #: emergency line) or "thanks": not a question, so nothing to count as unanswered.
     small_talk: str = ""
     #: Possibly in danger (the middle tier): the answer gets the emergency line on top, but
     #: it is not a crisis reply (``crisis`` stays ``None``).
@@ -257,8 +259,13 @@ def _and(names: list[str]) -> str:
 
 
 def _small_talk(text: str) -> Reply | None:
-    """The menu for a greeting, thanks or "menu" alone; None for anything else."""
+    """The menu for a greeting, thanks, "menu" or "help" alone; None for anything else."""
     words = set(normalise(text).split())
+    if "help" in words and words <= _HELP_ALONE:
+        return Reply(matched=False, topic=None, title=None, confidence=1.0,
+                     body="What do you need help with?\n\n" + MENU,
+                     caution=Crisis(CrisisKind.DANGER, "help-alone", Level.POSSIBLE),
+                     small_talk="help")
     if not words or not words <= _SMALL_TALK or not words & _SMALL_TALK_HEADS:
         return None
     thanks = bool(words & _THANKING)
