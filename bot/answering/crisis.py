@@ -172,6 +172,8 @@ _NOT_BY_ME = (r"(?<!\bi )(?<!\bi am )(?<!\bstop )(?<!\bkeep )(?<!\bi keep )(?<!\
 
 # (name, pattern, kind, strong). Strong rules are first-person or clearly happening now and
 # fire even beside statistics words ("I want to kill myself, what's the suicide rate").
+_PLEA = r"(?:help|me|us|please|pls|plz|someone|somebody|anyone|anybody|now|quick|quickly|" \
+        r"hurry|urgent|asap)"
 _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
     (name, re.compile(pattern), kind, strong)
     for name, pattern, kind, strong in [
@@ -216,6 +218,10 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
          r"(?:has been|have been|just been|got|been) (?:stabbed|shot))\b",
          CrisisKind.MEDICAL, False),
         # --- danger now
+        # "Help me", "please help", "someone help us now": a plea and nothing else (the model
+        # used to call it a crisis, by chance and of any kind; it no longer judges two words).
+        ("plea", r"^(?=\S+ \S)(?:" + _PLEA + r" )*help(?: " + _PLEA + r")*$",
+         CrisisKind.DANGER, True),
         ("hurting-me", _NOT_BY_ME + _HURTING + r" (?:me|us)\b(?! out)", CrisisKind.DANGER, True),
         # Someone else being hurt: an emergency when it is happening, but "I think someone
         # is hurting him at home" is a worry to report, so questions and suspicions don't fire.
@@ -652,11 +658,6 @@ def detect_crisis(text: str, *, use_model: bool = True) -> Crisis | None:
     for name, pattern, kind, strong in rules:
         if (strong or not info_question) and name != quiet and pattern.search(s):
             return Crisis(kind, name)
-    # "Help me", "please help", "someone help us now": a plea and nothing else is a crisis
-    # (the model used to say so, by chance and with any kind; it no longer judges two words).
-    words = s.split()
-    if len(words) >= 2 and "help" in words and _PLEA_WORDS.issuperset(words):
-        return Crisis(CrisisKind.DANGER, "plea")
     # The model may only add the emergency line on top (never make a sure crisis) of a
     # message of one or two words ("ok", "my mum", "im fine": almost nothing to go on, and no
     # crisis that short is in its training; the rules answer "help me" or "fire!"), or of one
@@ -670,8 +671,6 @@ def detect_crisis(text: str, *, use_model: bool = True) -> Crisis | None:
 # danger, not only a fight), so those rules are tried first.
 _BY_PRIORITY = sorted(_RULES, key=lambda rule: rule[2] not in (CrisisKind.CHILD, CrisisKind.FIRE))
 
-_PLEA_WORDS = frozenset("""help me us please pls plz someone somebody anyone anybody now quick
-    quickly hurry urgent asap""".split())
 _NO_DANGER = re.compile(r"\b(?:no (?:fire|smoke|flames|weapon|knife)|(?:nobody|no one|noone) "
                         r"(?:was |got |is )?(?:hurt|injured)|(?:was|is|were) not hurt)\b")
 _NOW = re.compile(r"\b(?:right now|now|help me|please help|hurry|still|tonight|today|"
