@@ -81,9 +81,6 @@ class SortedRows:
             feature, _, text = line.partition("\t")
             yield feature, text
 
-    def __len__(self) -> int:
-        return len(self._lines)
-
 
 def read_weights_lazily(path: Path) -> tuple[dict[str, Any], dict[str, str], SortedRows]:
     """:func:`read_weights`, with the word-vector rows (``e:``) left in their sorted lines."""
