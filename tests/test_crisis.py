@@ -261,3 +261,13 @@ def test_a_plea_and_nothing_else_is_a_sure_crisis(text: str) -> None:
 def test_asking_for_help_with_something_is_not_a_plea(text: str) -> None:
     found = detect_crisis(text)
     assert found is None or not found.sure, text
+
+
+def test_a_long_run_of_plea_words_is_judged_in_one_pass() -> None:
+    # 800 "help"s then another word: not a plea, and the rule must not try every split of
+    # the run (it did: 17 ms for this message, quadratic in its length).
+    from bot.answering import crisis
+
+    plea = next(pattern for name, pattern, _, _ in crisis._RULES if name == "plea")
+    assert plea.search("help " * 800 + "x") is None
+    assert plea.search("help " * 800 + "me") is not None

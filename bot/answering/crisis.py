@@ -220,7 +220,9 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
         # --- danger now
         # "Help me", "please help", "someone help us now": a plea and nothing else (the model
         # used to call it a crisis, by chance and of any kind; it no longer judges two words).
-        ("plea", r"^(?=\S+ \S)(?:" + _PLEA + r" )*help(?: " + _PLEA + r")*$",
+        # (Two or more plea words, one of them "help": in one pass, so a message of 800
+        # "help"s costs no more than a short one.)
+        ("plea", r"^(?=\S+ \S)(?=.*\bhelp\b)" + _PLEA + r"(?: " + _PLEA + r")*$",
          CrisisKind.DANGER, True),
         ("hurting-me", _NOT_BY_ME + _HURTING + r" (?:me|us)\b(?! out)", CrisisKind.DANGER, True),
         # Someone else being hurt: an emergency when it is happening, but "I think someone
