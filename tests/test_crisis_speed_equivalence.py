@@ -16,10 +16,7 @@ the model alone makes no sure crisis of one or two words (``MODEL_SURE_MIN_WORDS
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import yaml
@@ -42,12 +39,12 @@ def _messages(kb: KnowledgeBase) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def messages(kb: KnowledgeBase) -> Iterator[list[str]]:
+def messages(kb: KnowledgeBase,
+             tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[str]]:
     """The messages, with both layers judging by the same model without word vectors."""
     shipped = crisis_model.shipped_model()
     assert shipped is not None
-    folder = Path(tempfile.mkdtemp())
-    path = folder / "ngrams.tsv"
+    path = tmp_path_factory.mktemp("model") / "ngrams.tsv"
     meta = {k: v for k, v in shipped.meta.items() if not k.startswith("vector")}
     crisis_model.CrisisModel(shipped.classes, shipped.intercepts,
                              {f: w for f, w in shipped.weights.items()
@@ -61,7 +58,6 @@ def messages(kb: KnowledgeBase) -> Iterator[list[str]]:
         patch.setattr(crisis_model, "shipped_model", lambda: new)
         patch.setattr(crisis, "MODEL_SURE_MIN_WORDS", 0)
         yield _messages(kb)
-    shutil.rmtree(folder)
 
 
 def _verdict(found: crisis.Crisis | crisis_before.Crisis | None) -> Verdict:
