@@ -223,10 +223,26 @@ def _everyday_messages() -> list[str]:
 
 
 def test_everyday_chat_raises_no_sure_alarm() -> None:
-    """Plain chat ("ok thank you", "my mum lives in burton") is not an emergency. One known
-    false alarm remains ("im fine thanks", the model's); more would be a regression."""
+    """Plain chat ("ok thank you", "my mum lives in burton", "im fine thanks") is not an
+    emergency."""
     alarms = [m for m in _everyday_messages() if (c := detect_crisis(m)) is not None and c.sure]
-    assert len(alarms) <= 1, alarms
+    assert alarms == []
+
+
+@pytest.mark.parametrize("text", ["im fine thanks", "I'm ok now thanks", "i am safe now thanks",
+                                  "yes", "yes please", "im alright", "im good ty", "got it",
+                                  "ok cool", "no thanks"])
+def test_an_acknowledgement_raises_no_alarm_at_all(text: str) -> None:
+    # The model read "im fine thanks" and "I'm ok now thanks" as sure crises, "yes" as a
+    # possible one: a reply in the conversation is not news of danger.
+    assert detect_crisis(text) is None, text
+
+
+@pytest.mark.parametrize("text", ["im not ok", "i am not fine", "im not safe",
+                                  "im fine honestly just tired of everything"])
+def test_saying_one_is_not_fine_is_still_read(text: str) -> None:
+    found = detect_crisis(text)
+    assert found is not None and found.sure, text
 
 
 @pytest.mark.parametrize("text", ["ok", "yes", "thanks", "please", "mum", "my mum", "im fine",

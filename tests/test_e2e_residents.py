@@ -128,6 +128,11 @@ async def test_a_greeting_gets_the_menu_and_is_not_counted_as_unanswered(
         assert help_reply.buttons()[0]["text"] == "Report something"
         [thanks] = await bot.say(RESIDENT, "thanks a lot")
         assert thanks.plain_text.startswith("You're welcome")
+        # An acknowledgement is not a crisis (the model made one of "I'm ok now thanks").
+        for text in ("ok", "I'm ok now thanks", "got it"):
+            [ack] = await bot.say(RESIDENT, text)
+            assert ack.plain_text.startswith(("OK.", "You're welcome")), text
+            assert ack.plain_text.rstrip().endswith("call 999."), text
         # A greeting with a question is the question; with danger, a crisis.
         [answer] = await bot.say(RESIDENT, "hello, how do I report fly tipping")
         assert "fly" in answer.plain_text.lower() and not answer.plain_text.startswith("Hello")

@@ -14,7 +14,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.answering import topic_model
-from bot.answering.crisis import Crisis, CrisisKind, Level, corrected, detect_crisis
+from bot.answering.crisis import (
+    Crisis,
+    CrisisKind,
+    Level,
+    corrected,
+    detect_crisis,
+    is_acknowledgement,
+)
 from bot.answering.language import SUPPORTED, detect_language
 from bot.answering.matching import (
     DEFAULT_THRESHOLD,
@@ -41,6 +48,8 @@ EMERGENCY_LINE = "In an emergency, or if someone is in danger now, call 999."
 GREETING = "Hello. I'm the East Staffordshire Community Safety Partnership's chat bot."
 THANKS = ("You're welcome. Ask me anything else about community safety in East "
           "Staffordshire, or type menu.")
+ACKNOWLEDGED = ("OK. Ask me anything else about community safety in East Staffordshire, "
+                "or type menu.")
 # A message of these words only, with at least one that greets, thanks or asks for the menu
 # ("hi", "thanks a lot", "main menu"), gets the menu rather than a topic: matched against
 # the topics, "hello" was the emergency topic and "start" the plan. "help" is not one of
@@ -259,20 +268,23 @@ def _and(names: list[str]) -> str:
 
 
 def _small_talk(text: str) -> Reply | None:
-    """The menu for a greeting, thanks, "menu" or "help" alone; None for anything else."""
+    """The menu for a greeting, "menu" or "help" alone, a short reply to thanks or an
+    acknowledgement ("ok", "im fine"); None for anything else."""
     words = set(normalise(text).split())
     if "help" in words and words <= _HELP_ALONE:
         return Reply(matched=False, topic=None, title=None, confidence=1.0,
                      body="What do you need help with?\n\n" + MENU,
                      caution=Crisis(CrisisKind.DANGER, "help-alone", Level.POSSIBLE),
                      small_talk="help")
-    if not words or not words <= _SMALL_TALK or not words & _SMALL_TALK_HEADS:
-        return None
     thanks = bool(words & _THANKING)
-    opening = THANKS if thanks else GREETING + "\n\n" + MENU
+    if words and words <= _SMALL_TALK and words & _SMALL_TALK_HEADS:
+        kind, opening = ("thanks", THANKS) if thanks else ("greeting", GREETING + "\n\n" + MENU)
+    elif is_acknowledgement(corrected(text)):  # "ok", "im fine thanks", "got it"
+        kind, opening = ("thanks", THANKS) if thanks and "no" not in words else ("ok", ACKNOWLEDGED)
+    else:
+        return None
     return Reply(matched=False, topic=None, title=None, confidence=1.0,
-                 body=opening + "\n\n" + EMERGENCY_LINE,
-                 small_talk="thanks" if thanks else "greeting")
+                 body=opening + "\n\n" + EMERGENCY_LINE, small_talk=kind)
 
 
 def _date(d: dt.date | None) -> str:

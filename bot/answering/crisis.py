@@ -84,6 +84,28 @@ INFO_SURE_SCORE = 0.95
 #: The model alone makes a sure crisis only of a message of at least this many words.
 MODEL_SURE_MIN_WORDS = 3
 
+# A message of these words only, with one that answers ("ok", "im fine thanks", "yes please",
+# "I'm safe now"), is a reply in the conversation, not news of a crisis: neither the rules
+# nor the model are asked. The model read "im fine thanks" and "I'm ok now thanks" as sure
+# crises and "yes" as a possible one. "not" is not among them, so "im not ok" is still read,
+# and "no" does not answer on its own ("no no no" may be distress), only with thanks.
+_ACK_WORDS = frozenset("""ok okay okey k yes yeah yep yup ya no fine alright allright all right
+    good great cool nice sure got it understood i am safe now thanks thank you cheers ta thx ty
+    so very much please lovely perfect brilliant""".split())
+_ACK_HEADS = frozenset("""ok okay okey k yes yeah yep yup fine alright allright good great cool
+    nice sure got understood safe thanks thank cheers ta thx ty lovely perfect
+    brilliant""".split())
+
+
+def is_acknowledgement(normalised: str) -> bool:
+    """Whether a message (as :func:`corrected` gives it) is only an acknowledgement.
+
+    >>> is_acknowledgement("i am fine thanks"), is_acknowledgement("i am not fine")
+    (True, False)
+    """
+    words = set(normalised.split())
+    return bool(words) and words <= _ACK_WORDS and not words.isdisjoint(_ACK_HEADS)
+
 
 _LEXICON = (
     "kill killing killed myself suicide suicidal overdose overdosed overdosing hitting beating "
@@ -638,7 +660,7 @@ def detect_crisis(text: str, *, use_model: bool = True) -> Crisis | None:
     True
     """
     s = corrected(text)
-    if not s:
+    if not s or is_acknowledgement(s):
         return None
     info_question = is_info_question(s)
     if ((_HYPOTHETICAL.search(s) or _PAST.search(s) or _FIGURATIVE.search(s))
