@@ -50,6 +50,13 @@ def test_detection_on_real_sentences() -> None:
     ("menu", "en"),
     ("Menu", "en"),
     ("menu madad chahidi aa", "pa"),
+    # Greetings and thanks alone (they were English and not understood).
+    ("salam", "ur"),
+    ("assalam o alaikum", "ur"),
+    ("shukriya", "ur"),
+    ("sat sri akal", "pa"),
+    ("dhanvaad ji", "pa"),
+    ("dzieki", "pl"),
 ])
 def test_detects_each_language(text: str, lang: str) -> None:
     assert detect_language(text) == lang
@@ -149,6 +156,30 @@ def test_footer_says_translation_unreviewed(responder: Responder) -> None:
     reply = responder.answer("Gdzie szukać pomocy przy przemocy domowej?")
     assert reply.topic == "domestic-abuse-support"
     assert reply.footer.startswith("Tłumaczenie nie zostało jeszcze sprawdzone")
+
+
+@pytest.mark.parametrize("text, chosen, start", [
+    ("dziękuję", None, "Proszę bardzo."),  # was the child-safeguarding topic ("dziecko")
+    ("dzięki za pomoc", None, "Proszę bardzo."),
+    ("shukriya", None, "کوئی بات نہیں۔"),  # was the drug-dealing topic
+    ("شکریہ", None, "کوئی بات نہیں۔"),
+    ("ਧੰਨਵਾਦ", None, "ਕੋਈ ਗੱਲ ਨਹੀਂ ਜੀ।"),  # was the non-emergency topic
+    ("thanks", "pl", "Proszę bardzo."),  # a chat that chose Polish, thanking in English
+    ("salam", None, "السلام علیکم، میں"),
+    ("sat sri akal", None, "ਸਤ ਸ੍ਰੀ ਅਕਾਲ, ਮੈਂ"),
+    ("hello", "ur", "السلام علیکم، میں"),
+])
+def test_greetings_and_thanks_alone_get_the_welcome_or_thanks_in_the_language(
+        responder: Responder, text: str, chosen: str | None, start: str) -> None:
+    reply = responder.answer(text, language=chosen)
+    assert reply.body.startswith(start), reply.body
+    assert reply.crisis is None and reply.caution is None
+    assert "999" in reply.body  # the emergency line, in the language, below
+
+
+def test_thanks_with_danger_is_still_a_crisis(responder: Responder) -> None:
+    reply = responder.answer("dziękuję, mąż mnie bije teraz")
+    assert reply.crisis is not None
 
 
 def test_past_violence_is_not_a_crisis(responder: Responder) -> None:

@@ -55,12 +55,12 @@ ACKNOWLEDGED = ("OK. Ask me anything else about community safety in East Staffor
 # the topics, "hello" was the emergency topic and "start" the plan. "help" is not one of
 # them: alone it may come from someone in danger, so it gets the menu with the emergency line
 # on top (the middle tier), not a topic (it was the mental health topic).
-_SMALL_TALK = frozenset("""hi hello hey hiya hallo howdy yo morning afternoon evening good day
+SMALL_TALK_WORDS = frozenset("""hi hello hey hiya hallo howdy yo morning afternoon evening good day
     there all everyone thanks thank you cheers ta thx ty so very much many a lot lots mate
     menu main options start again please ok okay""".split())
-_SMALL_TALK_HEADS = frozenset("""hi hello hey hiya hallo howdy yo morning afternoon evening
+SMALL_TALK_HEADS = frozenset("""hi hello hey hiya hallo howdy yo morning afternoon evening
     thanks thank cheers ta thx ty menu options start""".split())
-_THANKING = frozenset("thanks thank cheers ta thx ty".split())
+THANKING = frozenset("thanks thank cheers ta thx ty".split())
 _HELP_ALONE = frozenset("help pls plz".split())
 
 # Every number here is in knowledge/contacts.yaml (emergency, samaritans, shout, nhs-111);
@@ -276,8 +276,8 @@ def _small_talk(text: str) -> Reply | None:
                      body="What do you need help with?\n\n" + MENU,
                      caution=Crisis(CrisisKind.DANGER, "help-alone", Level.POSSIBLE),
                      small_talk="help")
-    thanks = bool(words & _THANKING)
-    if words and words <= _SMALL_TALK and words & _SMALL_TALK_HEADS:
+    thanks = bool(words & THANKING)
+    if words and words <= SMALL_TALK_WORDS and words & SMALL_TALK_HEADS:
         kind, opening = ("thanks", THANKS) if thanks else ("greeting", GREETING + "\n\n" + MENU)
     elif is_acknowledgement(corrected(text)):  # "ok", "im fine thanks", "got it"
         kind, opening = ("thanks", THANKS) if thanks and "no" not in words else ("ok", ACKNOWLEDGED)

@@ -112,6 +112,11 @@ class Translation:
     topics: dict[str, LocalTopic] = field(default_factory=dict)
     also: dict[str, tuple[tuple[str, float], ...]] = field(default_factory=dict)
     unreviewed: bool = True
+    #: Folded words that greet or thank in the language, and words that may go with them
+    #: (``small_talk`` in the file): a message of these alone gets the welcome or thanks.
+    greetings: frozenset[str] = frozenset()
+    thanks: frozenset[str] = frozenset()
+    small_talk: frozenset[str] = frozenset()
 
     def text(self, key: str) -> str:
         return self.texts.get(key, "")
@@ -147,6 +152,15 @@ def parse_translation(data: dict[str, object], language: str) -> Translation:
     also = data.get("also")
     for tid, words in (also.items() if isinstance(also, dict) else []):
         t.also[str(tid)] = _keywords(words)
+    talk = data.get("small_talk")
+    if isinstance(talk, dict):
+        def words(key: str) -> frozenset[str]:
+            raw = talk.get(key)
+            return frozenset(w for item in (raw if isinstance(raw, list) else [])
+                             for w in fold(str(item)).split())
+
+        t.greetings, t.thanks = words("greetings"), words("thanks")
+        t.small_talk = t.greetings | t.thanks | words("other")
     t.unreviewed = unreviewed
     return t
 
@@ -478,6 +492,8 @@ def answer(responder: Responder, text: str, language: str,
     crisis = detect_crisis(text, language)
     if crisis is not None and crisis.sure:
         return _crisis_reply(responder, t, crisis, text)
+    if crisis is None and kinds is None and (chat := _small_talk(t, text)) is not None:
+        return chat
     topic_id, local = _guess_topic(text, language, t, responder)
     if topic_id is None:
         topic_id, local = match_topic(text, language, directory)
@@ -554,6 +570,24 @@ def welcome_reply(t: Translation) -> Reply:
     return Reply(matched=True, topic=WELCOME, title=None, confidence=1.0,
                  body="\n\n".join([t.text("welcome"), t.text("menu"), t.text("emergency_line")]),
                  footer=_footer(t, ""))
+
+
+def _small_talk(t: Translation, text: str) -> Reply | None:
+    """The welcome for a greeting alone, a short reply for thanks alone ("dziękuję",
+    "shukriya", "ਧੰਨਵਾਦ"), in the language; English greetings and thanks count too, since
+    a chat that chose the language may still type "menu" or "thanks". None for anything
+    else. (Asked before the topic model: it read "dziękuję" as "dziecko", a child.)"""
+    from bot.answering.answer import SMALL_TALK_HEADS, SMALL_TALK_WORDS, THANKING, Reply
+
+    words = set(fold(text).split())
+    if (not words or not words <= t.small_talk | SMALL_TALK_WORDS
+            or words.isdisjoint(t.greetings | t.thanks | SMALL_TALK_HEADS)):
+        return None
+    if words.isdisjoint(t.thanks | THANKING) or not t.text("thanks"):
+        return welcome_reply(t)
+    return Reply(matched=False, topic=None, title=None, confidence=1.0,
+                 body="\n\n".join([t.text("thanks"), t.text("emergency_line")]),
+                 footer=_footer(t, ""), small_talk="thanks")
 
 
 def not_sure_reply(t: Translation) -> Reply:

@@ -52,14 +52,19 @@ policję numer zglosic zgłosić gdzie mąż maz zona żona dziecko dzieci syn c
 sąsiad sasiedzi sąsiedzi przemoc narkotyki tego tej ten ta sa są sobie siebie jego jej ich nas
 was pan pani zeby żeby tylko jeszcze wszystko nic nikt zawsze czuje czuję wiem mamy mama tata
 zaraz znowu dzisiaj dzis dziś wczoraj jutro tutaj bije zabije pobije zyc żyć zycia życia domu
-mieszkaniu drzwi prosze pomóż pomoz ratunku
+mieszkaniu drzwi prosze pomóż pomoz ratunku dzieki dzięki dziekujemy dziękujemy
 """.split())
 # Roman Urdu and Roman Punjabi. Words shared by both count for either; words one language
-# uses and the other does not decide between them. None is a common English word.
+# uses and the other does not decide between them. None is a common English word. Greetings
+# and thanks are here so that "salam" or "sat sri akal" alone is answered in the language:
+# "salam" and "shukriya" are said by Urdu and Pakistani Punjabi speakers alike (a tie is
+# Urdu), "sat sri akal" and "dhanvaad" by Punjabi speakers.
 _ROMAN_SHARED = frozenset("""
 madad mera meri mere nahi nahin kya ghar dil bahut bohat koi kisi log jaan maar bachao
 sharab shraab nasha wala wali walay chori karke pagg pareshaan pareshani dard bulao bulaein
 bulayen bulaye
+salam salaam slam assalam asalam assalamualaikum assalamoalaikum alaikum alaikam walaikum
+shukriya shukria shukriyah meherbani mehrbani
 """.split())
 _ROMAN_URDU = frozenset("""
 mujhe mujhko mujh chahiye chahye kahan kaise kaisay kyun kyu karo karein karun raha rahi rahe
@@ -76,6 +81,7 @@ mainu tusi tussi tuhanu sanu saada saadi saddi saade vich ch naal nal kithe kith
 kiven kidda haiga karde karda kardi reha chahida chahidi chahide dassan dasso munde kuj kujh
 layi gall hunn kutt gaddi aa ae nu ohna ehna tainu sade chherde jaach parchaan holi khaan
 hassda vassda dhadkda rehnda chaddan kise
+sri akal sasriakal satsriakal dhanvaad dhanwad dhanyavaad dhanyavad
 """.split())
 _ENGLISH_WORDS = frozenset("""
 the is are was my i you to and of in what where how do does me it for on can who with at this
