@@ -380,3 +380,25 @@ def test_a_man_in_danger_at_home_gets_the_mens_line(responder: Responder) -> Non
     assert reply.topic == "male-victims"
     assert "0808 8010 327" in reply.text  # the Men's Advice Line
     assert RESPECT not in reply.text
+
+
+@pytest.mark.parametrize("text", ["who are you", "what are you?", "is someone reading this",
+                                  "am I talking to a real person", "are u human",
+                                  "does a real person read these messages"])
+def test_asking_what_the_bot_is_gets_a_plain_answer(responder: Responder, text: str) -> None:
+    # All stop words: the matcher found nothing ("Sorry, I'm not sure") or the topic model
+    # guessed (online abuse). A resident deciding what to share should know it is a bot.
+    reply = responder.answer(text)
+    assert reply.topic == "oos-other" and not reply.matched, (text, reply.topic)
+    assert "automated chat bot" in reply.body and "No one reads this chat" in reply.body
+    assert reply.caution is None and reply.crisis is None
+
+
+def test_is_anyone_there_also_gets_the_emergency_line_on_top(responder: Responder) -> None:
+    reply = responder.answer("Is anyone there?")
+    assert reply.topic == "oos-other"
+    assert reply.caution is not None and reply.caution.level is Level.POSSIBLE
+    assert reply.text.startswith("If you or someone else is in danger now, call 999")
+    # With danger in it, it is a crisis as before, and a longer question is the question.
+    assert responder.answer("is anyone there please help he's here").crisis is not None
+    assert responder.answer("who are you to judge my neighbour").topic != "oos-other"

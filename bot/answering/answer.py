@@ -62,6 +62,24 @@ SMALL_TALK_HEADS = frozenset("""hi hello hey hiya hallo howdy yo morning afterno
     thanks thank cheers ta thx ty menu options start""".split())
 THANKING = frozenset("thanks thank cheers ta thx ty".split())
 _HELP_ALONE = frozenset("help pls plz".split())
+# A question about the bot itself ("who are you", "am I talking to a bot", "is anyone
+# reading this"): all its words are stop words, so the matcher found nothing ("Sorry, I'm not
+# sure") or the topic model guessed (online abuse). It gets the declined topic that says
+# what the bot is. "Is anyone there" may come from someone frightened, so it also gets the
+# emergency line on top.
+ABOUT_THE_BOT = "oos-other"
+_ABOUT_THE_BOT = re.compile(
+    r"(?:(?:hi|hello|hey) )?(?:(?:who|what) (?:are you|r u|is this)"
+    r"|(?:are|r) (?:you|u) (?:a )?(?:bot|robot|human|real|real person|person|machine|ai|computer)"
+    r"|am i (?:talking|speaking|chatting) (?:to|with) (?:a )?(?:bot|robot|human|real person|"
+    r"person|machine|computer)"
+    r"|is this (?:a )?(?:bot|robot|real person|human|person|automated|real)"
+    r"|(?:is|are) (?:there )?(?:any|some) ?(?:one|body) (?:reading|watching)"
+    r"(?: this| these| my messages| these messages)?"
+    r"|(?:does|do|will|can) (?:a )?(?:real )?(?:person|human|anyone|anybody|someone) read "
+    r"(?:this|these|my messages|these messages))")
+_ANYONE_THERE = re.compile(r"(?:(?:hi|hello|hey) )?(?:is )?(?:any|some) ?(?:one|body) "
+                           r"(?:there|here|out there)")
 
 # Every number here is in knowledge/contacts.yaml (emergency, samaritans, shout, nhs-111);
 # tests/test_crisis.py checks that they still are.
@@ -323,6 +341,13 @@ class Responder:
         crisis = detect_crisis(text)
         if crisis is None and kinds is None and (chat := _small_talk(text)) is not None:
             return chat
+        if crisis is None and kinds is None and ABOUT_THE_BOT in self.kb.topics:
+            words = normalise(text)
+            if _ABOUT_THE_BOT.fullmatch(words) or _ANYONE_THERE.fullmatch(words):
+                reply = self._topic_reply(self.kb.topics[ABOUT_THE_BOT], 1.0)
+                if _ANYONE_THERE.fullmatch(words):
+                    reply.caution = Crisis(CrisisKind.DANGER, "anyone-there", Level.POSSIBLE)
+                return reply
         result = self.matcher.match(text, kinds)
         if (second_opinion and self.use_topic_model and kinds is None
                 and (crisis is None or not crisis.sure)):
