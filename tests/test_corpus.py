@@ -43,14 +43,17 @@ KINDS = {"danger", "self_harm", "medical", "fire", "child"}
 #: declined) and E12b (the crisis model with word vectors and the short-message fix: 259
 #: crises, 94 false, 139 declined) shipped. A plea and nothing else ("help me") then became a
 #: sure crisis by rule (the model no longer judges two words): 769 right, 260 crises.
+#: Round 13 (session 9) added a fifth part, ``test13.yaml`` (73 real items; first sight of
+#: the shipped state: 35 right, 22/30 crises, 7 false, 4/11 declined); the four older parts'
+#: figures were unchanged by the session's fixes. No candidate was read.
 FLOORS = {
-    "accuracy": 769 / 1353,
-    "crisis_recall": 260 / 336,
-    "false_crisis_rate": 94 / 1017,  # a ceiling
-    "declined": 139 / 159,
+    "accuracy": 804 / 1426,
+    "crisis_recall": 282 / 366,
+    "false_crisis_rate": 101 / 1060,  # a ceiling
+    "declined": 143 / 170,
 }
 #: The frozen test parts, read together.
-TEST_PARTS = ("test.yaml", "test8.yaml", "test10.yaml", "test11.yaml")
+TEST_PARTS = ("test.yaml", "test8.yaml", "test10.yaml", "test11.yaml", "test13.yaml")
 
 
 def _items(name: str) -> list[dict[str, object]]:
