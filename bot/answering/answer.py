@@ -343,9 +343,10 @@ class Responder:
             return chat
         if crisis is None and kinds is None and ABOUT_THE_BOT in self.kb.topics:
             words = normalise(text)
-            if _ABOUT_THE_BOT.fullmatch(words) or _ANYONE_THERE.fullmatch(words):
+            anyone_there = _ANYONE_THERE.fullmatch(words) is not None
+            if anyone_there or _ABOUT_THE_BOT.fullmatch(words):
                 reply = self._topic_reply(self.kb.topics[ABOUT_THE_BOT], 1.0)
-                if _ANYONE_THERE.fullmatch(words):
+                if anyone_there:
                     reply.caution = Crisis(CrisisKind.DANGER, "anyone-there", Level.POSSIBLE)
                 return reply
         result = self.matcher.match(text, kinds)

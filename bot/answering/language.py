@@ -63,7 +63,7 @@ _ROMAN_SHARED = frozenset("""
 madad mera meri mere nahi nahin kya ghar dil bahut bohat koi kisi log jaan maar bachao
 sharab shraab nasha wala wali walay chori karke pagg pareshaan pareshani dard bulao bulaein
 bulayen bulaye
-salam salaam slam assalam asalam assalamualaikum assalamoalaikum alaikum alaikam walaikum
+salam salaam assalam asalam assalamualaikum assalamoalaikum alaikum alaikam walaikum
 shukriya shukria shukriyah meherbani mehrbani
 """.split())
 _ROMAN_URDU = frozenset("""
