@@ -177,6 +177,20 @@ def test_greetings_and_thanks_alone_get_the_welcome_or_thanks_in_the_language(
     assert "999" in reply.body  # the emergency line, in the language, below
 
 
+@pytest.mark.parametrize("text, start", [
+    ("pomocy", "Jeśli ty lub ktoś inny jest teraz"),  # was domestic abuse support
+    ("madad", "اگر آپ یا کوئی اور ابھی خطرے"),  # was domestic abuse support
+    ("مدد", "اگر آپ یا کوئی اور ابھی خطرے"),  # was drugs and alcohol support
+    ("ਮਦਦ", "ਜੇ ਤੁਸੀਂ ਜਾਂ ਕੋਈ ਹੋਰ ਹੁਣੇ"),
+])
+def test_help_alone_gets_the_menu_under_the_emergency_line_in_the_language(
+        responder: Responder, text: str, start: str) -> None:
+    # As "help" alone in English: it may come from someone in danger, and no topic fits.
+    reply = responder.answer(text)
+    assert reply.caution is not None and reply.topic == "welcome"
+    assert reply.text.startswith(start) and "999" in reply.text.split("\n")[0]
+
+
 def test_thanks_with_danger_is_still_a_crisis(responder: Responder) -> None:
     reply = responder.answer("dziękuję, mąż mnie bije teraz")
     assert reply.crisis is not None

@@ -117,6 +117,8 @@ class Translation:
     greetings: frozenset[str] = frozenset()
     thanks: frozenset[str] = frozenset()
     small_talk: frozenset[str] = frozenset()
+    #: Folded words for "help" (``small_talk.help``): alone, the menu under the emergency line.
+    help: frozenset[str] = frozenset()
 
     def text(self, key: str) -> str:
         return self.texts.get(key, "")
@@ -159,7 +161,7 @@ def parse_translation(data: dict[str, object], language: str) -> Translation:
             return frozenset(w for item in (raw if isinstance(raw, list) else [])
                              for w in fold(str(item)).split())
 
-        t.greetings, t.thanks = words("greetings"), words("thanks")
+        t.greetings, t.thanks, t.help = words("greetings"), words("thanks"), words("help")
         t.small_talk = t.greetings | t.thanks | words("other")
     t.unreviewed = unreviewed
     return t
@@ -572,6 +574,9 @@ def welcome_reply(t: Translation) -> Reply:
                  footer=_footer(t, ""))
 
 
+_PLEASE = frozenset("please pls plz help".split())
+
+
 def _small_talk(t: Translation, text: str) -> Reply | None:
     """The welcome for a greeting alone, a short reply for thanks alone ("dziękuję",
     "shukriya", "ਧੰਨਵਾਦ"), in the language; English greetings and thanks count too, since
@@ -580,6 +585,13 @@ def _small_talk(t: Translation, text: str) -> Reply | None:
     from bot.answering.answer import SMALL_TALK_HEADS, SMALL_TALK_WORDS, THANKING, Reply
 
     words = set(fold(text).split())
+    if words and words <= t.help | _PLEASE and not words.isdisjoint(t.help):
+        # "pomocy" or "madad" alone, as "help" alone in English: it may come from someone in
+        # danger, so the menu with the emergency line on top (it was a guessed topic).
+        reply = welcome_reply(t)
+        reply.caution = Crisis(CrisisKind.DANGER, "help-alone", Level.POSSIBLE)
+        reply.localised_crisis = t.text("possible")
+        return reply
     if (not words or not words <= t.small_talk | SMALL_TALK_WORDS
             or words.isdisjoint(t.greetings | t.thanks | SMALL_TALK_HEADS)):
         return None
