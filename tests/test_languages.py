@@ -191,6 +191,61 @@ def test_help_alone_gets_the_menu_under_the_emergency_line_in_the_language(
     assert reply.text.startswith(start) and "999" in reply.text.split("\n")[0]
 
 
+@pytest.mark.parametrize("text, start", [
+    ("pomóż mi", "Jeśli ty lub ktoś inny jest teraz"),  # was the welcome, no emergency line
+    ("pomocy, proszę", "Jeśli ty lub ktoś inny jest teraz"),
+    ("meri madad karo", "اگر آپ یا کوئی اور ابھی خطرے"),  # was domestic abuse support
+    ("madad karo", "اگر آپ یا کوئی اور ابھی خطرے"),  # was the welcome
+    ("میری مدد کرو", "اگر آپ یا کوئی اور ابھی خطرے"),  # was mental health
+    ("ਮੇਰੀ ਮਦਦ ਕਰੋ", "ਜੇ ਤੁਸੀਂ ਜਾਂ ਕੋਈ ਹੋਰ ਹੁਣੇ"),  # was the welcome
+])
+def test_a_plea_alone_is_a_crisis_in_the_language(
+        responder: Responder, text: str, start: str) -> None:
+    # As "help me" in English: 999 first, in the language.
+    reply = responder.answer(text)
+    assert reply.crisis is not None and reply.crisis.sure, text
+    assert reply.text.startswith(start) and "999" in reply.text.split("\n")[0], reply.text
+
+
+@pytest.mark.parametrize("text", [
+    "mujhe madad chahiye",  # "I need help": was domestic abuse support
+    "مجھے مدد چاہیے",
+    "ਮੈਨੂੰ ਮਦਦ ਚਾਹੀਦੀ ਹੈ",
+    "potrzebuję pomocy",  # was drugs and alcohol support
+])
+def test_i_need_help_gets_the_menu_under_the_emergency_line(
+        responder: Responder, text: str) -> None:
+    reply = responder.answer(text)
+    assert reply.crisis is None and reply.caution is not None and reply.topic == "welcome"
+    assert "999" in reply.text.split("\n")[0]
+
+
+@pytest.mark.parametrize("text, start", [
+    ("nie", "Dobrze."),  # was a sure self-harm crisis
+    ("tak", "Dobrze."),  # was the mental health topic
+    ("dobrze", "Dobrze."),  # was detected as English and not understood
+    ("nie, dziękuję", "Proszę bardzo."),  # was the child-safeguarding topic
+    ("theek hai", "ٹھیک ہے۔"),  # was the non-emergency topic
+    ("nahi ji", "ٹھیک ہے۔"),
+    ("ٹھیک ہے", "ٹھیک ہے۔"),  # was the mental health topic
+    ("ok ji", "ٹھیک ہے۔"),
+    ("ਠੀਕ ਹੈ", "ਠੀਕ ਹੈ ਜੀ।"),  # was the mental health topic
+])
+def test_yes_ok_or_no_alone_is_acknowledged_in_the_language(
+        responder: Responder, text: str, start: str) -> None:
+    reply = responder.answer(text)
+    assert reply.crisis is None and reply.caution is None, text
+    assert reply.body.startswith(start), reply.body
+    assert "999" in reply.body  # the emergency line, in the language, below
+
+
+@pytest.mark.parametrize("text", ["nie dobrze", "theek nahi hai", "ਠੀਕ ਨਹੀਂ ਹੈ",
+                                  "nie, on mnie bije"])
+def test_not_ok_is_not_an_acknowledgement(responder: Responder, text: str) -> None:
+    reply = responder.answer(text)
+    assert reply.small_talk not in ("ok", "thanks"), text
+
+
 def test_thanks_with_danger_is_still_a_crisis(responder: Responder) -> None:
     reply = responder.answer("dziękuję, mąż mnie bije teraz")
     assert reply.crisis is not None

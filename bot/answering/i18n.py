@@ -119,6 +119,19 @@ class Translation:
     small_talk: frozenset[str] = frozenset()
     #: Folded words for "help" (``small_talk.help``): alone, the menu under the emergency line.
     help: frozenset[str] = frozenset()
+    #: Words that go with "help" in a plea (``small_talk.plea``: me, please, now, someone,
+    #: "do it"): a plea and nothing else is a sure crisis, as "help me" is in English.
+    plea: frozenset[str] = frozenset()
+    #: Words that make "help" a need (``small_talk.need``: "mujhe madad chahiye", "I need
+    #: help"): the menu under the emergency line, as in English.
+    need: frozenset[str] = frozenset()
+    #: Words that answer yes or OK (``small_talk.ok``) and no (``small_talk.negative``): a
+    #: message of these alone is an acknowledgement, not read for danger ("nie" was a sure
+    #: crisis).
+    ok: frozenset[str] = frozenset()
+    no: frozenset[str] = frozenset()
+    #: The words that may go with a greeting, thanks or an acknowledgement (``small_talk.other``).
+    other: frozenset[str] = frozenset()
 
     def text(self, key: str) -> str:
         return self.texts.get(key, "")
@@ -162,7 +175,9 @@ def parse_translation(data: dict[str, object], language: str) -> Translation:
                              for w in fold(str(item)).split())
 
         t.greetings, t.thanks, t.help = words("greetings"), words("thanks"), words("help")
-        t.small_talk = t.greetings | t.thanks | words("other")
+        t.plea, t.need, t.ok, t.no = words("plea"), words("need"), words("ok"), words("negative")
+        t.other = words("other")
+        t.small_talk = t.greetings | t.thanks | t.other
     t.unreviewed = unreviewed
     return t
 
@@ -384,6 +399,21 @@ _IDIOM = _folded(r"\b(?:szef\w*|upal\w*|gorac\w*|egzamin\w*|boss|garmi|exam)\b|�
                  r"امتحان|بجلی کا بل|ਬੌਸ|ਗਰਮੀ|ਇਮਤਿਹਾਨ")
 
 
+def plea(folded: str) -> Crisis | None:
+    """A plea and nothing else in any supported language ("pomóż mi", "meri madad karo",
+    "ਮੇਰੀ ਮਦਦ ਕਰੋ"): two words or more, all of them the language's ``help`` and ``plea``
+    words, one of them a word for help. A sure crisis, as "help me" is in English; "help"
+    alone and "I need help" get the middle tier instead (:func:`_small_talk`)."""
+    words = set(folded.split())
+    if len(folded.split()) < 2:
+        return None
+    for language in SUPPORTED:
+        t = translation(language)
+        if t is not None and words <= t.help | t.plea and not words.isdisjoint(t.help - t.plea):
+            return Crisis(CrisisKind.DANGER, "plea")
+    return None
+
+
 def detect_crisis(text: str, language: str, *, use_model: bool = True) -> Crisis | None:
     """A crisis in ``text`` (written in ``language``): English detector, rules, then model."""
     folded = fold(text)
@@ -393,7 +423,7 @@ def detect_crisis(text: str, language: str, *, use_model: bool = True) -> Crisis
     english = None if looking_back else detect_english_crisis(text, use_model=False)
     if english is not None:
         return english
-    found = rule_crisis(text)
+    found = rule_crisis(text) or plea(folded)
     if found is not None:
         return found
     model = crisis_model(language) if use_model else None
@@ -491,6 +521,8 @@ def answer(responder: Responder, text: str, language: str,
     t = translation(lang, directory)
     if t is None:  # no translation file: English, as before
         return responder.answer(text, kinds, language="en")
+    if kinds is None and (ok := _acknowledgement(t, text)) is not None:
+        return ok
     crisis = detect_crisis(text, language)
     if crisis is not None and crisis.sure:
         return _crisis_reply(responder, t, crisis, text)
@@ -585,9 +617,11 @@ def _small_talk(t: Translation, text: str) -> Reply | None:
     from bot.answering.answer import SMALL_TALK_HEADS, SMALL_TALK_WORDS, THANKING, Reply
 
     words = set(fold(text).split())
-    if words and words <= t.help | _PLEASE and not words.isdisjoint(t.help):
-        # "pomocy" or "madad" alone, as "help" alone in English: it may come from someone in
-        # danger, so the menu with the emergency line on top (it was a guessed topic).
+    if words and words <= t.help | t.plea | t.need | _PLEASE \
+            and not words.isdisjoint(t.help - t.plea):
+        # "pomocy" or "madad" alone, as "help" alone in English, or "mujhe madad chahiye" ("I
+        # need help"): it may come from someone in danger, so the menu with the emergency
+        # line on top (it was a guessed topic). A plea ("meri madad karo") is a sure crisis.
         reply = welcome_reply(t)
         reply.caution = Crisis(CrisisKind.DANGER, "help-alone", Level.POSSIBLE)
         reply.localised_crisis = t.text("possible")
@@ -600,6 +634,31 @@ def _small_talk(t: Translation, text: str) -> Reply | None:
     return Reply(matched=False, topic=None, title=None, confidence=1.0,
                  body="\n\n".join([t.text("thanks"), t.text("emergency_line")]),
                  footer=_footer(t, ""), small_talk="thanks")
+
+
+def _acknowledgement(t: Translation, text: str) -> Reply | None:
+    """A short reply, in the language, to a message that only says yes, OK or no ("tak",
+    "dobrze", "theek hai", "nahi ji", "ਠੀਕ ਹੈ", "nie, dziękuję"); ``None`` for anything else.
+
+    Asked before crisis detection, as English acknowledgements are: the Polish model made a
+    sure crisis of "nie" alone. A yes word with a no word is not an acknowledgement ("nie
+    dobrze", "theek nahi hai": not well), except that a polite word such as "ji" (also in
+    ``other``) goes with either ("nahi ji").
+    """
+    from bot.answering.answer import Reply
+
+    words = set(fold(text).split())
+    if not words or not words <= t.ok | t.no | t.thanks | t.other:
+        return None
+    no = words & t.no
+    yes = words & t.ok - (t.other if no else frozenset())
+    if bool(no) == bool(yes):
+        return None
+    thanked = not words.isdisjoint(t.thanks) and bool(t.text("thanks"))
+    return Reply(matched=False, topic=None, title=None, confidence=1.0,
+                 body="\n\n".join([t.text("thanks" if thanked else "ok") or t.text("welcome"),
+                                    t.text("emergency_line")]),
+                 footer=_footer(t, ""), small_talk="thanks" if thanked else "ok")
 
 
 def not_sure_reply(t: Translation) -> Reply:

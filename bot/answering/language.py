@@ -53,6 +53,7 @@ sąsiad sasiedzi sąsiedzi przemoc narkotyki tego tej ten ta sa są sobie siebie
 was pan pani zeby żeby tylko jeszcze wszystko nic nikt zawsze czuje czuję wiem mamy mama tata
 zaraz znowu dzisiaj dzis dziś wczoraj jutro tutaj bije zabije pobije zyc żyć zycia życia domu
 mieszkaniu drzwi prosze pomóż pomoz ratunku dzieki dzięki dziekujemy dziękujemy
+dobrze jasne okej spoko rozumiem
 """.split())
 # Roman Urdu and Roman Punjabi. Words shared by both count for either; words one language
 # uses and the other does not decide between them. None is a common English word. Greetings
@@ -65,6 +66,7 @@ sharab shraab nasha wala wali walay chori karke pagg pareshaan pareshani dard bu
 bulayen bulaye
 salam salaam assalam asalam assalamualaikum assalamoalaikum alaikum alaikam walaikum
 shukriya shukria shukriyah meherbani mehrbani
+ji jee haan hanji theek thik acha achha
 """.split())
 _ROMAN_URDU = frozenset("""
 mujhe mujhko mujh chahiye chahye kahan kaise kaisay kyun kyu karo karein karun raha rahi rahe
