@@ -402,3 +402,64 @@ def test_is_anyone_there_also_gets_the_emergency_line_on_top(responder: Responde
     # With danger in it, it is a crisis as before, and a longer question is the question.
     assert responder.answer("is anyone there please help he's here").crisis is not None
     assert responder.answer("who are you to judge my neighbour").topic != "oos-other"
+
+
+@pytest.mark.parametrize("text", ["what can you do", "What do you do?", "what can I ask you",
+                                  "how does this work"])
+def test_what_can_you_do_gets_the_menu(responder: Responder, text: str) -> None:
+    # It was "Sorry, I'm not sure": every word is a stop word.
+    reply = responder.answer(text)
+    assert reply.small_talk == "greeting", (text, reply.topic)
+    assert "anti-social behaviour" in reply.body and "999" in reply.body
+
+
+@pytest.mark.parametrize("text", ["can you help me", "can u help", "Could you help us?"])
+def test_can_you_help_me_is_help_alone(responder: Responder, text: str) -> None:
+    # It was the children's topic ("can you help me") or mental health ("can u help").
+    reply = responder.answer(text)
+    assert reply.topic is None and reply.small_talk == "help", (text, reply.topic)
+    assert reply.caution is not None
+    assert reply.text.startswith("If you or someone else is in danger now, call 999")
+
+
+@pytest.mark.parametrize("text", ["bye", "thank you bye", "ok bye", "good night"])
+def test_a_goodbye_gets_a_goodbye(responder: Responder, text: str) -> None:
+    reply = responder.answer(text)
+    assert reply.small_talk == "bye" and reply.body.startswith("Take care."), text
+    assert "999" in reply.body
+
+
+def test_a_goodbye_the_model_worries_about_keeps_the_emergency_help_on_top(
+        responder: Responder) -> None:
+    # "Goodbye" may be a last message: whatever the model makes of it still shows.
+    reply = responder.answer("goodbye")
+    crisis = detect_crisis("goodbye")
+    assert reply.small_talk == "bye"
+    assert reply.caution == crisis and (crisis is None or not crisis.sure)
+    # A goodbye to everyone is not small talk: it is read like any other message.
+    assert responder.answer("goodbye everyone").small_talk != "bye"
+
+
+@pytest.mark.parametrize("text", ["stop", "unsubscribe", "stop sending me messages"])
+def test_stop_names_the_commands_that_stop_messages(responder: Responder, text: str) -> None:
+    # "stop" was the topic for people who want to stop abusing a partner.
+    reply = responder.answer(text)
+    assert reply.small_talk == "stop" and reply.topic is None, (text, reply.topic)
+    assert "/unsubscribe" in reply.body and "/forget" in reply.body
+
+
+@pytest.mark.parametrize("text", ["stop hitting me", "please stop hurting me", "get off me"])
+def test_words_said_to_an_attacker_lead_with_999(responder: Responder, text: str) -> None:
+    # "stop hitting me" got the service for people who abuse; "get off me" was a fire.
+    reply = responder.answer(text)
+    assert reply.crisis is not None and reply.crisis.sure, text
+    assert reply.crisis.kind is CrisisKind.DANGER
+    assert RESPECT not in reply.text
+
+
+@pytest.mark.parametrize("text", ["how do i make him stop hitting me",
+                                  "i told him to get off me and he pushed me"])
+def test_telling_of_it_is_not_a_sure_crisis(responder: Responder, text: str) -> None:
+    reply = responder.answer(text)
+    assert reply.crisis is None, text
+    assert RESPECT not in reply.text

@@ -62,6 +62,28 @@ SMALL_TALK_HEADS = frozenset("""hi hello hey hiya hallo howdy yo morning afterno
     thanks thank cheers ta thx ty menu options start""".split())
 THANKING = frozenset("thanks thank cheers ta thx ty".split())
 _HELP_ALONE = frozenset("help pls plz".split())
+# "Can you help me?", "could u help us please": "help" asked for and nothing said about what,
+# the same as "help" alone (it was the children's or the mental health topic).
+_HELP_ASKED = _HELP_ALONE | frozenset("can could will would you u me us please i".split())
+# "What can you do?", "how does this work?": the menu (it was "Sorry, I'm not sure").
+_WHAT_CAN_YOU_DO = re.compile(
+    r"(?:(?:hi|hello|hey|ok|so) )?(?:what (?:can|do|could) (?:you|u) (?:do|help (?:me |us )?with)"
+    r"(?: for me| for us)?|what can i ask(?: you| u)?(?: about)?|what do you know(?: about)?"
+    r"|how does (?:this|it|this bot|the bot) work|how do i use (?:this|you|it|this bot|the bot)"
+    r"|what is this (?:bot |chat )?for|what are you for)")
+FAREWELL = "Take care. You can come back any time: type menu to see what I can help with."
+# "Bye", "thanks bye", "good night": a goodbye (it was "Sorry, I'm not sure"). Not "goodbye
+# everyone" or "goodbye world": a last message is read for danger like any other.
+_FAREWELL_WORDS = frozenset("""bye byee byeee bye-bye goodbye cya see you later soon good night
+    goodnight for now then thanks thank cheers ta thx ty ok okay""".split())
+_FAREWELL_HEADS = frozenset("bye byee byeee goodbye cya later night goodnight".split())
+STOP_MESSAGES = ("To stop the April progress summary, send /unsubscribe. To delete everything "
+                 "this bot keeps about you, send /forget.")
+# "Stop", "unsubscribe", "stop sending me messages": the commands that do it (it was the topic
+# for people who want to stop abusing a partner).
+_STOP = re.compile(r"(?:please )?(?:stop|unsubscribe|unsub|opt out|cancel(?: my)? subscription"
+                   r"|stop (?:sending )?(?:me )?(?:messages|updates|texts|these|the summary)"
+                   r"|stop (?:messaging|texting) me)(?: please| pls| thanks| thank you)?")
 # A question about the bot itself ("who are you", "am I talking to a bot", "is anyone
 # reading this"): all its words are stop words, so the matcher found nothing ("Sorry, I'm not
 # sure") or the topic model guessed (online abuse). It gets the declined topic that says
@@ -286,16 +308,24 @@ def _and(names: list[str]) -> str:
 
 
 def _small_talk(text: str) -> Reply | None:
-    """The menu for a greeting, "menu" or "help" alone, a short reply to thanks or an
-    acknowledgement ("ok", "im fine"); None for anything else."""
-    words = set(normalise(text).split())
-    if "help" in words and words <= _HELP_ALONE:
+    """The menu for a greeting, "menu", "what can you do" or "help" alone; a short reply to
+    thanks, an acknowledgement ("ok", "im fine"), a goodbye, or "stop" (the commands that stop
+    messages); None for anything else."""
+    normalised = normalise(text)
+    words = set(normalised.split())
+    if "help" in words and words <= _HELP_ASKED:
         return Reply(matched=False, topic=None, title=None, confidence=1.0,
                      body="What do you need help with?\n\n" + MENU,
                      caution=Crisis(CrisisKind.DANGER, "help-alone", Level.POSSIBLE),
                      small_talk="help")
     thanks = bool(words & THANKING)
-    if words and words <= SMALL_TALK_WORDS and words & SMALL_TALK_HEADS:
+    if words and words <= _FAREWELL_WORDS and words & _FAREWELL_HEADS:
+        kind, opening = "bye", FAREWELL
+    elif _STOP.fullmatch(normalised):
+        kind, opening = "stop", STOP_MESSAGES
+    elif _WHAT_CAN_YOU_DO.fullmatch(normalised):
+        kind, opening = "greeting", GREETING + "\n\n" + MENU
+    elif words and words <= SMALL_TALK_WORDS and words & SMALL_TALK_HEADS:
         kind, opening = ("thanks", THANKS) if thanks else ("greeting", GREETING + "\n\n" + MENU)
     elif is_acknowledgement(corrected(text)):  # "ok", "im fine thanks", "got it"
         kind, opening = ("thanks", THANKS) if thanks and "no" not in words else ("ok", ACKNOWLEDGED)
@@ -339,8 +369,15 @@ class Responder:
 
             return i18n.answer(self, text, lang, kinds)
         crisis = detect_crisis(text)
-        if crisis is None and kinds is None and (chat := _small_talk(text)) is not None:
-            return chat
+        if kinds is None and (crisis is None or not crisis.sure) \
+                and (chat := _small_talk(text)) is not None:
+            if crisis is None:
+                return chat
+            if chat.small_talk in ("bye", "help"):
+                # "Goodbye" or "can you help me" that the model reads as possibly in danger:
+                # the same short reply, with the emergency help it fits on top.
+                chat.caution = crisis
+                return chat
         if crisis is None and kinds is None and ABOUT_THE_BOT in self.kb.topics:
             words = normalise(text)
             anyone_there = _ANYONE_THERE.fullmatch(words) is not None

@@ -247,6 +247,14 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
         ("plea", r"^(?=\S+ \S)(?=.*\bhelp\b)" + _PLEA + r"(?: " + _PLEA + r")*$",
          CrisisKind.DANGER, True),
         ("hurting-me", _NOT_BY_ME + _HURTING + r" (?:me|us)\b(?! out)", CrisisKind.DANGER, True),
+        # Said to the attacker: "stop hitting me", "get off me" (the first was the topic for
+        # people who want to stop abusing, the second a fire). "How do I make him stop
+        # hitting me" is a question: weak, so it gets domestic abuse support instead.
+        # ("I told him to get off me" is told afterwards.)
+        ("stop-hurting-me", r"(?<!to )\b(?:stop|quit) (?:hitting|hurting|beating|kicking|"
+         r"punching|choking|strangling|attacking|slapping) (?:me|us)\b|"
+         r"(?<!to )\b(?:get (?:off|away from)|get your hands off|let go of) me\b",
+         CrisisKind.DANGER, False),
         # Someone else being hurt: an emergency when it is happening, but "I think someone
         # is hurting him at home" is a worry to report, so questions and suspicions don't fire.
         ("hurting-other", _NOT_BY_ME + _HURTING + " " + _ME + r"\b(?! out)", CrisisKind.DANGER,
