@@ -463,3 +463,16 @@ def test_telling_of_it_is_not_a_sure_crisis(responder: Responder, text: str) -> 
     reply = responder.answer(text)
     assert reply.crisis is None, text
     assert RESPECT not in reply.text
+
+
+@pytest.mark.parametrize("text", ["how do i complain about the police",
+                                  "a police officer was really rude to me",
+                                  "can i appeal the outcome of my police complaint"])
+def test_a_complaint_about_the_police_gets_the_complaints_route(
+        responder: Responder, text: str) -> None:
+    # "How do I complain about the police" got the anti-social behaviour topic.
+    reply = responder.answer(text)
+    assert reply.topic == "police-complaints", (text, reply.topic)
+    assert "Staffordshire Commissioner" in reply.text and "28 days" in reply.text
+    # A noise complaint is still a noise complaint.
+    assert responder.answer("how do i complain about my neighbours noise").topic == "noise"
