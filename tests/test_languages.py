@@ -246,6 +246,41 @@ def test_not_ok_is_not_an_acknowledgement(responder: Responder, text: str) -> No
     assert reply.small_talk not in ("ok", "thanks"), text
 
 
+@pytest.mark.parametrize("text, start", [
+    ("khuda hafiz", "اپنا خیال رکھیں۔"),  # was detected as English and not understood
+    ("dobranoc", "Trzymaj się."),
+    ("dzięki, pa", "Trzymaj się."),
+    ("ਰੱਬ ਰਾਖਾ", "ਆਪਣਾ ਖ਼ਿਆਲ ਰੱਖੋ।"),  # was the non-emergency topic
+    ("rab rakha ji", "ਆਪਣਾ ਖ਼ਿਆਲ ਰੱਖੋ।"),  # was read as Urdu and made a sure self-harm crisis
+])
+def test_a_goodbye_gets_a_goodbye_in_the_language(
+        responder: Responder, text: str, start: str) -> None:
+    reply = responder.answer(text)
+    assert reply.crisis is None and reply.small_talk == "bye", (text, reply.topic)
+    assert start in reply.text and "999" in reply.text
+
+
+@pytest.mark.parametrize("text, lang", [("nie", "pl"), ("rab rakha", "pa"), ("nie wiem", "pl")])
+def test_the_model_alone_never_makes_a_sure_crisis_of_one_or_two_words(
+        text: str, lang: str) -> None:
+    # As in English: "nie" and "rab rakha" were sure crises on the model alone.
+    from bot.answering import i18n
+
+    found = i18n.detect_crisis(text, lang)
+    assert found is None or not found.sure, (text, found)
+
+
+@pytest.mark.parametrize("text", ["przestań mnie bić", "puść mnie", "mat maro",
+                                  "mujhe mat maro", "مجھے مت مارو", "ਮੈਨੂੰ ਨਾ ਮਾਰੋ"])
+def test_words_said_to_an_attacker_are_a_crisis_in_the_language(
+        responder: Responder, text: str) -> None:
+    # "Stop hitting me", "let me go", "don't hit me": the first was domestic abuse support,
+    # "mat maro" was read as English and not understood.
+    reply = responder.answer(text)
+    assert reply.crisis is not None and reply.crisis.sure, text
+    assert "999" in reply.text.split("\n")[0]
+
+
 def test_thanks_with_danger_is_still_a_crisis(responder: Responder) -> None:
     reply = responder.answer("dziękuję, mąż mnie bije teraz")
     assert reply.crisis is not None

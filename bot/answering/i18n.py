@@ -28,7 +28,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.answering.crisis import Crisis, CrisisKind, Level
+from bot.answering.crisis import MODEL_SURE_MIN_WORDS, Crisis, CrisisKind, Level
 from bot.answering.crisis import detect_crisis as detect_english_crisis
 from bot.answering.crisis_model import CrisisModel
 from bot.answering.language import PUNJABI, SUPPORTED, URDU, detect_language
@@ -130,6 +130,8 @@ class Translation:
     #: crisis).
     ok: frozenset[str] = frozenset()
     no: frozenset[str] = frozenset()
+    #: Words that say goodbye (``small_talk.bye``): alone, the ``bye`` text.
+    bye: frozenset[str] = frozenset()
     #: The words that may go with a greeting, thanks or an acknowledgement (``small_talk.other``).
     other: frozenset[str] = frozenset()
 
@@ -176,7 +178,7 @@ def parse_translation(data: dict[str, object], language: str) -> Translation:
 
         t.greetings, t.thanks, t.help = words("greetings"), words("thanks"), words("help")
         t.plea, t.need, t.ok, t.no = words("plea"), words("need"), words("ok"), words("negative")
-        t.other = words("other")
+        t.other, t.bye = words("other"), words("bye")
         t.small_talk = t.greetings | t.thanks | t.other
     t.unreviewed = unreviewed
     return t
@@ -224,7 +226,10 @@ _CRISIS_RULES: list[tuple[str, re.Pattern[str], CrisisKind]] = [
          r"\bdziecko\b.{0,20}\b(?:nie oddycha|nieprzytomn|dusi sie)", CrisisKind.CHILD),
         ("pl-hurting-me", r"\b(?:mnie|nas)\b(?: \w+){0,2} (?:bije|bija|uderza|kopie|dusi|katuje|"
          r"szarpie|gwalci|atakuje|leje|tlucze|maltretuje)\b|\b(?:bije|bija|uderza|kopie|dusi|"
-         r"katuje|szarpie|gwalci|atakuje|leje|tlucze) (?:mnie|nas)\b", CrisisKind.DANGER),
+         r"katuje|szarpie|gwalci|atakuje|leje|tlucze) (?:mnie|nas)\b|"
+         # Said to the attacker: "przestań mnie bić" ("stop hitting me").
+         r"\bprzestan(?:cie)?\b(?: \w+){0,2} (?:bic|uderzac|kopac|dusic|krzywdzic|szarpac)\b",
+         CrisisKind.DANGER),
         ("pl-kill-me", r"\bzabij[eac]\b.{0,10}\b(?:mnie|nas|cie|ciebie|dzieci)\b|"
          r"\b(?:mnie|nas)\b.{0,10}\bzabij[eac]\b|\bchce mnie zabic\b|"
          r"\b(?:pobije|zatlucze|udusi|zadzga) (?:mnie|nas)\b|"
@@ -235,7 +240,7 @@ _CRISIS_RULES: list[tuple[str, re.Pattern[str], CrisisKind]] = [
          r"\b(?:sledzi|goni) mnie\b|\bboje sie o (?:swoje |moje )?zycie\b|"
          r"\bjestem w niebezpieczenstwie\b|\bratunku\b|\bma (?:noz|bron|maczete)\b|"
          r"\bktos (?:jest|chodzi) (?:w|po) (?:moim |naszym )?(?:domu|mieszkaniu)\b|"
-         r"\bzamknal mnie\b|\bnie (?:pozwala|daje) mi wyjsc\b|"
+         r"\bzamknal mnie\b|\bnie (?:pozwala|daje) mi wyjsc\b|\bpusc(?:cie)? mnie\b|"
          r"\bstoi pod (?:moimi |naszymi )?drzwiami\b|\bwywaza drzwi\b|"
          r"\bgrozi mi (?:nozem|bronia|smiercia)\b",
          CrisisKind.DANGER),
@@ -268,7 +273,7 @@ _CRISIS_RULES: list[tuple[str, re.Pattern[str], CrisisKind]] = [
          r"اغوا|زبردستی)", CrisisKind.CHILD),
         ("ur-hurting-me", r"(?:مجھے|ہمیں|مینوں|سانوں)\b(?: \S+){0,2} (?:مار|پیٹ|کٹ|کُٹ) "
          r"(?:رہا|رہی|رہے|رہیا)\b|\bبچاؤ\b(?! کی| کا| کے)|\bبچاو\b(?! کی| کا| کے)|"
-         r"دروازہ توڑ|خود کو .{0,15}بند کر|گھر میں کوئی گھس",
+         r"دروازہ توڑ|خود کو .{0,15}بند کر|گھر میں کوئی گھس|(?:مت|نہ) مارو|مارو (?:مت|نہ)",
          CrisisKind.DANGER),
         ("ur-self-harm", r"مرنا چاہت|مرنا چاہند|خودکشی (?:کرنا|کر لوں|کرلوں|کروں|کرنے|کر لاں)|"
          r"جینے کا دل نہیں|خود کو ختم|زندگی ختم کر|سب ختم کر دوں|جینا نہیں چاہت|"
@@ -279,7 +284,7 @@ _CRISIS_RULES: list[tuple[str, re.Pattern[str], CrisisKind]] = [
         ("pa-child", r"(?:ਬਚੇ|ਬਚੀ|ਬਚਾ|ਧੀ|ਪੁਤ)\b.{0,25}(?:ਕੁਟ ਰਿਹਾ|ਮਾਰ ਰਿਹਾ|ਲੈ ਗਿਆ|ਅਗਵਾ|ਜਬਰਦਸਤੀ)",
          CrisisKind.CHILD),
         ("pa-hurting-me", r"(?:ਮੈਨੂ|ਸਾਨੂ)\b(?: \S+){0,2} (?:ਕੁਟ|ਮਾਰ) (?:ਰਿਹਾ|ਰਹੀ|ਰਹੇ)|"
-         r"\bਬਚਾਓ\b|ਦਰਵਾਜਾ ਤੋੜ", CrisisKind.DANGER),
+         r"\bਬਚਾਓ\b|ਦਰਵਾਜਾ ਤੋੜ|(?:ਨਾ|ਮਤ) ਮਾਰੋ|ਮਾਰੋ ਨਾ", CrisisKind.DANGER),
         # A knife or "he'll kill me" is often a question or a figure of speech ("knife crime
         # figures", "my boss will kill me"): weak rules, gated below.
         ("ur-threat", r"چاقو|چھری|جان سے مار|مار ڈال", CrisisKind.DANGER),
@@ -295,7 +300,9 @@ _CRISIS_RULES: list[tuple[str, re.Pattern[str], CrisisKind]] = [
         # "log mar rahe hain": people are dying (in the news), not "maar rahe" (hitting).
         ("roman-danger", r"(?<!log )\b(?:maar|mar|peet|kutt|kut) (?:raha|rahi|rahe|reha|rahya)\b|"
          r"\bbachao\b(?! ka| ke| ki)|"  # "aag se bachao ka plan": a fire-safety plan
-         r"\bghar (?:mein|men|main|vich|wich) koi ghus", CrisisKind.DANGER),
+         r"\bghar (?:mein|men|main|vich|wich) koi ghus|"
+         # Said to the attacker: "mat maro", "mainu na maaro" ("don't hit me").
+         r"\b(?:mat|na|nah) (?:maro|maaro)\b|\b(?:maro|maaro) (?:mat|na)\b", CrisisKind.DANGER),
         ("roman-threat", r"\bjaan se maar|\bmaar dal(?:ega|egi|enge|o)\b|\bchaku\b|\bchhuri\b",
          CrisisKind.DANGER),
         ("roman-self-harm", r"\bkhud ?kushi (?:kar|karna|karni|karunga|karungi|karlun|karloon)\b|"
@@ -431,7 +438,10 @@ def detect_crisis(text: str, language: str, *, use_model: bool = True) -> Crisis
         return None
     scores = model.score(folded)
     p, kind = scores.crisis, CrisisKind(scores.kind)
-    if p >= SURE_SCORES.get(language, SURE_SCORE) and not _PAST.search(folded):
+    # As in English, the model alone never makes a sure crisis of one or two words ("nie",
+    # "rab rakha" were): the middle tier at most; the rules answer the short cries.
+    if p >= SURE_SCORES.get(language, SURE_SCORE) and not _PAST.search(folded) \
+            and len(text.split()) >= MODEL_SURE_MIN_WORDS:
         return Crisis(kind, "model", Level.SURE, p)
     if p >= POSSIBLE_SCORE:
         return Crisis(kind, "model", Level.POSSIBLE, p)
@@ -526,8 +536,15 @@ def answer(responder: Responder, text: str, language: str,
     crisis = detect_crisis(text, language)
     if crisis is not None and crisis.sure:
         return _crisis_reply(responder, t, crisis, text)
-    if crisis is None and kinds is None and (chat := _small_talk(t, text)) is not None:
-        return chat
+    if kinds is None and (chat := _small_talk(t, text)) is not None:
+        if crisis is None:
+            return chat
+        if chat.small_talk == "bye":
+            # A goodbye the model reads as possibly in danger: the goodbye, with the
+            # emergency help on top, as in English.
+            chat.caution = crisis
+            chat.localised_crisis = t.text("possible")
+            return chat
     topic_id, local = _guess_topic(text, language, t, responder)
     if topic_id is None:
         topic_id, local = match_topic(text, language, directory)
@@ -610,10 +627,11 @@ _PLEASE = frozenset("please pls plz help".split())
 
 
 def _small_talk(t: Translation, text: str) -> Reply | None:
-    """The welcome for a greeting alone, a short reply for thanks alone ("dziękuję",
-    "shukriya", "ਧੰਨਵਾਦ"), in the language; English greetings and thanks count too, since
-    a chat that chose the language may still type "menu" or "thanks". None for anything
-    else. (Asked before the topic model: it read "dziękuję" as "dziecko", a child.)"""
+    """The welcome for a greeting alone, a short reply for thanks or a goodbye alone
+    ("dziękuję", "shukriya", "ਧੰਨਵਾਦ", "khuda hafiz"), in the language; English greetings
+    and thanks count too, since a chat that chose the language may still type "menu" or
+    "thanks". None for anything else. (Asked before the topic model: it read "dziękuję" as
+    "dziecko", a child.)"""
     from bot.answering.answer import SMALL_TALK_HEADS, SMALL_TALK_WORDS, THANKING, Reply
 
     words = set(fold(text).split())
@@ -626,6 +644,11 @@ def _small_talk(t: Translation, text: str) -> Reply | None:
         reply.caution = Crisis(CrisisKind.DANGER, "help-alone", Level.POSSIBLE)
         reply.localised_crisis = t.text("possible")
         return reply
+    if words and words <= t.bye | t.thanks | t.other and not words.isdisjoint(t.bye) \
+            and t.text("bye"):
+        return Reply(matched=False, topic=None, title=None, confidence=1.0,
+                     body="\n\n".join([t.text("bye"), t.text("emergency_line")]),
+                     footer=_footer(t, ""), small_talk="bye")
     if (not words or not words <= t.small_talk | SMALL_TALK_WORDS
             or words.isdisjoint(t.greetings | t.thanks | SMALL_TALK_HEADS)):
         return None

@@ -54,6 +54,7 @@ was pan pani zeby żeby tylko jeszcze wszystko nic nikt zawsze czuje czuję wiem
 zaraz znowu dzisiaj dzis dziś wczoraj jutro tutaj bije zabije pobije zyc żyć zycia życia domu
 mieszkaniu drzwi prosze pomóż pomoz ratunku dzieki dzięki dziekujemy dziękujemy
 dobrze jasne okej spoko rozumiem
+widzenia dowidzenia dobranoc papa narazie przestan przestań
 """.split())
 # Roman Urdu and Roman Punjabi. Words shared by both count for either; words one language
 # uses and the other does not decide between them. None is a common English word. Greetings
@@ -67,6 +68,7 @@ bulayen bulaye
 salam salaam assalam asalam assalamualaikum assalamoalaikum alaikum alaikam walaikum
 shukriya shukria shukriyah meherbani mehrbani
 ji jee haan hanji theek thik acha achha
+khuda hafiz khudahafiz allahhafiz maro maaro
 """.split())
 _ROMAN_URDU = frozenset("""
 mujhe mujhko mujh chahiye chahye kahan kaise kaisay kyun kyu karo karein karun raha rahi rahe
@@ -84,6 +86,7 @@ kiven kidda haiga karde karda kardi reha chahida chahidi chahide dassan dasso mu
 layi gall hunn kutt gaddi aa ae nu ohna ehna tainu sade chherde jaach parchaan holi khaan
 hassda vassda dhadkda rehnda chaddan kise
 sri akal sasriakal satsriakal dhanvaad dhanwad dhanyavaad dhanyavad
+rab rabb rakha milange
 """.split())
 _ENGLISH_WORDS = frozenset("""
 the is are was my i you to and of in what where how do does me it for on can who with at this
