@@ -476,3 +476,14 @@ def test_a_complaint_about_the_police_gets_the_complaints_route(
     assert "Staffordshire Commissioner" in reply.text and "28 days" in reply.text
     # A noise complaint is still a noise complaint.
     assert responder.answer("how do i complain about my neighbours noise").topic == "noise"
+
+
+@pytest.mark.parametrize("text", ["how do i get an injunction", "what is a non molestation order",
+                                  "how to get a restraining order",
+                                  "my ex keeps coming to my house can i stop him"])
+def test_asking_for_a_court_order_gets_the_injunctions_answer(
+        responder: Responder, text: str) -> None:
+    # Was "Sorry, I'm not sure" or the borough council's services.
+    reply = responder.answer(text)
+    assert reply.topic == "protective-orders", (text, reply.topic)
+    assert "non-molestation order" in reply.text and "0808 2000 247" in reply.text
