@@ -487,3 +487,15 @@ def test_asking_for_a_court_order_gets_the_injunctions_answer(
     reply = responder.answer(text)
     assert reply.topic == "protective-orders", (text, reply.topic)
     assert "non-molestation order" in reply.text and "0808 2000 247" in reply.text
+
+
+@pytest.mark.parametrize(("text", "topic"), [
+    ("i dont see the point in anything", "mental-health"),  # was the plan
+    ("im worried about my brother hes not eating", "mental-health"),  # was domestic abuse
+    ("theres loads of different people going in and out of my neighbours flat at all hours",
+     "drugs-report"),  # was noise
+    ("i got hit by my teacher", "children-young-people"),  # was declined as out of scope
+])
+def test_everyday_worries_get_the_topic_that_fits(responder: Responder, text: str,
+                                                  topic: str) -> None:
+    assert responder.answer(text).topic == topic, text
