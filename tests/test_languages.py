@@ -281,6 +281,14 @@ def test_words_said_to_an_attacker_are_a_crisis_in_the_language(
     assert "999" in reply.text.split("\n")[0]
 
 
+def test_someone_smoking_is_not_a_fire(responder: Responder) -> None:
+    # "pali" is smokes as well as burns: the Polish model made this a sure fire crisis.
+    reply = responder.answer("sąsiad pali trawkę na balkonie")
+    assert reply.crisis is None, reply.crisis
+    # A fire is still a fire.
+    assert responder.answer("w kuchni się pali, dym wszędzie").crisis is not None
+
+
 def test_thanks_with_danger_is_still_a_crisis(responder: Responder) -> None:
     reply = responder.answer("dziękuję, mąż mnie bije teraz")
     assert reply.crisis is not None

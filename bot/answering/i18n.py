@@ -406,6 +406,13 @@ _IDIOM = _folded(r"\b(?:szef\w*|upal\w*|gorac\w*|egzamin\w*|boss|garmi|exam)\b|�
                  r"امتحان|بجلی کا بل|ਬੌਸ|ਗਰਮੀ|ਇਮਤਿਹਾਨ")
 
 
+# Smoking: cigarettes, weed, a joint, a vape, a hookah, hashish. (Not "shisha": in Urdu and
+# Punjabi "sheesha" is the glass of a window, broken in many a break-in.)
+_SMOKING = _folded(r"\b(?:papieros\w*|fajk\w*|trawk\w*|jointa?|skreta|ziol\w*|marihuan\w*|"
+                   r"e-papieros\w*|e papieros\w*|vape\w*|hookah|sigret\w*|cigarette\w*|"
+                   r"cigret\w*|charas|weed|vaping)\b|سگریٹ|چرس|حقہ|ਸਿਗਰਟ|ਚਰਸ|ਹੁੱਕਾ")
+
+
 def plea(folded: str) -> Crisis | None:
     """A plea and nothing else in any supported language ("pomóż mi", "meri madad karo",
     "ਮੇਰੀ ਮਦਦ ਕਰੋ"): two words or more, all of them the language's ``help`` and ``plea``
@@ -439,9 +446,11 @@ def detect_crisis(text: str, language: str, *, use_model: bool = True) -> Crisis
     scores = model.score(folded)
     p, kind = scores.crisis, CrisisKind(scores.kind)
     # As in English, the model alone never makes a sure crisis of one or two words ("nie",
-    # "rab rakha" were): the middle tier at most; the rules answer the short cries.
+    # "rab rakha" were): the middle tier at most; the rules answer the short cries. Nor a
+    # fire of someone smoking ("sąsiad pali trawkę": "pali" is smokes as well as burns).
+    smoking = kind is CrisisKind.FIRE and bool(_SMOKING.search(folded))
     if p >= SURE_SCORES.get(language, SURE_SCORE) and not _PAST.search(folded) \
-            and len(text.split()) >= MODEL_SURE_MIN_WORDS:
+            and len(text.split()) >= MODEL_SURE_MIN_WORDS and not smoking:
         return Crisis(kind, "model", Level.SURE, p)
     if p >= POSSIBLE_SCORE:
         return Crisis(kind, "model", Level.POSSIBLE, p)
