@@ -238,6 +238,16 @@ def test_an_acknowledgement_raises_no_alarm_at_all(text: str) -> None:
     assert detect_crisis(text) is None, text
 
 
+@pytest.mark.parametrize("text", ["im dead tired", "dead on my feet today", "i'm bored to death"])
+def test_worn_out_is_not_a_sure_crisis(text: str) -> None:
+    # "im dead tired" was a sure self-harm crisis on the model alone.
+    found = detect_crisis(text)
+    assert found is None or not found.sure, (text, found)
+    # Someone in danger who is scared to death is still read as in danger.
+    found = detect_crisis("im scared to death he is going to kill me")
+    assert found is not None and found.sure
+
+
 @pytest.mark.parametrize("text", ["im not ok", "i am not fine", "im not safe",
                                   "im fine honestly just tired of everything"])
 def test_saying_one_is_not_fine_is_still_read(text: str) -> None:

@@ -639,7 +639,10 @@ _FIGURATIVE = re.compile(
     r"(?:really )?hitting me\b|"
     r"\b(?:cut|cutting) (?:down|back) on\b|"
     r"\b(?:told|telling|tells) me to (?:go )?(?:kill|hurt) my ?self\b|"
-    r"\bif there is (?:not|no) (?:a )?fire\b|\bfear of being\b")
+    r"\bif there is (?:not|no) (?:a )?fire\b|\bfear of being\b|"
+    # Worn out or bored, not dead ("im dead tired" was a sure self-harm crisis). Not "scared
+    # to death": someone in danger says it.
+    r"\bdead (?:tired|beat|on my feet)\b|\b(?:bored|tired) to death\b")
 
 # Asking *about* crime or suicide, not living through it.
 _STATS = re.compile(
