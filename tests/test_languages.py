@@ -289,6 +289,18 @@ def test_someone_smoking_is_not_a_fire(responder: Responder) -> None:
     assert responder.answer("w kuchni się pali, dym wszędzie").crisis is not None
 
 
+def test_harassment_online_is_not_danger_now() -> None:
+    from bot.answering import i18n
+
+    # The Urdu model made this ("someone is harassing me online") a sure danger crisis.
+    found = i18n.detect_crisis("koi mujhe online tang kar raha hai", "ur")
+    assert found is None or not found.sure, found
+    # A groomer from online outside now is still a crisis (a child, by the model).
+    found = i18n.detect_crisis("koi anjaan aadmi meri 11 saal ki beti ko online keh raha hai "
+                               "abhi school ke bahar milo", "ur")
+    assert found is not None and found.sure
+
+
 def test_thanks_with_danger_is_still_a_crisis(responder: Responder) -> None:
     reply = responder.answer("dziękuję, mąż mnie bije teraz")
     assert reply.crisis is not None

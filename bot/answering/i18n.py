@@ -413,6 +413,11 @@ _SMOKING = _folded(r"\b(?:papieros\w*|fajk\w*|trawk\w*|jointa?|skreta|ziol\w*|ma
                    r"cigret\w*|charas|weed|vaping)\b|سگریٹ|چرس|حقہ|ਸਿਗਰਟ|ਚਰਸ|ਹੁੱਕਾ")
 
 
+# Online, on the internet. (Not "a message" or "a text": threats of violence now come by text.)
+_ONLINE = _folded(r"\b(?:online|internet|internecie|internetu|w sieci)\b|آن لائن|انٹرنیٹ|"
+                  r"ਆਨਲਾਈਨ|ਇੰਟਰਨੈੱਟ")
+
+
 def plea(folded: str) -> Crisis | None:
     """A plea and nothing else in any supported language ("pomóż mi", "meri madad karo",
     "ਮੇਰੀ ਮਦਦ ਕਰੋ"): two words or more, all of them the language's ``help`` and ``plea``
@@ -448,9 +453,13 @@ def detect_crisis(text: str, language: str, *, use_model: bool = True) -> Crisis
     # As in English, the model alone never makes a sure crisis of one or two words ("nie",
     # "rab rakha" were): the middle tier at most; the rules answer the short cries. Nor a
     # fire of someone smoking ("sąsiad pali trawkę": "pali" is smokes as well as burns).
+    # Nor danger of harassment online ("koi mujhe online tang kar raha hai" was), unless the
+    # message says now ("the man from online is outside now").
     smoking = kind is CrisisKind.FIRE and bool(_SMOKING.search(folded))
+    online = kind is CrisisKind.DANGER and bool(_ONLINE.search(folded)) \
+        and not _NOW.search(folded)
     if p >= SURE_SCORES.get(language, SURE_SCORE) and not _PAST.search(folded) \
-            and len(text.split()) >= MODEL_SURE_MIN_WORDS and not smoking:
+            and len(text.split()) >= MODEL_SURE_MIN_WORDS and not smoking and not online:
         return Crisis(kind, "model", Level.SURE, p)
     if p >= POSSIBLE_SCORE:
         return Crisis(kind, "model", Level.POSSIBLE, p)
