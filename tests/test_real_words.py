@@ -499,3 +499,13 @@ def test_asking_for_a_court_order_gets_the_injunctions_answer(
 def test_everyday_worries_get_the_topic_that_fits(responder: Responder, text: str,
                                                   topic: str) -> None:
     assert responder.answer(text).topic == topic, text
+
+
+@pytest.mark.parametrize("text", ["my baby isnt breathing", "My baby is turning blue",
+                                  "baby choking on a grape"])
+def test_a_baby_not_breathing_gets_the_ambulance_first(responder: Responder, text: str) -> None:
+    # It was "a child in danger", followed by the children's safeguarding topic.
+    reply = responder.answer(text)
+    assert reply.crisis is not None and reply.crisis.kind is CrisisKind.MEDICAL, text
+    assert reply.text.startswith("Call 999 now and ask for an ambulance")
+    assert reply.topic != "child-safeguarding-report"

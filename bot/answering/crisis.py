@@ -340,11 +340,13 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
         # --- a child in danger now
         ("child-now", r"\b(?:hitting|beating|hurting|attacking|strangling) (?:the|my|our) "
          r"(?:kids|children|child|baby|son|daughter)\b|"
-         r"\b(?:baby|child|toddler) (?:is )?(?:not breathing|unconscious|choking|"
-         r"turning blue)\b|"
          r"\b(?:left|leaves) (?:a |the |my |their |his |her )?(?:baby|toddler|kids|children|"
          r"child) (?:alone|on their own|on his own|on her own)\b.*\b(?:now|all night|hours|"
          r"tonight)\b", CrisisKind.CHILD, True),
+        # A baby not breathing needs an ambulance: medical, not "a child in danger" with the
+        # safeguarding line after it (the training split labels these medical too).
+        ("baby-medical", r"\b(?:baby|child|toddler) (?:is )?(?:not breathing|unconscious|"
+         r"choking|turning blue)\b", CrisisKind.MEDICAL, True),
         # --- indirect suicidal words
         ("end-it-all", r"\b(?:want|wants|wanting|going|need|ready) (?:it all )?to (?:end|stop) "
          r"(?:it all|everything|all of this|the pain)\b|\bwant it all to (?:end|stop|be over)\b|"
