@@ -46,8 +46,11 @@ KINDS = {"danger", "self_harm", "medical", "fire", "child"}
 #: Round 13 (session 9) added a fifth part, ``test13.yaml`` (73 real items; first sight of
 #: the shipped state: 35 right, 22/30 crises, 7 false, 4/11 declined); the four older parts'
 #: figures were unchanged by the session's fixes. No candidate was read.
+#: Session 10's fixes from everyday use (new topics for complaints about the police and for
+#: injunctions, a baby not breathing as a medical emergency) gave 807 right, the other counts
+#: as before.
 FLOORS = {
-    "accuracy": 804 / 1426,
+    "accuracy": 807 / 1426,
     "crisis_recall": 282 / 366,
     "false_crisis_rate": 101 / 1060,  # a ceiling
     "declined": 143 / 170,
