@@ -465,28 +465,31 @@ def test_telling_of_it_is_not_a_sure_crisis(responder: Responder, text: str) -> 
     assert RESPECT not in reply.text
 
 
-@pytest.mark.parametrize("text", ["how do i complain about the police",
-                                  "a police officer was really rude to me",
-                                  "can i appeal the outcome of my police complaint"])
-def test_a_complaint_about_the_police_gets_the_complaints_route(
-        responder: Responder, text: str) -> None:
-    # "How do I complain about the police" got the anti-social behaviour topic.
+_POLICE_COMPLAINTS = ("police-complaints", ("Staffordshire Commissioner", "28 days"))
+_INJUNCTIONS = ("protective-orders", ("non-molestation order", "0808 2000 247"))
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # These got the anti-social behaviour topic...
+    ("how do i complain about the police", _POLICE_COMPLAINTS),
+    ("a police officer was really rude to me", _POLICE_COMPLAINTS),
+    ("can i appeal the outcome of my police complaint", _POLICE_COMPLAINTS),
+    # ... and these "Sorry, I'm not sure" or the borough council's services.
+    ("how do i get an injunction", _INJUNCTIONS),
+    ("what is a non molestation order", _INJUNCTIONS),
+    ("how to get a restraining order", _INJUNCTIONS),
+    ("my ex keeps coming to my house can i stop him", _INJUNCTIONS),
+])
+def test_complaints_and_injunctions_get_their_own_answers(
+        responder: Responder, text: str, expected: tuple[str, tuple[str, ...]]) -> None:
+    topic, needles = expected
     reply = responder.answer(text)
-    assert reply.topic == "police-complaints", (text, reply.topic)
-    assert "Staffordshire Commissioner" in reply.text and "28 days" in reply.text
-    # A noise complaint is still a noise complaint.
+    assert reply.topic == topic, (text, reply.topic)
+    assert all(needle in reply.text for needle in needles), reply.text
+
+
+def test_a_noise_complaint_is_still_a_noise_complaint(responder: Responder) -> None:
     assert responder.answer("how do i complain about my neighbours noise").topic == "noise"
-
-
-@pytest.mark.parametrize("text", ["how do i get an injunction", "what is a non molestation order",
-                                  "how to get a restraining order",
-                                  "my ex keeps coming to my house can i stop him"])
-def test_asking_for_a_court_order_gets_the_injunctions_answer(
-        responder: Responder, text: str) -> None:
-    # Was "Sorry, I'm not sure" or the borough council's services.
-    reply = responder.answer(text)
-    assert reply.topic == "protective-orders", (text, reply.topic)
-    assert "non-molestation order" in reply.text and "0808 2000 247" in reply.text
 
 
 @pytest.mark.parametrize(("text", "topic"), [
