@@ -423,8 +423,9 @@ def plea(folded: str) -> Crisis | None:
     "ਮੇਰੀ ਮਦਦ ਕਰੋ"): two words or more, all of them the language's ``help`` and ``plea``
     words, one of them a word for help. A sure crisis, as "help me" is in English; "help"
     alone and "I need help" get the middle tier instead (:func:`_small_talk`)."""
-    words = set(folded.split())
-    if len(folded.split()) < 2:
+    typed = folded.split()
+    words = set(typed)
+    if len(typed) < 2:
         return None
     for language in SUPPORTED:
         t = translation(language)
