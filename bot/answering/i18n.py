@@ -434,6 +434,18 @@ def plea(folded: str) -> Crisis | None:
     return None
 
 
+def _at_most_possible(text: str, folded: str, kind: CrisisKind) -> bool:
+    """Whether the model's sure alarm must stay the middle tier: looking back; one or two
+    words, as in English ("nie", "rab rakha" were sure crises; the rules answer the short
+    cries); a fire of someone smoking ("sąsiad pali trawkę": "pali" is smokes as well as
+    burns); danger of harassment online ("koi mujhe online tang kar raha hai"), unless the
+    message says now ("the man from online is outside now")."""
+    return (bool(_PAST.search(folded)) or len(text.split()) < MODEL_SURE_MIN_WORDS
+            or (kind is CrisisKind.FIRE and bool(_SMOKING.search(folded)))
+            or (kind is CrisisKind.DANGER and bool(_ONLINE.search(folded))
+                and not _NOW.search(folded)))
+
+
 def detect_crisis(text: str, language: str, *, use_model: bool = True) -> Crisis | None:
     """A crisis in ``text`` (written in ``language``): English detector, rules, then model."""
     folded = fold(text)
@@ -451,16 +463,7 @@ def detect_crisis(text: str, language: str, *, use_model: bool = True) -> Crisis
         return None
     scores = model.score(folded)
     p, kind = scores.crisis, CrisisKind(scores.kind)
-    # As in English, the model alone never makes a sure crisis of one or two words ("nie",
-    # "rab rakha" were): the middle tier at most; the rules answer the short cries. Nor a
-    # fire of someone smoking ("sąsiad pali trawkę": "pali" is smokes as well as burns).
-    # Nor danger of harassment online ("koi mujhe online tang kar raha hai" was), unless the
-    # message says now ("the man from online is outside now").
-    smoking = kind is CrisisKind.FIRE and bool(_SMOKING.search(folded))
-    online = kind is CrisisKind.DANGER and bool(_ONLINE.search(folded)) \
-        and not _NOW.search(folded)
-    if p >= SURE_SCORES.get(language, SURE_SCORE) and not _PAST.search(folded) \
-            and len(text.split()) >= MODEL_SURE_MIN_WORDS and not smoking and not online:
+    if p >= SURE_SCORES.get(language, SURE_SCORE) and not _at_most_possible(text, folded, kind):
         return Crisis(kind, "model", Level.SURE, p)
     if p >= POSSIBLE_SCORE:
         return Crisis(kind, "model", Level.POSSIBLE, p)
