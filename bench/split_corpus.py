@@ -70,6 +70,12 @@ def write(path: Path, items: list[dict[str, Any]], name: str, note: str) -> None
     path.write_text(_HEADER.format(name=name, note=note) + body, encoding="utf-8")
 
 
+def _later_parts_keys() -> set[str]:
+    """Items of the frozen test parts collected after the first round (test8.yaml...)."""
+    return {_key(item) for path in sorted(CORPUS.glob("test?*.yaml"))
+            for item in yaml.safe_load(path.read_text(encoding="utf-8")) or []}
+
+
 def _frozen_keys() -> set[str] | None:
     path = CORPUS / "test.yaml"
     if not path.exists():
@@ -92,8 +98,9 @@ def main() -> int:
         print("error: this would change the frozen test split (test.yaml); nothing written. "
               "Has a first-round item in raw/ been edited?", file=sys.stderr)
         return 1
-    frozen = {_key(item) for item in test}
-    # Later rounds only ever add to training (and never an item already in the test split).
+    frozen = {_key(item) for item in test} | _later_parts_keys()
+    # Later rounds only ever add to training, and never an item already in a test part: a
+    # training file collected from the same pages as a later part may repeat one of its items.
     train += [item for item in load_raw(train_only=True) if _key(item) not in frozen]
     train = list({_key(item): item for item in train}.values())
     write(CORPUS / "test.yaml", test, "Test",

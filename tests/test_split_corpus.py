@@ -54,3 +54,17 @@ def test_an_edit_that_would_move_test_items_writes_nothing(
     assert split_corpus.main() == 1
     assert "frozen test split" in capsys.readouterr().err
     assert (corpus / "test.yaml").read_bytes() == (CORPUS / "test.yaml").read_bytes()
+
+
+def test_an_item_of_a_later_test_part_never_joins_training(corpus: Path) -> None:
+    item = ('- q: "{q}"\n  source: "https://example.org"\n  label: topic\n'
+            "  topic: noise\n")
+    (corpus / "test99.yaml").write_text(item.format(q="a frozen question about barking"),
+                                        encoding="utf-8")
+    (corpus / "raw" / "train_round99.yaml").write_text(
+        item.format(q="A frozen question  about barking")
+        + item.format(q="a brand new question about noise"), encoding="utf-8")
+    assert split_corpus.main() == 0
+    training = (corpus / "train.yaml").read_text("utf-8").lower()
+    assert "a brand new question about noise" in training
+    assert "a frozen question" not in training
