@@ -155,7 +155,7 @@ vohti waleyan walian
 ROMAN_SHARED = frozenset("""
 aadat aakhri aam aao aap aatishbazi aaya aayi achanak afsos agle aisi ajeeb ajnabi aksar
 alag andar anjaan apna apne apni asar aurat awaaz baad baare bacha bachao bache bachi
-badal bahar baitha ban bana bande banna bas bazu beh behosh bekaar bhanji bhar bhej bheji
+badal bahar baitha bana bande banna bas bazu beh behosh bekaar bhanji bhar bhej bheji
 bhejo bilkul bina bitha bol bro bujha bura chaaku chaap chaar chakkar chaku chal chala
 chali chalo chamche chhat chhota chhote chhoti chhutti chilla chir chor chori chota chote
 chuki chup churri dada dadi dar dard darr darwaza darwaze daura dekh dekhbhaal dekhi dena
