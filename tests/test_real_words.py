@@ -498,6 +498,10 @@ def test_a_noise_complaint_is_still_a_noise_complaint(responder: Responder) -> N
     ("theres loads of different people going in and out of my neighbours flat at all hours",
      "drugs-report"),  # was noise
     ("i got hit by my teacher", "children-young-people"),  # was declined as out of scope
+    ("somebody is using my identity", "scams-report"),  # was "not sure"
+    ("i want to volunteer to help my community", "consultation"),  # was mental health
+    ("my daughter's boyfriend is much older than her and buys her stuff",
+     "child-safeguarding-report"),  # was domestic abuse support
 ])
 def test_everyday_worries_get_the_topic_that_fits(responder: Responder, text: str,
                                                   topic: str) -> None:
@@ -512,3 +516,61 @@ def test_a_baby_not_breathing_gets_the_ambulance_first(responder: Responder, tex
     assert reply.crisis is not None and reply.crisis.kind is CrisisKind.MEDICAL, text
     assert reply.text.startswith("Call 999 now and ask for an ambulance")
     assert reply.topic != "child-safeguarding-report"
+
+
+@pytest.mark.parametrize("text", ["i hate my job", "I really hate mondays", "i hate this weather"])
+def test_a_dislike_is_not_a_hate_crime(responder: Responder, text: str) -> None:
+    # "hate" was the hate-crime topics' strongest word: all three got "Report hate crime".
+    reply = responder.answer(text)
+    assert reply.topic not in {"hate-crime-report", "hate-crime-support", "hate-crime-cohesion"}
+    assert reply.crisis is None and reply.caution is None, text
+
+
+@pytest.mark.parametrize(("text", "topic"), [
+    ("i hate my neighbours", "neighbour-disputes"),
+    ("people hate me because im polish", "hate-crime-report"),
+    ("they hate us because we are muslim", "hate-crime"),
+])
+def test_hate_still_finds_what_it_is_about(responder: Responder, text: str, topic: str) -> None:
+    assert (responder.answer(text).topic or "").startswith(topic), text
+
+
+@pytest.mark.parametrize(("text", "topic"), [
+    ("How do I report online abuse?", "online-abuse"),  # was domestic abuse reporting
+    ("what is cuckooing", "county-lines-explained"),  # was how to report cuckooing
+])
+def test_a_topics_own_question_gets_that_topic(responder: Responder, text: str,
+                                               topic: str) -> None:
+    assert responder.answer(text).topic == topic, text
+
+
+def test_every_question_the_knowledge_base_wrote_gets_its_own_topic(
+        responder: Responder) -> None:
+    # Unless it is a crisis, or two topics (or a topic and a place) share the question.
+    wrong = []
+    for topic in responder.kb.topics.values():
+        for q in topic.questions:
+            if responder.matcher.own_question(q) is None:
+                continue
+            reply = responder.answer(q)
+            if reply.crisis is None and reply.topic != topic.id:
+                wrong.append((q, topic.id, reply.topic))
+    assert not wrong
+
+
+@pytest.mark.parametrize("text", ["two men are fighting in the street",
+                                  "some lads are fighting outside the pub",
+                                  "big fight on the high street now"])
+def test_a_fight_in_the_street_now_leads_with_999(responder: Responder, text: str) -> None:
+    # All three got a topic (stalking reporting, nights out, the emergency topic's text)
+    # with no emergency line first.
+    reply = responder.answer(text)
+    assert reply.crisis is not None and reply.crisis.kind is CrisisKind.DANGER, text
+
+
+@pytest.mark.parametrize("text", ["people keep fighting outside the kebab shop every weekend",
+                                  "the fight is over now", "my kids are fighting in the garden",
+                                  "what can i do about fights outside the pub"])
+def test_fights_that_are_not_happening_now_are_not_alarms(responder: Responder,
+                                                          text: str) -> None:
+    assert responder.answer(text).crisis is None, text

@@ -193,6 +193,25 @@ _ABUSES_ME = re.compile(
     r"\b(?:my )?(?:wife|husband|partner|girlfriend|boyfriend|ex|fiance|fiancee|dad|mum|son|"
     r"daughter) (?:\w+ ){0,2}(?:hits|beats|abuses|hurts|controls|threatens|attacks|is abusing|"
     r"is hitting|is hurting|is controlling|has hit|has beaten) (?:me|us)\b")
+#: "I hate my job" is a dislike, not a hate crime, yet "hate" is the hate-crime topics'
+#: strongest word. When the sender says what they hate and names nothing of a hate crime
+#: (a group, an incident), the word is left out of matching (see _for_matching): "i hate my
+#: neighbours" still finds neighbour problems, "i hate my job" finds nothing and is declined.
+_I_HATE = re.compile(r"\b(?:i|we)(?: really| just| absolutely| do| fucking| so)? hate\b")
+_HATE_CRIME_SIGNS = re.compile(
+    r"\b(?:crimes?|incidents?|racis\w*|racial\w*|homophob\w*|transphob\w*|islamophob\w*|"
+    r"antisemit\w*|religio\w*|disab\w*|gay|lesbian|trans|lgbt\w*|muslims?|jews?|jewish|"
+    r"sikhs?|hindus?|black|asians?|polish|immigrants?|foreigners?|refugees?|migrants?|"
+    r"colou?r|race|speech|extremis\w*|called me|abus\w*|attack\w*|because (?:i|we) am|"
+    r"because (?:i|we) are|because of (?:my|our) (?:race|religion|colou?r|skin))\b")
+
+
+def _for_matching(text: str) -> str:
+    """The words the matcher and topic model read: the message, less a dislike's "hate"."""
+    words = normalise(text)
+    if _I_HATE.search(words) and not _HATE_CRIME_SIGNS.search(words):
+        return _I_HATE.sub(lambda m: m.group(0)[: -len("hate")] + "dislike", words)
+    return text
 #: Topics for people who harm others: never shown to someone in danger.
 PERPETRATOR_TOPICS = frozenset({"stop-being-abusive"})
 
@@ -386,10 +405,20 @@ class Responder:
                 if anyone_there:
                     reply.caution = Crisis(CrisisKind.DANGER, "anyone-there", Level.POSSIBLE)
                 return reply
-        result = self.matcher.match(text, kinds)
-        if (second_opinion and self.use_topic_model and kinds is None
+        matching = _for_matching(text)
+        result = self.matcher.match(matching, kinds)
+        own = self.matcher.own_question(matching)
+        if own is not None and own in self.kb.topics \
+                and (kinds is None or self.kb.topics[own].kind in kinds):
+            # Asked in one of a topic's own questions: that topic, whatever else scores;
+            # the matcher's own pick stays on offer as "you might also mean".
+            if result.best is None or result.best.id != own:
+                chosen = Candidate(own, self.kb.topics[own].title, 1.0)
+                result = MatchResult(chosen, 1.0, result.candidates,
+                                     [result.best] if result.best else [])
+        elif (second_opinion and self.use_topic_model and kinds is None
                 and (crisis is None or not crisis.sure)):
-            result = self._second_opinion(text, result)
+            result = self._second_opinion(matching, result)
         reply = self._from_match(result)
         if crisis is None:
             return self._fit_role(text, reply)

@@ -290,6 +290,16 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
          r"going on now|outside now)\b|"
          r"\b(?:right now|happening now)(?: (?!because\b|since\b)\w+){0,5} (?:fight|fighting|"
          r"attack|violence|stabbing|hitting|shooting)\b", CrisisKind.DANGER, True),
+        # A fight in the street now ("two men are fighting in the street", "big fight on
+        # the high street now"): the 999 call the emergency topic's own "there is a fight
+        # outside right now" stands for. Not a habit ("every weekend"), not over, not
+        # children or pets squabbling, not a row online or in court.
+        ("fight-now", r"(?<!kids )(?<!children )(?<!dogs )(?<!cats )(?<!brothers )"
+         r"(?<!sisters )(?<!twins )\b(?:are|is|were) (?:fighting|brawling|scrapping|kicking "
+         r"off)\b(?: \w+){0,3} (?:outside|in|on|out)\b(?! (?:court|line|facebook|twitter|the "
+         r"phone)\b)(?!.*\b(?:every|always|each|usually|often|all the time|weekends?|used "
+         r"to)\b)|\b(?:fight|brawl|punch up|scrap)\b(?: (?!because\b|since\b)\w+){0,5}"
+         r"(?<!\bover) now\b", CrisisKind.DANGER, False),
         ("intruder", r"\bsome ?one(?: is)? (?:in|inside) (?:my|our) (?:back |front )?"
          r"(?:garden|house|home|flat|room|kitchen)\b.*\b(?:now|door|window|trying)\b|"
          r"\btrying (?:the|my|our) (?:door|doors|door handles|handles|windows)\b|"

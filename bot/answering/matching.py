@@ -28,6 +28,7 @@ import heapq
 import logging
 import math
 import os
+import re
 import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping
@@ -565,6 +566,14 @@ class _Arrays:
         return found
 
 
+_PLAIN_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+
+
+def _plain(text: str) -> str:
+    """Lower-case words only: "How do I report online abuse?" as its topic wrote it."""
+    return " ".join(_PLAIN_WORD.findall(text.lower().replace("\u2019", "'")))
+
+
 class Matcher:
     """Scores questions against every entry of one knowledge base."""
 
@@ -608,6 +617,7 @@ class Matcher:
                            else vectorised)
         # Built with the index, so the first question pays nothing more than the next.
         self._arrays: _Arrays | None = _Arrays(self) if self.vectorised else None
+        self._same_words: dict[str, str | None] | None = None
 
     # ------------------------------------------------------------------ query analysis
 
@@ -977,6 +987,32 @@ class Matcher:
             weak = [c for c in scored[:3] if c.score >= self.threshold * 0.7]
             return MatchResult(None, top.score, scored, weak)
         return MatchResult(top, top.score, scored, close)
+
+    def own_question(self, text: str) -> str | None:
+        """The topic that has ``text`` word for word among its own questions (or title).
+
+        The knowledge base's authors wrote "how do i report online abuse" for the online
+        abuse topic: asked word for word, it is that topic's, however the blend scores it
+        against a topic sharing most of its words. Looked up by the question's content
+        words (the index stores its phrases stemmed; a phrase two entries share answers
+        None), then confirmed on the topic's own words, so "who is involved" is not taken
+        for a longer question with the same content words.
+        """
+        if self._same_words is None:
+            table: dict[str, str | None] = {}
+            for eid in self.entries:
+                for phrase in self.entries[eid].phrases:
+                    if phrase:
+                        table[phrase] = eid if table.get(phrase, eid) == eid else None
+            self._same_words = table
+        key = " ".join(content_tokens(normalise(text)))
+        found = self._same_words.get(key) if key else None
+        topic = self.kb.topics.get(found) if found else None
+        if topic is None:
+            return None
+        plain = _plain(text)
+        return topic.id if any(_plain(p) == plain for p in (topic.title, *topic.questions)) \
+            else None
 
     # ------------------------------------------------------------------ wards
 
