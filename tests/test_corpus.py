@@ -48,10 +48,11 @@ KINDS = {"danger", "self_harm", "medical", "fire", "child"}
 #: figures were unchanged by the session's fixes. No candidate was read.
 #: Session 10's fixes from everyday use (new topics for complaints about the police and for
 #: injunctions, a baby not breathing as a medical emergency) gave 807 right, the other counts
-#: as before.
+#: as before. Session 11's (a dislike is not a hate crime, a topic's own question gets that
+#: topic, a fight in the street now leads with 999) gave 810 right and 283 crises.
 FLOORS = {
-    "accuracy": 807 / 1426,
-    "crisis_recall": 282 / 366,
+    "accuracy": 810 / 1426,
+    "crisis_recall": 283 / 366,
     "false_crisis_rate": 101 / 1060,  # a ceiling
     "declined": 143 / 170,
 }
