@@ -574,3 +574,13 @@ def test_a_fight_in_the_street_now_leads_with_999(responder: Responder, text: st
 def test_fights_that_are_not_happening_now_are_not_alarms(responder: Responder,
                                                           text: str) -> None:
     assert responder.answer(text).crisis is None, text
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("sum1 is smashin my door in", CrisisKind.DANGER),  # was the anti-social behaviour topic
+    ("my bf is hittin me", CrisisKind.DANGER),
+])
+def test_text_speak_and_dropped_gs_still_lead_with_999(responder: Responder, text: str,
+                                                        kind: CrisisKind) -> None:
+    reply = responder.answer(text)
+    assert reply.crisis is not None and reply.crisis.kind is kind and reply.crisis.sure, text
