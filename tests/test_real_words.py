@@ -502,6 +502,10 @@ def test_a_noise_complaint_is_still_a_noise_complaint(responder: Responder) -> N
     ("i want to volunteer to help my community", "consultation"),  # was mental health
     ("my daughter's boyfriend is much older than her and buys her stuff",
      "child-safeguarding-report"),  # was domestic abuse support
+    ("i reported something weeks ago and heard nothing", "non-emergency"),  # was cuckooing
+    ("how do i contact my local councillor", "oos-borough-council"),  # was Trent & Dove
+    ("i found a wallet in the street what do i do", "oos-other"),  # was knife crime figures
+    ("my car has been towed", "oos-parking"),
 ])
 def test_everyday_worries_get_the_topic_that_fits(responder: Responder, text: str,
                                                   topic: str) -> None:
@@ -584,3 +588,13 @@ def test_text_speak_and_dropped_gs_still_lead_with_999(responder: Responder, tex
                                                         kind: CrisisKind) -> None:
     reply = responder.answer(text)
     assert reply.crisis is not None and reply.crisis.kind is kind and reply.crisis.sure, text
+
+
+@pytest.mark.parametrize("text", ["do you speak urdu", "Do you speak Polish?",
+                                  "can i write in punjabi", "what languages do you speak"])
+def test_asking_which_languages_names_them_and_the_command(responder: Responder,
+                                                          text: str) -> None:
+    # It was the declined topic ("other questions"), though the bot answers in all three.
+    reply = responder.answer(text)
+    assert "Polish" in reply.text and "Urdu" in reply.text and "Punjabi" in reply.text
+    assert "/language" in reply.text and reply.crisis is None, text

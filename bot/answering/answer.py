@@ -77,6 +77,18 @@ FAREWELL = "Take care. You can come back any time: type menu to see what I can h
 _FAREWELL_WORDS = frozenset("""bye byee byeee bye-bye goodbye cya see you later soon good night
     goodnight for now then thanks thank cheers ta thx ty ok okay""".split())
 _FAREWELL_HEADS = frozenset("bye byee byeee goodbye cya later night goodnight".split())
+LANGUAGES = ("I can answer in English, Polish (polski), Urdu (اردو) and Punjabi (ਪੰਜਾਬੀ). Write "
+             "in your language, or choose one with /language (for example /language pl). "
+             "The translations have not yet been checked by a partner.")
+# "Do you speak Urdu?", "can I write in Polish": which languages the bot answers in (it was
+# the declined topic, though the bot answers in three languages besides English).
+_LANGUAGES_ASKED = re.compile(
+    r"(?:(?:hi|hello|hey) )?(?:(?:do|can|could) (?:you|u) (?:speak|understand|talk|write|read|"
+    r"reply in|answer in|talk in|do)|can i (?:ask|write|talk|speak|message|chat)(?: to)?"
+    r"(?: you| u)?(?: in)?|is (?:there|this)(?: a| available)?(?: in)?"
+    r"|(?:what|which) languages? (?:do|can) (?:you|u)(?: speak| answer in| do| understand)?)"
+    r"(?: (?:polish|urdu|punjabi|panjabi|english|other languages|another language|any other "
+    r"languages?|my language|languages|polski))?(?: version| option)?(?: please)?")
 STOP_MESSAGES = ("To stop the April progress summary, send /unsubscribe. To delete everything "
                  "this bot keeps about you, send /forget.")
 # "Stop", "unsubscribe", "stop sending me messages": the commands that do it (it was the topic
@@ -342,6 +354,10 @@ def _small_talk(text: str) -> Reply | None:
         kind, opening = "bye", FAREWELL
     elif _STOP.fullmatch(normalised):
         kind, opening = "stop", STOP_MESSAGES
+    elif _LANGUAGES_ASKED.fullmatch(normalised) and (
+            words & {"polish", "urdu", "punjabi", "panjabi", "english", "polski", "language",
+                     "languages"}):
+        kind, opening = "languages", LANGUAGES
     elif _WHAT_CAN_YOU_DO.fullmatch(normalised):
         kind, opening = "greeting", GREETING + "\n\n" + MENU
     elif words and words <= SMALL_TALK_WORDS and words & SMALL_TALK_HEADS:
