@@ -224,6 +224,8 @@ def _for_matching(text: str) -> str:
     if _I_HATE.search(words) and not _HATE_CRIME_SIGNS.search(words):
         return _I_HATE.sub(lambda m: m.group(0)[: -len("hate")] + "dislike", words)
     return text
+
+
 #: Topics for people who harm others: never shown to someone in danger.
 PERPETRATOR_TOPICS = frozenset({"stop-being-abusive"})
 
