@@ -15,6 +15,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from bot.answering.text import TEXT_SPEAK_MORE
+
 # Contractions first, while apostrophes are still there.
 _CONTRACTIONS = [
     (r"\bod'?d\b", "overdosed"),  # "od'd" before "'d" becomes "would"
@@ -114,54 +116,7 @@ _TOKENS: dict[str, str] = {
     "nr": "near",
     "n": "and",
     "&": "and",
-    # more text-speak, and dropped g's on the verbs of danger and help ("sum1 is smashin")
-    "sum1": "someone",
-    "some1": "someone",
-    "any1": "anyone",
-    "ne1": "anyone",
-    "every1": "everyone",
-    "no1": "no one",
-    "2day": "today",
-    "2nite": "tonight",
-    "2night": "tonight",
-    "tonite": "tonight",
-    "b4": "before",
-    "wiv": "with",
-    "abt": "about",
-    "smth": "something",
-    "sth": "something",
-    "summat": "something",
-    "sumthin": "something",
-    "somethin": "something",
-    "nuthin": "nothing",
-    "nothin": "nothing",
-    "dunno": "do not know",
-    "smashin": "smashing",
-    "hittin": "hitting",
-    "kickin": "kicking",
-    "beatin": "beating",
-    "punchin": "punching",
-    "stabbin": "stabbing",
-    "threatenin": "threatening",
-    "followin": "following",
-    "fightin": "fighting",
-    "shoutin": "shouting",
-    "screamin": "screaming",
-    "bangin": "banging",
-    "dealin": "dealing",
-    "sellin": "selling",
-    "stalkin": "stalking",
-    "harassin": "harassing",
-    "bullyin": "bullying",
-    "bleedin": "bleeding",
-    "breathin": "breathing",
-    "burnin": "burning",
-    "happenin": "happening",
-    "goin": "going",
-    "doin": "doing",
-    "comin": "coming",
-    "gettin": "getting",
-    "tryin": "trying",
+    **TEXT_SPEAK_MORE,  # added with the fast normaliser's table (one copy)
     # American -> British spelling
     "behavior": "behaviour",
     "behaviors": "behaviours",

@@ -89,6 +89,8 @@ _LANGUAGES_ASKED = re.compile(
     r"|(?:what|which) languages? (?:do|can) (?:you|u)(?: speak| answer in| do| understand)?)"
     r"(?: (?:polish|urdu|punjabi|panjabi|english|other languages|another language|any other "
     r"languages?|my language|languages|polski))?(?: version| option)?(?: please)?")
+# ...and it must name a language (or languages): "can i talk to someone" is not this.
+_LANGUAGE_WORDS = frozenset("polish urdu punjabi panjabi english polski language languages".split())
 STOP_MESSAGES = ("To stop the April progress summary, send /unsubscribe. To delete everything "
                  "this bot keeps about you, send /forget.")
 # "Stop", "unsubscribe", "stop sending me messages": the commands that do it (it was the topic
@@ -356,9 +358,7 @@ def _small_talk(text: str) -> Reply | None:
         kind, opening = "bye", FAREWELL
     elif _STOP.fullmatch(normalised):
         kind, opening = "stop", STOP_MESSAGES
-    elif _LANGUAGES_ASKED.fullmatch(normalised) and (
-            words & {"polish", "urdu", "punjabi", "panjabi", "english", "polski", "language",
-                     "languages"}):
+    elif words & _LANGUAGE_WORDS and _LANGUAGES_ASKED.fullmatch(normalised):
         kind, opening = "languages", LANGUAGES
     elif _WHAT_CAN_YOU_DO.fullmatch(normalised):
         kind, opening = "greeting", GREETING + "\n\n" + MENU
@@ -426,8 +426,7 @@ class Responder:
         matching = _for_matching(text)
         result = self.matcher.match(matching, kinds)
         own = self.matcher.own_question(matching)
-        if own is not None and own in self.kb.topics \
-                and (kinds is None or self.kb.topics[own].kind in kinds):
+        if own is not None and (kinds is None or self.kb.topics[own].kind in kinds):
             # Asked in one of a topic's own questions: that topic, whatever else scores;
             # the matcher's own pick stays on offer as "you might also mean".
             if result.best is None or result.best.id != own:

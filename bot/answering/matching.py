@@ -28,7 +28,6 @@ import heapq
 import logging
 import math
 import os
-import re
 import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping
@@ -566,14 +565,6 @@ class _Arrays:
         return found
 
 
-_PLAIN_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
-
-
-def _plain(text: str) -> str:
-    """Lower-case words only: "How do I report online abuse?" as its topic wrote it."""
-    return " ".join(_PLAIN_WORD.findall(text.lower().replace("\u2019", "'")))
-
-
 class Matcher:
     """Scores questions against every entry of one knowledge base."""
 
@@ -1010,8 +1001,8 @@ class Matcher:
         topic = self.kb.topics.get(found) if found else None
         if topic is None:
             return None
-        plain = _plain(text)
-        return topic.id if any(_plain(p) == plain for p in (topic.title, *topic.questions)) \
+        words = normalise(text)
+        return topic.id if any(normalise(p) == words for p in (topic.title, *topic.questions)) \
             else None
 
     # ------------------------------------------------------------------ wards
