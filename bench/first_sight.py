@@ -70,12 +70,15 @@ def summary(name: str, report: Report) -> str:
 
 def _use_candidates(crisis_model: Path | None, sure: float | None,
                     topic_model: Path | None,
-                    thresholds: tuple[float, float, float] | None = None) -> None:
+                    thresholds: tuple[float, float, float] | None = None,
+                    refusal: float | None = None) -> None:
     """Swap in candidate models (and the topic model's thresholds: take over nothing, take
     over an unsure answer, unsure below) for this process, to compare them with the shipped
     ones on a batch none of them was trained on (a validation round)."""
     if thresholds is not None:
         tm.TAKE_OVER_NOTHING, tm.TAKE_OVER_UNSURE, tm.UNSURE_BELOW = thresholds
+    if refusal is not None:
+        tm.REFUSE_OVER_UNSURE = refusal
     if crisis_model is not None:
         candidate = CrisisModel.load(crisis_model)
         rules.shipped_model = lambda: candidate  # type: ignore[assignment]
@@ -108,6 +111,9 @@ def main(argv: list[str]) -> int:
                         help="the topic model's thresholds: take over nothing, take over an "
                              "unsure answer, unsure below (shipped: "
                              f"{tm.TAKE_OVER_NOTHING},{tm.TAKE_OVER_UNSURE},{tm.UNSURE_BELOW})")
+    parser.add_argument("--refusal", type=float, metavar="R",
+                        help="how sure the generic refusal must be to take over an unsure "
+                             f"answer (shipped: {tm.REFUSE_OVER_UNSURE})")
     options = parser.parse_args(argv)
     names = options.files
     missing = [str(p) for p in [*map(Path, names), options.crisis_model, options.topic_model]
@@ -116,7 +122,7 @@ def main(argv: list[str]) -> int:
         print(f"error: no such file: {', '.join(missing)}", file=sys.stderr)
         return 2
     _use_candidates(options.crisis_model, options.sure, options.topic_model,
-                    options.topic_thresholds)
+                    options.topic_thresholds, options.refusal)
     responder = Responder(load_knowledge(ROOT / "knowledge"))
     together = Report()
     for name in names:

@@ -70,6 +70,11 @@ VARIANTS = list(dict.fromkeys([
     (tm.TAKE_OVER_NOTHING, tm.TAKE_OVER_UNSURE, tm.UNSURE_BELOW),
     (0.1, 0.4, 0.8), (0.3, 0.4, 0.8), (0.4, 0.4, 0.8), (0.2, 0.3, 0.8), (0.2, 0.4, 0.8),
     (0.2, 0.4, 1.01), (0.2, 0.3, 1.01), (0.2, 0.5, 0.8), (0.5, 0.5, 0.8), (1.01, 0.4, 0.8)]))
+#: ``--refusal``: the shipped thresholds, with the generic refusal's own bar (the fourth
+#: number, :data:`bot.answering.topic_model.REFUSE_OVER_UNSURE`) varied: candidate O16.
+REFUSAL_VARIANTS = list(dict.fromkeys(
+    (tm.TAKE_OVER_NOTHING, tm.TAKE_OVER_UNSURE, tm.UNSURE_BELOW, r)
+    for r in (tm.REFUSE_OVER_UNSURE, 0.5, 0.6, 0.7, 0.8, 0.9)))
 
 
 def kb_rows(kb: KnowledgeBase, leave_out: frozenset[str] = frozenset()) -> list[tuple[str, str]]:
@@ -144,16 +149,19 @@ def shipped_vectors() -> dict[str, Any]:
 
 @contextmanager
 def _using(model: tm.TopicModel | None, nothing: float, unsure: float,
-           below: float) -> Iterator[None]:
+           below: float, refuse: float | None = None) -> Iterator[None]:
+    """The responder with ``model`` and these thresholds; ``refuse`` (the generic refusal's
+    bar) follows ``unsure`` unless given, as in the variants before O16."""
     saved = (tm.shipped_topic_model, tm.TAKE_OVER_NOTHING, tm.TAKE_OVER_UNSURE,
-             tm.UNSURE_BELOW)
+             tm.UNSURE_BELOW, tm.REFUSE_OVER_UNSURE)
     tm.shipped_topic_model = lambda: model  # type: ignore[assignment]
     tm.TAKE_OVER_NOTHING, tm.TAKE_OVER_UNSURE, tm.UNSURE_BELOW = nothing, unsure, below
+    tm.REFUSE_OVER_UNSURE = unsure if refuse is None else refuse
     try:
         yield
     finally:
         (tm.shipped_topic_model, tm.TAKE_OVER_NOTHING, tm.TAKE_OVER_UNSURE,  # type: ignore[assignment]
-         tm.UNSURE_BELOW) = saved
+         tm.UNSURE_BELOW, tm.REFUSE_OVER_UNSURE) = saved
 
 
 def _places(kb: KnowledgeBase) -> frozenset[str]:
@@ -164,7 +172,9 @@ def _host(item: dict[str, Any]) -> str:
     return urlparse(str(item.get("source", ""))).netloc or str(item.get("source", ""))
 
 
-def cross_validate(folds: int = 5, show_misses: bool = False, vectors: bool = False) -> None:
+def cross_validate(folds: int = 5, show_misses: bool = False, vectors: bool = False,
+                   variants: list[tuple[float, ...]] | None = None) -> None:
+    variants = variants or VARIANTS
     kb = load_knowledge(KNOWLEDGE)
     wordings = frozenset(q for qs in (yaml.safe_load(
         (KNOWLEDGE / WORDINGS_FILE).read_text(encoding="utf-8"))["wordings"] or {}).values()
@@ -192,14 +202,14 @@ def cross_validate(folds: int = 5, show_misses: bool = False, vectors: bool = Fa
         responder = Responder(fold_kb)
         model = fit(kb_rows(kb, wordings | held_q) + corpus_rows(train + written_items()),
                     "cv fold", _places(kb), vectors=vectors)
-        for name, use, variant in [("matcher alone", None, VARIANTS[0]),
-                                   *((f"model {v}", model, v) for v in VARIANTS)]:
+        for name, use, variant in [("matcher alone", None, variants[0]),
+                                   *((f"model {v}", model, v) for v in variants)]:
             with _using(use, *variant):
                 for _, case in held:
                     reply = responder.answer(case.question).to_json()
                     wrong = judge(case, reply)
                     right[name] += not wrong
-                    if wrong and use is not None and variant == VARIANTS[0]:
+                    if wrong and use is not None and variant == variants[0]:
                         wanted = "/".join(case.topics) or "declined"
                         misses.append((wanted, str(reply.get("topic")), case.question))
     total = len(pairs)
@@ -341,7 +351,8 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr)
         return 0
     if options.cv:
-        cross_validate(show_misses=options.misses, vectors=options.vectors)
+        cross_validate(show_misses=options.misses, vectors=options.vectors,
+                       variants=REFUSAL_VARIANTS if options.refusal else None)
     if options.no_save:
         return 0
     kb = load_knowledge(KNOWLEDGE)

@@ -461,7 +461,12 @@ class Responder:
             self._places = topic_model.place_words(self.matcher.area_names)
         guess = model.guess(topic_model.without_places(corrected(text), self._places))
         topic = self.kb.topics.get(guess.topic)
-        wanted = topic_model.TAKE_OVER_NOTHING if best is None else topic_model.TAKE_OVER_UNSURE
+        if best is None:
+            wanted = topic_model.TAKE_OVER_NOTHING
+        elif topic is not None and topic.id == topic_model.GENERIC_OUT_OF_SCOPE:
+            wanted = topic_model.REFUSE_OVER_UNSURE
+        else:
+            wanted = topic_model.TAKE_OVER_UNSURE
         if topic is None or guess.probability < wanted or (best and best.id == topic.id):
             return result
         if best is None and topic.id == topic_model.GENERIC_OUT_OF_SCOPE:

@@ -78,6 +78,10 @@ TAKE_OVER_UNSURE = 0.3
 #: understood" is as kind, more honest for a guess, and keeps the question's unknown words
 #: in the count of what the knowledge base lacks (bot.privacy).
 GENERIC_OUT_OF_SCOPE = "oos-other"
+#: ...and that guess takes over an unsure answer only from this probability (the other
+#: guesses from :data:`TAKE_OVER_UNSURE`): a refusal turns a resident away, so it needs more.
+#: Candidate O16 (tests/data/corpus/README.md) chooses it.
+REFUSE_OVER_UNSURE = 0.3
 
 
 # Words of area names that say nothing about a place on their own.
