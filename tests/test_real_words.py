@@ -598,3 +598,66 @@ def test_asking_which_languages_names_them_and_the_command(responder: Responder,
     reply = responder.answer(text)
     assert "Polish" in reply.text and "Urdu" in reply.text and "Punjabi" in reply.text
     assert "/language" in reply.text and reply.crisis is None, text
+
+
+@pytest.mark.parametrize(("text", "topic"), [
+    ("my partner pushed me down the stairs last week", "domestic-abuse-support"),  # was drugs
+    ("im gay and my neighbours keep harassing me", "hate-crime-report"),  # was disputes
+    ("how do i report a drink driver", "non-emergency"),  # was drugs and alcohol help
+    ("is domestic abuse going up", "domestic-abuse"),  # was support, not the figures
+])
+def test_more_everyday_worries_get_the_topic_that_fits(responder: Responder, text: str,
+                                                       topic: str) -> None:
+    assert responder.answer(text).topic == topic, text
+
+
+@pytest.mark.parametrize("text", ["i think someone is in my garden with a torch",
+                                  "there's a man creeping round our back garden"])
+def test_a_prowler_in_the_garden_now_leads_with_999(responder: Responder, text: str) -> None:
+    # Neither got anything but "Sorry, I'm not sure I understood that".
+    reply = responder.answer(text)
+    assert reply.crisis is not None and reply.crisis.kind is CrisisKind.DANGER, text
+    assert reply.text.split("\n")[0].count("999")
+
+
+@pytest.mark.parametrize("text", ["someone has been in my garden and took my bike",
+                                  "someone in my garden keeps leaving rubbish",
+                                  "a man in the garden centre was rude"])
+def test_a_garden_that_is_not_a_prowler_now_is_not_an_alarm(responder: Responder,
+                                                            text: str) -> None:
+    assert responder.answer(text).crisis is None, text
+
+
+@pytest.mark.parametrize("text", ["someone spiked my drink and i feel really weird",
+                                  "my friend has been spiked and cant stand up"])
+def test_spiked_and_feeling_it_now_gets_the_ambulance_first(responder: Responder,
+                                                            text: str) -> None:
+    # Both got the reporting topic with no emergency line.
+    reply = responder.answer(text)
+    assert reply.crisis is not None and reply.crisis.kind is CrisisKind.MEDICAL, text
+
+
+@pytest.mark.parametrize("text", ["my drink got spiked last weekend",
+                                  "I manage a pub, how should staff help someone who might "
+                                  "have been spiked?",
+                                  "what should you do if you suspect your drink has been spiked"])
+def test_spiking_told_of_or_asked_about_is_not_an_alarm(responder: Responder, text: str) -> None:
+    assert responder.answer(text).crisis is None, text
+
+
+@pytest.mark.parametrize("text", ["do you store my messages", "is this chat confidential",
+                                  "Can the police see this?", "do you keep my data"])
+def test_asking_what_the_bot_keeps_gets_the_privacy_notice(responder: Responder,
+                                                           text: str) -> None:
+    # "do you store my messages" got the online abuse topic.
+    from bot.texts import PRIVACY
+
+    reply = responder.answer(text)
+    assert reply.small_talk == "privacy" and PRIVACY in reply.text, text
+    assert "/forget" in reply.text and reply.crisis is None
+
+
+@pytest.mark.parametrize("text", ["my ex reads my messages", "does anyone read this"])
+def test_other_messages_about_messages_are_not_the_privacy_notice(responder: Responder,
+                                                                  text: str) -> None:
+    assert responder.answer(text).small_talk != "privacy", text

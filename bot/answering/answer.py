@@ -32,6 +32,7 @@ from bot.answering.matching import (
 )
 from bot.answering.text import normalise
 from bot.knowledge import KnowledgeBase, Topic, Ward
+from bot.texts import PRIVACY
 
 MENU = (
     "I can help with:\n"
@@ -89,6 +90,21 @@ _LANGUAGES_ASKED = re.compile(
     r"|(?:what|which) languages? (?:do|can) (?:you|u)(?: speak| answer in| do| understand)?)"
     r"(?: (?:polish|urdu|punjabi|panjabi|english|other languages|another language|any other "
     r"languages?|my language|languages|polski))?(?: version| option)?(?: please)?")
+# "Do you store my messages?", "is this chat confidential?": what the bot keeps, in the same
+# words as /privacy (it was the online abuse topic). A whole message about the chat, so
+# "my ex reads my messages" is not this.
+_PRIVACY_ASKED = re.compile(
+    r"(?:(?:hi|hello|hey) )?(?:(?:do|will|can|does) (?:you|u|this bot|the bot|this) "
+    r"(?:store|save|keep|record|log|track|share)"
+    r"(?: my| these| this| what i)?(?: messages?| data| details| chats?| conversation| name| "
+    r"number| questions?| write| say| type)?"
+    r"|(?:do|will|can|does) (?:you|u) keep (?:a secret|secrets|(?:it|this) (?:private|secret|"
+    r"confidential))"
+    r"|(?:do|will|can|does) the police (?:see|read|get) (?:this|my messages|these messages)"
+    r"|is (?:this|this chat|my chat|this conversation|this bot|it) (?:private|confidential|"
+    r"secure|safe to use|recorded|anonymous)"
+    r"|what (?:do|does) (?:you|u|this bot|the bot) (?:store|keep|save|record|know about me)"
+    r"(?: about me)?)(?: please)?")
 # ...and it must name a language (or languages): "can i talk to someone" is not this.
 _LANGUAGE_WORDS = frozenset("polish urdu punjabi panjabi english polski language languages".split())
 STOP_MESSAGES = ("To stop the April progress summary, send /unsubscribe. To delete everything "
@@ -257,7 +273,8 @@ class Reply:
 
     declined: bool = False  # out of scope, answered with where to go instead (not logged)
     #: "greeting" (hello, or "menu" alone: the menu), "help" (alone: the menu under the
-    #: emergency line) or "thanks": not a question, so nothing to count as unanswered.
+    #: emergency line), "thanks", "privacy" (what the bot stores) and the like: not a
+    #: question, so nothing to count as unanswered.
     small_talk: str = ""
     #: Possibly in danger (the middle tier): the answer gets the emergency line on top, but
     #: it is not a crisis reply (``crisis`` stays ``None``).
@@ -360,6 +377,8 @@ def _small_talk(text: str) -> Reply | None:
         kind, opening = "stop", STOP_MESSAGES
     elif words & _LANGUAGE_WORDS and _LANGUAGES_ASKED.fullmatch(normalised):
         kind, opening = "languages", LANGUAGES
+    elif _PRIVACY_ASKED.fullmatch(normalised):
+        kind, opening = "privacy", PRIVACY
     elif _WHAT_CAN_YOU_DO.fullmatch(normalised):
         kind, opening = "greeting", GREETING + "\n\n" + MENU
     elif words and words <= SMALL_TALK_WORDS and words & SMALL_TALK_HEADS:

@@ -232,7 +232,14 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
          r"\b(?:took|taken|swallowed) (?:all|loads of|a lot of|too many|a load of|a bunch of) "
          r"(?:my |the |his |her |of )*(?:pills|tablets)\b", CrisisKind.MEDICAL, True),
         ("wont-wake", r"\b(?:will not|can not|wont|cant|not) wak(?:e|ing) (?:up|him|her|them)\b|"
-         r"\bspiked me\b|\b(?:just|i think i have|i have) been spiked\b",
+         r"\bspiked me\b|\b(?:just|i think i have|i have) been spiked\b|"
+         # Spiked and feeling it now: "someone spiked my drink and i feel really weird",
+         # "my friend has been spiked and cant stand up" (not "spiked last weekend").
+         r"\b(?:spiked (?:my|our|her|his) drinks?|drinks? (?:was|got|has been) spiked)\b.*"
+         r"\b(?:i|she|he) (?:feel|feels|am feeling|is feeling|cannot|can not|cant|is being "
+         r"sick|am being sick)\b|\b(?:my (?:friend|mate|sister|brother|daughter|son|girlfriend|"
+         r"boyfriend|partner|wife|husband)|she|he) (?:has|have) (?:just )?been spiked\b"
+         r"(?! before)",
          CrisisKind.MEDICAL, True),
         ("not-breathing", r"\b(?:not breathing|stopped breathing|unconscious|not responding|"
          r"unresponsive|"
@@ -336,7 +343,15 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
          r"(?:front |back )?(?:door|window)s? (?:in|down|open)\b|"
          r"\btrying to (?:kick|smash|force|break) (?:my|our|the|in)\b|"
          r"\b(?:someone|somebody|a man|a stranger) (?:is )?(?:in|inside) (?:my|our|the) "
-         r"(?:house|home|flat)\b", CrisisKind.DANGER, True),
+         r"(?:house|home|flat)\b|"
+         # "i think someone is in my garden with a torch": a prowler now is a 999 call;
+         # "someone has been in my garden" (over), a habit ("keeps leaving rubbish") and
+         # "the garden centre" are not.
+         r"\b(?:someone|somebody|a man|a stranger|people|men) (?:is |are )?(?:in|inside|"
+         r"creeping (?:round|around)|lurking in|prowling (?:round|around)) (?:my|our) "
+         r"(?:back |front )?(?:garden|yard|shed|drive|driveway)\b(?! centre)"
+         r"(?!.*\b(?:keeps?|every|always|usually|often|leaves|leaving|left|used to)\b)",
+         CrisisKind.DANGER, True),
         ("strangled-now", r"\b(?:strangling|choking|suffocating|smothering) (?:me|us|her|him)\b",
          CrisisKind.DANGER, True),
         # --- fire now
