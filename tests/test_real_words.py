@@ -661,3 +661,35 @@ def test_asking_what_the_bot_keeps_gets_the_privacy_notice(responder: Responder,
 def test_other_messages_about_messages_are_not_the_privacy_notice(responder: Responder,
                                                                   text: str) -> None:
     assert responder.answer(text).small_talk != "privacy", text
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("grass fire on the hill behind the houses and its heading towards us", CrisisKind.FIRE),
+    ("someone has just pushed something burning through my letterbox", CrisisKind.FIRE),
+    ("Stabbed. Bleeding loads. Behind the train station", CrisisKind.MEDICAL),
+    ("nan has had a fall and her leg is bent the wrong way", CrisisKind.MEDICAL),
+    ("my toddler has bitten into a washing tablet and swallowed some", CrisisKind.MEDICAL),
+    ("theres a kid in the river by the bridge and hes struggling", CrisisKind.MEDICAL),
+    ("Lost my little girl in the shopping centre, she's 4, PLEASE", CrisisKind.CHILD),
+    ("my little brother is home alone and hes 4", CrisisKind.CHILD),
+])
+def test_fires_injuries_and_lost_children_now_lead_with_999(responder: Responder, text: str,
+                                                            kind: CrisisKind) -> None:
+    # Written crises that neither the rules nor the model caught.
+    reply = responder.answer(text)
+    assert reply.crisis is not None and reply.crisis.kind is kind and reply.crisis.sure, text
+
+
+@pytest.mark.parametrize("text", [
+    "we lost our little boy in the park for ten minutes once, scariest day",
+    "there was blood all over the pavement outside the pub this morning",
+    "gushing praise for the police in the paper",
+    "how do i stop a chip pan fire spreading",
+    "my nan had a fall last month and cracked her head",
+    "what should i do if my toddler swallowed a battery",
+    "kids keep swimming in the canal every summer",
+])
+def test_the_same_words_told_afterwards_or_asked_about_are_not_alarms(
+        responder: Responder, text: str) -> None:
+    reply = responder.answer(text)
+    assert reply.crisis is None, text

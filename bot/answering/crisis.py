@@ -621,6 +621,54 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
          r"\bfire (?:is )?all around (?:me|us|the house)\b", CrisisKind.FIRE, False),
         ("shooting-now", r"\b(?:just|they|he|someone) (?:just )?(?:shot|shooting) (?:through|"
          r"at us|at me|into)\b|\bshooting\b.*\bhiding\b", CrisisKind.DANGER, True),
+        # --- general shapes behind the written crises still missed (2026-12-05, session 12)
+        # A fire that is spreading or coming at people: "the bonfire has spread to our shed",
+        # "grass fire ... heading towards us", "something burning through my letterbox".
+        ("fire-spreading", r"\b(?:fire|flames|alight|burning|blaze|torched|bonfire)\b.*"
+         r"\b(?:(?:spreading|spread(?:s)?) to|(?:is|its|it is) spreading|heading (?:towards|for) "
+         r"(?:us|the hous|our)|coming through (?:our|the|my) wall|melting)\b|"
+         r"\b(?:burning|alight|on fire|lit)\b.{0,40}\bthrough (?:my|our|the) letter ?box\b|"
+         r"\b(?:set|setting|set light to) (?:a |the )?\w+ (?:alight|on fire|ablaze) in (?:the|our) "
+         r"(?:corridor|stairwell|hallway|landing|block)\b", CrisisKind.FIRE, False),
+        # Badly hurt now: bleeding a lot, a head injury or a broken limb after a fall, an
+        # electric shock, a deep cut ("Stabbed. Bleeding loads", "fallen and cracked his head").
+        ("hurt-badly", r"\bbleeding (?:loads|lots|so much|badly|heavily|everywhere|out)\b|"
+         r"\bblood (?:is )?(?:pouring|gushing)\b|"
+         r"\b(?:cut|wound|gash|blood|head|leg|arm|neck)\b.{0,30}\bgushing\b|"
+         r"\b(?:knifed|stabbed|glassed) (?:him|her|me|my \w+)\b.*\bblood\b|"
+         r"\b(?:has|have|just) (?:had a )?(?:fallen|fell|had a fall)\b.*\b(?:cracked|split|"
+         r"banged|hit) (?:his|her|their|my) head\b|\bbent the wrong way\b|"
+         r"\belectrocuted (?:him|her|my|them)sel(?:f|ves)\b|"
+         r"\b(?:cut|sliced|gashed) (?:my|his|her) (?:\w+ )?(?:leg|arm|hand|head|foot)\b.*"
+         r"\b(?:really|very|so) deep\b", CrisisKind.MEDICAL, False),
+        # A child who swallowed something harmful: "my toddler has bitten into a washing tablet".
+        ("child-poisoned", r"\b(?:swallowed|drunk|drank|bitten into|eaten|ate|chewed) (?:some |a |"
+         r"an |the |one of (?:my|the) )?(?:bleach|washing (?:tablets?|pods?|capsules?)|button "
+         r"batter(?:y|ies)|batter(?:y|ies)|anti ?freeze|weed ?killer|rat poison|dishwasher "
+         r"tablets?|e ?cig liquid|vape liquid|(?:my|his|her|your) (?:pills|tablets|medicine))\b",
+         CrisisKind.MEDICAL, False),
+        # Someone in the water or through the ice now.
+        ("in-water", r"\b(?:in|into) the (?:river|canal|water|lake|pond|sea|trent)\b.*"
+         r"\b(?:struggling|drowning|can not swim|cant swim|gone under|not coming up|being swept)\b|"
+         r"\b(?:fallen|fell|gone) (?:through the ice|in the (?:river|canal|pond|lake|water))\b",
+         CrisisKind.MEDICAL, False),
+        # A young child lost, missing, wandering or alone now: "Lost my little girl in the
+        # shopping centre", "our 4 year old has gone missing", "home alone and hes 4".
+        ("child-lost", r"\blost (?:my|our) (?:little |)(?:girl|boy|son|daughter|child|kid|toddler)"
+         r" in the (?:shop|shopping|supermarket|park|town|market|crowd|centre|mall|high street)\b"
+         r"(?!.*\bonce\b)|"
+         r"\b(?:[1-9]|one|two|three|four|five|six|seven|eight|nine) ?(?:yr|year)s? old "
+         r"(?:has |is )?(?:gone )?missing\b|"
+         r"\b(?:toddler|little (?:boy|girl)) (?:has |is )?(?:gone )?missing\b|"
+         r"\bhome alone\b.*\b(?:he|she) is (?:[1-7]|one|two|three|four|five|six|seven)\b",
+         CrisisKind.CHILD, False),
+        # A stranger taking a child now: "just grabbed one by the arm", "picked up one of the
+        # kids", "a man collected him. it wasnt us".
+        ("child-taken", r"\b(?:just|has just) (?:grabbed|picked up|taken|took|snatched|bundled)\b"
+         r".*\b(?:kid|kids|child|children|boy|girl|son|daughter|baby|one)\b|"
+         r"\b(?:stranger|a man|some man|someone) (?:\w+ ){0,3}(?:collected|picked up|took) "
+         r"(?:him|her|my (?:son|daughter|boy|girl))\b.*\b(?:was not|wasnt|not) (?:us|me)\b",
+         CrisisKind.CHILD, False),
     ]
 ]
 
