@@ -693,3 +693,30 @@ def test_the_same_words_told_afterwards_or_asked_about_are_not_alarms(
         responder: Responder, text: str) -> None:
     reply = responder.answer(text)
     assert reply.crisis is None, text
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("two men trying to get the back door open right now", CrisisKind.DANGER),
+    ("my girlfriend is being dragged into a van", CrisisKind.DANGER),
+    ("he has his hands round my neck", CrisisKind.DANGER),
+    ("hes gone to get the knife from the kitchen", CrisisKind.DANGER),
+    ("they are coming round later to do me in", CrisisKind.DANGER),
+    ("i want to throw myself in front of a train", CrisisKind.SELF_HARM),
+    ("ive been stockpiling my tablets for weeks", CrisisKind.SELF_HARM),
+    ("a dog is attacking a little girl on our street", CrisisKind.CHILD),
+])
+def test_danger_and_suicidal_plans_in_other_words_lead_with_999(
+        responder: Responder, text: str, kind: CrisisKind) -> None:
+    reply = responder.answer(text)
+    assert reply.crisis is not None and reply.crisis.kind is kind and reply.crisis.sure, text
+
+
+@pytest.mark.parametrize("text", [
+    "kids with bats playing cricket in the street",
+    "he used to put his hands round my neck when we were together",
+    "i keep saving my pills in case i need them for my back",
+    "the cat climbed onto the windowsill",
+    "i was looking over the edge of the cliff at the view on holiday",
+])
+def test_look_alikes_of_those_are_not_alarms(responder: Responder, text: str) -> None:
+    assert responder.answer(text).crisis is None, text

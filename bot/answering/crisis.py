@@ -349,7 +349,7 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
          # "the garden centre" are not.
          r"\b(?:someone|somebody|a man|a stranger|people|men) (?:is |are )?(?:in|inside|"
          r"creeping (?:round|around)|lurking in|prowling (?:round|around)) (?:my|our) "
-         r"(?:back |front )?(?:garden|yard|shed|drive|driveway)\b(?! centre)"
+         r"(?:back |front )?(?:garden|yard|shed|drive|driveway|loft|attic|garage)\b(?! centre)"
          r"(?!.*\b(?:keeps?|every|always|usually|often|leaves|leaving|left|used to)\b)",
          CrisisKind.DANGER, True),
         ("strangled-now", r"\b(?:strangling|choking|suffocating|smothering) (?:me|us|her|him)\b",
@@ -629,7 +629,7 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
          r"(?:us|the hous|our)|coming through (?:our|the|my) wall|melting)\b|"
          r"\b(?:burning|alight|on fire|lit)\b.{0,40}\bthrough (?:my|our|the) letter ?box\b|"
          r"\b(?:set|setting|set light to) (?:a |the )?\w+ (?:alight|on fire|ablaze) in (?:the|our) "
-         r"(?:corridor|stairwell|hallway|landing|block)\b", CrisisKind.FIRE, False),
+         r"(?:corridor|stairwell|hallway|landing|block)\b", CrisisKind.FIRE, True),
         # Badly hurt now: bleeding a lot, a head injury or a broken limb after a fall, an
         # electric shock, a deep cut ("Stabbed. Bleeding loads", "fallen and cracked his head").
         ("hurt-badly", r"\bbleeding (?:loads|lots|so much|badly|heavily|everywhere|out)\b|"
@@ -662,6 +662,50 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
          r"\b(?:toddler|little (?:boy|girl)) (?:has |is )?(?:gone )?missing\b|"
          r"\bhome alone\b.*\b(?:he|she) is (?:[1-7]|one|two|three|four|five|six|seven)\b",
          CrisisKind.CHILD, False),
+        # Danger now in words the older rules missed: getting doors open, a gang armed,
+        # someone dragged into a car, hands on a neck, going for a weapon, "kill the dog and
+        # then me", "coming round tonight to do me in".
+        ("danger-session12", r"\btrying to (?:get|prise|pry|jimmy|force) (?:the|my|our) (?:\w+ )?"
+         r"(?:doors?|windows?) open\b|"
+         r"\b(?:lads|men|blokes|gang|youths|guys) with (?:baseball )?(?:bats|hammers|machetes|"
+         r"knives|weapons|crowbars|axes)\b|"
+         r"\b(?:being|getting) (?:dragged|pulled|bundled|forced) into (?:a|the|his|their) "
+         r"(?:car|van|taxi)\b|"
+         r"\b(?:squeezing|squeezes|grabbing) (?:my|her|his) (?:neck|throat)\b|\bhands? "
+         r"(?:round|around) my (?:neck|throat)\b|"
+         r"\b(?:going to|gonna|gone to|went to|gone out to) get (?:the|a|his|her) (?:knife|gun|"
+         r"bat|hammer|machete|axe)\b|"
+         r"\bkill (?:the|my) \w+ (?:and )?then me\b|"
+         r"\bcoming (?:round|over|back) (?:\w+ ){0,3}(?:to )?(?:do me in|get me|batter me|kill "
+         r"me|hurt me|stab me)\b", CrisisKind.DANGER, False),
+        # Suicidal plans in indirect words: a way named ("step out in front of a lorry",
+        # "looking over the edge"), pills stockpiled or counted, something tied to a banister.
+        ("self-harm-session12", r"\b(?:step|stepping|walk|walking|jump|jumping|throw my ?self) "
+         r"(?:out )?in front of (?:a|the) (?:lorry|train|bus|car|truck|van)\b|"
+         r"\b(?:i keep|keep|i am|been|sat|standing) looking (?:over|down) the edge\b|"
+         r"\b(?:canal|river|bridge|tracks|railway)\b.*\b(?:not coming back|wont be coming "
+         r"back)\b|"
+         r"\b(?:nobody|no one|noone) would (?:even )?(?:notice|care)\b.*\bif i (?:(?:was not|"
+         r"wasnt|were not) (?:here|around|alive)|was gone|died|disappeared)\b|"
+         r"\b(?:hiding|stockpiling|saved up|saving up) my (?:prescriptions|pills|tablets|meds)\b"
+         r"(?!.*\b(?:in case|for my)\b)|\b\d+ of (?:these|them) (?:will|would) (?:do it|kill)\b|"
+         r"\ball my (?:meds|pills|tablets) out\b|"
+         r"\btied (?:something|a rope|a belt|a cord|a scarf) (?:to|round|around) (?:the|my) "
+         r"(?:bannister|banister|door|beam|loft hatch|tree)\b|"
+         r"\bbanging my head\b.*\b(?:bleeds|bleeding|cant stop|can not stop)\b",
+         CrisisKind.SELF_HARM, False),
+        # A child in danger now in the written crises' words: held out of a window, on an
+        # open windowsill, head held under water, attacked by a dog, kept in a flat by dealers.
+        ("child-session12", r"\bholding (?:his|her|the|a) (?:baby|little \w+|child|kid|son|"
+         r"daughter) out of\b|"
+         r"\b(?:he|she|hes|shes|brother|sister|son|daughter|baby|toddler|kid|child) (?:has |is )?"
+         r"(?:climbed|climbing|standing) (?:on|onto|out of) (?:the )?(?:windowsill|window ledge|"
+         r"window sill)\b|"
+         r"\b(?:holds|held|holding|pushes|pushed|pushing) my head under\b|"
+         r"\bdog (?:is )?(?:attacking|biting|mauling|savaging) (?:a |my |the |our )?(?:little )?"
+         r"(?:kid|child|boy|girl|son|daughter|baby|toddler)\b|"
+         r"\b(?:keeping|holding) (?:him|her|my (?:son|daughter)) (?:in|at) (?:a|the|their) "
+         r"(?:flat|house)\b", CrisisKind.CHILD, False),
         # A stranger taking a child now: "just grabbed one by the arm", "picked up one of the
         # kids", "a man collected him. it wasnt us".
         ("child-taken", r"\b(?:just|has just) (?:grabbed|picked up|taken|took|snatched|bundled)\b"
