@@ -672,10 +672,18 @@ def test_other_messages_about_messages_are_not_the_privacy_notice(responder: Res
     ("theres a kid in the river by the bridge and hes struggling", CrisisKind.MEDICAL),
     ("Lost my little girl in the shopping centre, she's 4, PLEASE", CrisisKind.CHILD),
     ("my little brother is home alone and hes 4", CrisisKind.CHILD),
+    ("two men trying to get the back door open right now", CrisisKind.DANGER),
+    ("my girlfriend is being dragged into a van", CrisisKind.DANGER),
+    ("he has his hands round my neck", CrisisKind.DANGER),
+    ("hes gone to get the knife from the kitchen", CrisisKind.DANGER),
+    ("they are coming round later to do me in", CrisisKind.DANGER),
+    ("i want to throw myself in front of a train", CrisisKind.SELF_HARM),
+    ("ive been stockpiling my tablets for weeks", CrisisKind.SELF_HARM),
+    ("a dog is attacking a little girl on our street", CrisisKind.CHILD),
 ])
-def test_fires_injuries_and_lost_children_now_lead_with_999(responder: Responder, text: str,
-                                                            kind: CrisisKind) -> None:
-    # Written crises that neither the rules nor the model caught.
+def test_fires_injuries_children_and_plans_now_lead_with_999(responder: Responder, text: str,
+                                                             kind: CrisisKind) -> None:
+    # Shapes of written crises that neither the rules nor the model caught.
     reply = responder.answer(text)
     assert reply.crisis is not None and reply.crisis.kind is kind and reply.crisis.sure, text
 
@@ -688,35 +696,14 @@ def test_fires_injuries_and_lost_children_now_lead_with_999(responder: Responder
     "my nan had a fall last month and cracked her head",
     "what should i do if my toddler swallowed a battery",
     "kids keep swimming in the canal every summer",
-])
-def test_the_same_words_told_afterwards_or_asked_about_are_not_alarms(
-        responder: Responder, text: str) -> None:
-    reply = responder.answer(text)
-    assert reply.crisis is None, text
-
-
-@pytest.mark.parametrize(("text", "kind"), [
-    ("two men trying to get the back door open right now", CrisisKind.DANGER),
-    ("my girlfriend is being dragged into a van", CrisisKind.DANGER),
-    ("he has his hands round my neck", CrisisKind.DANGER),
-    ("hes gone to get the knife from the kitchen", CrisisKind.DANGER),
-    ("they are coming round later to do me in", CrisisKind.DANGER),
-    ("i want to throw myself in front of a train", CrisisKind.SELF_HARM),
-    ("ive been stockpiling my tablets for weeks", CrisisKind.SELF_HARM),
-    ("a dog is attacking a little girl on our street", CrisisKind.CHILD),
-])
-def test_danger_and_suicidal_plans_in_other_words_lead_with_999(
-        responder: Responder, text: str, kind: CrisisKind) -> None:
-    reply = responder.answer(text)
-    assert reply.crisis is not None and reply.crisis.kind is kind and reply.crisis.sure, text
-
-
-@pytest.mark.parametrize("text", [
     "kids with bats playing cricket in the street",
     "he used to put his hands round my neck when we were together",
     "i keep saving my pills in case i need them for my back",
     "the cat climbed onto the windowsill",
     "i was looking over the edge of the cliff at the view on holiday",
 ])
-def test_look_alikes_of_those_are_not_alarms(responder: Responder, text: str) -> None:
-    assert responder.answer(text).crisis is None, text
+def test_the_same_words_told_afterwards_or_asked_about_are_not_alarms(
+        responder: Responder, text: str) -> None:
+    reply = responder.answer(text)
+    assert reply.crisis is None, text
+
