@@ -680,6 +680,7 @@ def test_other_messages_about_messages_are_not_the_privacy_notice(responder: Res
     ("i want to throw myself in front of a train", CrisisKind.SELF_HARM),
     ("ive been stockpiling my tablets for weeks", CrisisKind.SELF_HARM),
     ("a dog is attacking a little girl on our street", CrisisKind.CHILD),
+    ("a man just grabbed one of the kids at the nursery", CrisisKind.CHILD),
 ])
 def test_fires_injuries_children_and_plans_now_lead_with_999(responder: Responder, text: str,
                                                              kind: CrisisKind) -> None:
@@ -701,6 +702,12 @@ def test_fires_injuries_children_and_plans_now_lead_with_999(responder: Responde
     "i keep saving my pills in case i need them for my back",
     "the cat climbed onto the windowsill",
     "i was looking over the edge of the cliff at the view on holiday",
+    "people are in my garden doing the fence",
+    "the candle is burning and the wax is melting",
+    "the kids were walking in front of the bus",
+    "i took all my meds out of the cupboard to sort them",
+    "i tied a rope to the tree for a swing",
+    "my husband just took my son to school",
 ])
 def test_the_same_words_told_afterwards_or_asked_about_are_not_alarms(
         responder: Responder, text: str) -> None:

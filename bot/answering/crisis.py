@@ -347,9 +347,9 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
          # "i think someone is in my garden with a torch": a prowler now is a 999 call;
          # "someone has been in my garden" (over), a habit ("keeps leaving rubbish") and
          # "the garden centre" are not.
-         r"\b(?:someone|somebody|a man|a stranger|people|men) (?:is |are )?(?:in|inside|"
+         r"\b(?:someone|somebody|a man|a stranger) (?:is )?(?:in|inside|"
          r"creeping (?:round|around)|lurking in|prowling (?:round|around)) (?:my|our) "
-         r"(?:back |front )?(?:garden|yard|shed|drive|driveway|loft|attic|garage)\b(?! centre)"
+         r"(?:back |front )?(?:garden|yard|shed|loft|attic|garage)\b(?! centre)"
          r"(?!.*\b(?:keeps?|every|always|usually|often|leaves|leaving|left|used to)\b)",
          CrisisKind.DANGER, True),
         ("strangled-now", r"\b(?:strangling|choking|suffocating|smothering) (?:me|us|her|him)\b",
@@ -626,7 +626,8 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
         # "grass fire ... heading towards us", "something burning through my letterbox".
         ("fire-spreading", r"\b(?:fire|flames|alight|burning|blaze|torched|bonfire)\b.*"
          r"\b(?:(?:spreading|spread(?:s)?) to|(?:is|its|it is) spreading|heading (?:towards|for) "
-         r"(?:us|the hous|our)|coming through (?:our|the|my) wall|melting)\b|"
+         r"(?:us|the hous|our)|coming through (?:our|the|my) wall|melting (?:our|my|the) "
+         r"(?:front |back )?(?:window|door|house|car))\b|"
          r"\b(?:burning|alight|on fire|lit)\b.{0,40}\bthrough (?:my|our|the) letter ?box\b|"
          r"\b(?:set|setting|set light to) (?:a |the )?\w+ (?:alight|on fire|ablaze) in (?:the|our) "
          r"(?:corridor|stairwell|hallway|landing|block)\b", CrisisKind.FIRE, True),
@@ -665,23 +666,25 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
         # Danger now in words the older rules missed: getting doors open, a gang armed,
         # someone dragged into a car, hands on a neck, going for a weapon, "kill the dog and
         # then me", "coming round tonight to do me in".
-        ("danger-session12", r"\btrying to (?:get|prise|pry|jimmy|force) (?:the|my|our) (?:\w+ )?"
-         r"(?:doors?|windows?) open\b|"
+        ("danger-session12", r"(?<!i am )(?<!i was )(?<!we are )\btrying to (?:get|prise|pry|"
+         r"jimmy|force) (?:the|my|our) (?:\w+ )?(?:doors?|windows?) open\b|"
          r"\b(?:lads|men|blokes|gang|youths|guys) with (?:baseball )?(?:bats|hammers|machetes|"
          r"knives|weapons|crowbars|axes)\b|"
          r"\b(?:being|getting) (?:dragged|pulled|bundled|forced) into (?:a|the|his|their) "
          r"(?:car|van|taxi)\b|"
          r"\b(?:squeezing|squeezes|grabbing) (?:my|her|his) (?:neck|throat)\b|\bhands? "
          r"(?:round|around) my (?:neck|throat)\b|"
-         r"\b(?:going to|gonna|gone to|went to|gone out to) get (?:the|a|his|her) (?:knife|gun|"
-         r"bat|hammer|machete|axe)\b|"
+         r"\b(?:he|she|they)\b(?: \w+){0,3} (?:going to|gonna|gone to|went to|gone out to) get "
+         r"(?:the|a|his|her) (?:knife|gun|bat|hammer|machete|axe)\b|"
          r"\bkill (?:the|my) \w+ (?:and )?then me\b|"
          r"\bcoming (?:round|over|back) (?:\w+ ){0,3}(?:to )?(?:do me in|get me|batter me|kill "
          r"me|hurt me|stab me)\b", CrisisKind.DANGER, False),
         # Suicidal plans in indirect words: a way named ("step out in front of a lorry",
         # "looking over the edge"), pills stockpiled or counted, something tied to a banister.
-        ("self-harm-session12", r"\b(?:step|stepping|walk|walking|jump|jumping|throw my ?self) "
-         r"(?:out )?in front of (?:a|the) (?:lorry|train|bus|car|truck|van)\b|"
+        ("self-harm-session12", r"\b(?:i want to|i will|i am going to|gonna|going to|i could|"
+         r"i should|thinking (?:about|of)) (?:just )?(?:step|walk|jump|throw my ?self|stepping|"
+         r"walking|jumping|throwing my ?self) (?:out )?in front of (?:a|the) (?:lorry|train|bus|"
+         r"car|truck|van)\b|"
          r"\b(?:i keep|keep|i am|been|sat|standing) looking (?:over|down) the edge\b|"
          r"\b(?:canal|river|bridge|tracks|railway)\b.*\b(?:not coming back|wont be coming "
          r"back)\b|"
@@ -689,9 +692,9 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
          r"wasnt|were not) (?:here|around|alive)|was gone|died|disappeared)\b|"
          r"\b(?:hiding|stockpiling|saved up|saving up) my (?:prescriptions|pills|tablets|meds)\b"
          r"(?!.*\b(?:in case|for my)\b)|\b\d+ of (?:these|them) (?:will|would) (?:do it|kill)\b|"
-         r"\ball my (?:meds|pills|tablets) out\b|"
+         r"\ball my (?:meds|pills|tablets) out (?:on|in front of)\b|"
          r"\btied (?:something|a rope|a belt|a cord|a scarf) (?:to|round|around) (?:the|my) "
-         r"(?:bannister|banister|door|beam|loft hatch|tree)\b|"
+         r"(?:bannister|banister|beam|loft hatch)\b|"
          r"\bbanging my head\b.*\b(?:bleeds|bleeding|cant stop|can not stop)\b",
          CrisisKind.SELF_HARM, False),
         # A child in danger now in the written crises' words: held out of a window, on an
@@ -708,8 +711,9 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
          r"(?:flat|house)\b", CrisisKind.CHILD, False),
         # A stranger taking a child now: "just grabbed one by the arm", "picked up one of the
         # kids", "a man collected him. it wasnt us".
-        ("child-taken", r"\b(?:just|has just) (?:grabbed|picked up|taken|took|snatched|bundled)\b"
-         r".*\b(?:kid|kids|child|children|boy|girl|son|daughter|baby|one)\b|"
+        ("child-taken", r"\b(?:man|stranger|woman|someone|somebody|guy|bloke)\b.*\bjust\b"
+         r"(?: \w+){0,6} (?:grabbed|picked up|snatched|bundled) (?:one|a|the|my|our)\b"
+         r"(?: \w+){0,2} (?:kid|kids|child|children|boy|girl|son|daughter|baby|by the arm)\b|"
          r"\b(?:stranger|a man|some man|someone) (?:\w+ ){0,3}(?:collected|picked up|took) "
          r"(?:him|her|my (?:son|daughter|boy|girl))\b.*\b(?:was not|wasnt|not) (?:us|me)\b",
          CrisisKind.CHILD, False),
