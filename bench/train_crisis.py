@@ -105,13 +105,13 @@ def parse_options(argv: list[str] | None, description: str | None,
     parser.add_argument("--misses", action="store_true",
                         help="with --cv: list the held-out messages the shipped settings "
                              "get wrong")
-    if not crisis:
-        parser.add_argument("--refusal", action="store_true",
-                            help="with --cv: vary only how sure the generic refusal must be "
-                                 "to take over an unsure answer (candidate O16)")
     if crisis:
         parser.add_argument("--concepts", action="store_true",
                             help="English: add the concept features (harm&now, death&self...)")
+    else:
+        parser.add_argument("--refusal", action="store_true",
+                            help="with --cv: vary only how sure the generic refusal must be "
+                                 "to take over an unsure answer (candidate O16)")
     parser.add_argument("--vectors", action="store_true",
                         help="English: add the mean word vector (bench/data/"
                              "word_vectors.npz)")
