@@ -681,6 +681,14 @@ def test_other_messages_about_messages_are_not_the_privacy_notice(responder: Res
     ("ive been stockpiling my tablets for weeks", CrisisKind.SELF_HARM),
     ("a dog is attacking a little girl on our street", CrisisKind.CHILD),
     ("a man just grabbed one of the kids at the nursery", CrisisKind.CHILD),
+    ("some1 just got shanked outside maccies", CrisisKind.MEDICAL),
+    ("ive swallowed a bottle of vodka and all my sertraline", CrisisKind.MEDICAL),
+    ("a kid has been hit by a car", CrisisKind.MEDICAL),
+    ("someone is drowning in the trent", CrisisKind.MEDICAL),
+    ("some lads are throwing petrol bombs at houses", CrisisKind.DANGER),
+    ("my neighbour is screaming for help", CrisisKind.DANGER),
+    ("my ex is outside and says hes going to smash the windows", CrisisKind.DANGER),
+    ("boy on the roof of the school threatening to jump", CrisisKind.SELF_HARM),
 ])
 def test_fires_injuries_children_and_plans_now_lead_with_999(responder: Responder, text: str,
                                                              kind: CrisisKind) -> None:
@@ -708,6 +716,12 @@ def test_fires_injuries_children_and_plans_now_lead_with_999(responder: Responde
     "i took all my meds out of the cupboard to sort them",
     "i tied a rope to the tree for a swing",
     "my husband just took my son to school",
+    "i'm drowning in paperwork at work",
+    "my cat got hit by a car",
+    "the kids are outside and going to break the window with their football",
+    "i took all my meds this morning as prescribed",
+    "is throwing petrol bombs a terrorist offence",
+    "he was on the roof threatening to jump last week",
 ])
 def test_the_same_words_told_afterwards_or_asked_about_are_not_alarms(
         responder: Responder, text: str) -> None:

@@ -709,6 +709,30 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
          r"(?:kid|child|boy|girl|son|daughter|baby|toddler)\b|"
          r"\b(?:keeping|holding) (?:him|her|my (?:son|daughter)) (?:in|at) (?:a|the|their) "
          r"(?:flat|house)\b", CrisisKind.CHILD, False),
+        # A hurried resident's words (session 12's own messages): slang for a stabbing, all
+        # of a named medicine swallowed, petrol bombs, screams for help, someone outside
+        # threatening to smash their way in, hit by a car, drowning, threatening to jump.
+        ("hurried-session12", r"\b(?:just got|just been|has been|have been|got) (?:shanked|"
+         r"knifed|glassed|slashed|stabbed)\b|"
+         r"\b(?:swallowed|necked|downed)\b.*\ball (?:of )?(?:my|the|his|her) "
+         r"(?:sertraline|citalopram|fluoxetine|paracetamol|ibuprofen|codeine|co ?codamol|"
+         r"tramadol|diazepam|insulin|meds|medication|antidepressants|sleeping pills|"
+         r"painkillers)\b|"
+         r"\b(?:kid|child|boy|girl|man|woman|lady|someone|somebody|person|pedestrian|cyclist|"
+         r"my (?:son|daughter|friend|mate|mum|dad|brother|sister|nan|grandad)) (?:has |have )?"
+         r"(?:just )?(?:been|got) (?:hit|knocked (?:down|over)|run over) by a\b|"
+         r"\b(?:is|are|someone|somebody|kid|child|man|woman|boy|girl) drowning\b"
+         r"(?! in (?:work|paperwork|debt|bills|emails|admin))", CrisisKind.MEDICAL, False),
+        ("hurried-danger", r"\b(?:are|he is|she is|someone is|has just|have just|just) "
+         r"(?:throwing|thrown|threw) "
+         r"(?:a )?(?:petrol bombs?|molotovs?)\b|"
+         r"\b(?:is|are|someone|somebody|i can hear (?:\w+ ){0,3}) (?:screaming|shouting|"
+         r"yelling|crying) for help\b|"
+         r"\b(?:he|she|they|ex|husband|partner|boyfriend|girlfriend|wife) (?:is|are) outside\b.*"
+         r"\b(?:going to|gonna|threatening to) (?:smash|kick|break|burn) (?:the|my|our|in|down)\b",
+         CrisisKind.DANGER, False),
+        ("hurried-jump", r"\b(?:roof|edge|ledge|bridge|balcony)\b.*\b(?:threatening to|going to|"
+         r"about to|wants to) jump\b", CrisisKind.SELF_HARM, False),
         # A stranger taking a child now: "just grabbed one by the arm", "picked up one of the
         # kids", "a man collected him. it wasnt us".
         ("child-taken", r"\b(?:man|stranger|woman|someone|somebody|guy|bloke)\b.*\bjust\b"
