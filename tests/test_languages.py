@@ -453,3 +453,26 @@ def test_translations_parse() -> None:
         t = i18n.translation(lang)
         assert t is not None and t.unreviewed
         assert {"emergency", "domestic-abuse-support", "mental-health"} <= t.topics.keys()
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("ktoś dźga mojego kolegę", "danger"),  # was the hate crime topic
+    ("sąsiadka krzyczy o pomoc", "danger"),
+    ("ktoś wybija mi okna", "danger"),
+    ("dziecko wpadło do rzeki", "medical"),
+    ("moje dziecko zniknęło w sklepie", "child"),
+])
+def test_polish_emergencies_of_an_everyday_run_lead_with_999(responder: Responder, text: str,
+                                                             kind: str) -> None:
+    reply = responder.answer(text)
+    assert reply.crisis is not None and reply.crisis.sure and reply.crisis.kind == kind, text
+    assert "999" in reply.text.split("\n")[0]
+
+
+@pytest.mark.parametrize("text", [
+    "zabiję się ze śmiechu",  # "I'll die laughing": it was a sure self-harm crisis
+    "firma tonie w długach", "mój syn zaginął rok temu",
+    "ludzie chcą odpocząć, a nie patrzeć jak kogoś dźgają nożem",
+])
+def test_polish_look_alikes_are_not_alarms(responder: Responder, text: str) -> None:
+    assert responder.answer(text).crisis is None, text

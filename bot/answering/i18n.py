@@ -223,7 +223,12 @@ _CRISIS_RULES: list[tuple[str, re.Pattern[str], CrisisKind]] = [
         ("pl-child", r"\b(?:bije|katuje|krzywdzi|kopie|dusi|leje)\b.{0,20}\b(?:dziecko|dzieci|"
          r"syna|corke|coreczke|synka|niemowle)\b|\b(?:ojczym|ojciec|tata|tato|mama|matka|"
          r"macocha)\b.{0,15}\bmnie\b.{0,10}\b(?:bije|leje|katuje|krzywdzi)\b.*\bmam 1?\d lat\b|"
-         r"\bdziecko\b.{0,20}\b(?:nie oddycha|nieprzytomn|dusi sie)", CrisisKind.CHILD),
+         r"\bdziecko\b.{0,20}\b(?:nie oddycha|nieprzytomn|dusi sie)|"
+         # Session 12: a child lost or gone now ("moje dziecko zniknęło w sklepie").
+         r"\b(?:dziecko|coreczka|synek)\b.{0,20}\b(?:zniknel\w*|zniknal\w*|zaginel\w*|"
+         r"zaginal\w*)\b(?!.*\b(?:temu|kiedys|dawno|w zeszlym)\b)|"
+         r"\b(?:zgubilam|zgubilem|nie moge znalezc) (?:dziecka|coreczki|synka)\b",
+         CrisisKind.CHILD),
         ("pl-hurting-me", r"\b(?:mnie|nas)\b(?: \w+){0,2} (?:bije|bija|uderza|kopie|dusi|katuje|"
          r"szarpie|gwalci|atakuje|leje|tlucze|maltretuje)\b|\b(?:bije|bija|uderza|kopie|dusi|"
          r"katuje|szarpie|gwalci|atakuje|leje|tlucze) (?:mnie|nas)\b|"
@@ -239,7 +244,14 @@ _CRISIS_RULES: list[tuple[str, re.Pattern[str], CrisisKind]] = [
          r"\b(?:wali|dobija sie|lomocze) (?:w|do) drzwi|\b(?:idzie|chodzi|jedzie) za mna\b|"
          r"\b(?:sledzi|goni) mnie\b|\bboje sie o (?:swoje |moje )?zycie\b|"
          r"\bjestem w niebezpieczenstwie\b|\bratunku\b|\bma (?:noz|bron|maczete)\b|"
-         r"\bktos (?:jest|chodzi) (?:w|po) (?:moim |naszym )?(?:domu|mieszkaniu)\b|"
+         r"\bktos (?:jest|chodzi) (?:w|po) (?:moim |naszym )?(?:domu|mieszkaniu|ogrodzie|garazu|"
+         r"piwnicy)\b|"
+         # Session 12: someone being stabbed, screams for help, windows being smashed now.
+         r"\b(?:ktos|on|ona|oni) (?:\w+ )?(?:dzga|dzgaja|tnie nozem)\b|"
+         r"\b(?:dzga|dzgaja) (?:mnie|nas|mojego|moja|moje|mojej)\b|"
+         r"\b(?:krzycz\w*|wola|wzywa) o pomoc\b|"
+         r"\b(?:wybija|wybijaja|rozbija|rozbijaja|tlucze|tluka) (?:mi |nam )?(?:okna|okno|"
+         r"szyby|szybe)\b|"
          r"\bzamknal mnie\b|\bnie (?:pozwala|daje) mi wyjsc\b|\bpusc(?:cie)? mnie\b|"
          r"\bstoi pod (?:moimi |naszymi )?drzwiami\b|\bwywaza drzwi\b|"
          r"\bgrozi mi (?:nozem|bronia|smiercia)\b",
@@ -250,8 +262,10 @@ _CRISIS_RULES: list[tuple[str, re.Pattern[str], CrisisKind]] = [
          r"\b(?:mysle|planuje|chce popelnic) (?:o )?samobojstw|\bpopelnie samobojstwo\b|"
          r"\bpotne sie\b|\bnie ma sensu zyc\b|\bnie chce mi sie (?:juz )?zyc\b|"
          r"\bskoncz\w* ze soba\b|\bmam dosc (?:zycia|zycia juz)\b|\btne sie\b|"
-         r"\b(?:powiesze|powiesic|zabije) sie\b|\brzuce sie pod\b|"
-         r"\b(?:wolalbym|wolalabym) nie zyc\b|\bsie (?:powiesze|zabije|potne)\b|"
+         # "zabiję się ze śmiechu": "I'll die laughing".
+         r"\b(?:powiesze|powiesic|zabije) sie\b(?! ze smiechu| z nudow)|\brzuce sie pod\b|"
+         r"\b(?:wolalbym|wolalabym) nie zyc\b|\bsie (?:powiesze|zabije|potne)\b"
+         r"(?! ze smiechu| z nudow)|"
          r"\bchce (?:to )?wszystko zakonczyc\b|\blepiej (?:by|zeby|gdyby) mnie nie bylo\b|"
          r"\bchce skoczyc\b", CrisisKind.SELF_HARM),
         ("pl-medical", r"\bnie oddycha\b|\bnie (?:moge|mozemy) (?:go|jej) (?:dobudzic|obudzic)\b|"
@@ -261,7 +275,11 @@ _CRISIS_RULES: list[tuple[str, re.Pattern[str], CrisisKind]] = [
          r"\b(?:lezy|upadl\w*|padl\w*)\b.{0,30}\b(?:nie rusza sie|sie nie rusza)\b|"
          r"\bnie mozna (?:go|jej) (?:dobudzic|obudzic)\b|"
          # An overdose now, not one told about afterwards ("rok temu", "kiedys").
-         r"\bprzedawkowal[a]?\b(?!.*\b(?:temu|kiedys|dawno|wczoraj|zmarl|zmarla)\b)",
+         r"\bprzedawkowal[a]?\b(?!.*\b(?:temu|kiedys|dawno|wczoraj|zmarl|zmarla)\b)|"
+         # Session 12: fallen into water, drowning (not "tonie w długach": in debt).
+         r"\bwpadl\w* do (?:rzeki|wody|stawu|kanalu|jeziora)\b(?!.*\b(?:temu|kiedys|dawno)\b)|"
+         r"\b(?:ktos|dziecko|chlopiec|dziewczynka|czlowiek|mezczyzna|kobieta|kolega|kolezanka|"
+         r"on|ona) tonie\b(?! w (?:dlugach|pracy|papierach|dokumentach))",
          CrisisKind.MEDICAL),
         # "pali się termin" (a deadline is burning) is no fire.
         ("pl-fire", r"\b(?:pali|palimy) sie\b(?! (?:termin|grunt|deadline))|\bsie pali\b|"
