@@ -244,7 +244,8 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
         ("not-breathing", r"\b(?:not breathing|stopped breathing|unconscious|not responding|"
          r"unresponsive|"
          r"(?:is|are|has) collapsed|bleeding (?:badly|heavily|a lot|everywhere)|"
-         r"(?:has been|have been|just been|got|been) (?:stabbed|shot))\b",
+         r"(?:has been|have been|just been|got|been) (?:stabbed|shot|shanked|knifed|glassed|"
+         r"slashed))\b",
          CrisisKind.MEDICAL, False),
         # --- danger now
         # "Help me", "please help", "someone help us now": a plea and nothing else (the model
@@ -709,12 +710,10 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
          r"(?:kid|child|boy|girl|son|daughter|baby|toddler)\b|"
          r"\b(?:keeping|holding) (?:him|her|my (?:son|daughter)) (?:in|at) (?:a|the|their) "
          r"(?:flat|house)\b", CrisisKind.CHILD, False),
-        # A hurried resident's words (session 12's own messages): slang for a stabbing, all
-        # of a named medicine swallowed, petrol bombs, screams for help, someone outside
-        # threatening to smash their way in, hit by a car, drowning, threatening to jump.
-        ("hurried-session12", r"\b(?:just got|just been|has been|have been|got) (?:shanked|"
-         r"knifed|glassed|slashed|stabbed)\b|"
-         r"\b(?:swallowed|necked|downed)\b.*\ball (?:of )?(?:my|the|his|her) "
+        # A hurried resident's words (session 12's own messages; slang for a stabbing is in
+        # "not-breathing"): all of a named medicine swallowed, hit by a car, drowning; petrol
+        # bombs, screams for help, someone outside threatening to smash their way in; a jump.
+        ("hurried-session12", r"\b(?:swallowed|necked|downed)\b.*\ball (?:of )?(?:my|the|his|her) "
          r"(?:sertraline|citalopram|fluoxetine|paracetamol|ibuprofen|codeine|co ?codamol|"
          r"tramadol|diazepam|insulin|meds|medication|antidepressants|sleeping pills|"
          r"painkillers)\b|"
