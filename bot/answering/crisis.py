@@ -652,7 +652,10 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
         # Someone in the water or through the ice now.
         ("in-water", r"\b(?:in|into) the (?:river|canal|water|lake|pond|sea|trent)\b.*"
          r"\b(?:struggling|drowning|can not swim|cant swim|gone under|not coming up|being swept)\b|"
-         r"\b(?:fallen|fell|gone) (?:through the ice|in the (?:river|canal|pond|lake|water))\b",
+         r"\b(?:fallen|fell|gone) (?:through the ice|in the (?:river|canal|pond|lake|water))\b|"
+         # "someone is drowning in the trent", not "drowning in paperwork".
+         r"\b(?:is|are|someone|somebody|kid|child|man|woman|boy|girl) drowning\b"
+         r"(?! in (?:work|paperwork|debt|bills|emails|admin))",
          CrisisKind.MEDICAL, False),
         # A young child lost, missing, wandering or alone now: "Lost my little girl in the
         # shopping centre", "our 4 year old has gone missing", "home alone and hes 4".
@@ -711,17 +714,17 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
          r"\b(?:keeping|holding) (?:him|her|my (?:son|daughter)) (?:in|at) (?:a|the|their) "
          r"(?:flat|house)\b", CrisisKind.CHILD, False),
         # A hurried resident's words (session 12's own messages; slang for a stabbing is in
-        # "not-breathing"): all of a named medicine swallowed, hit by a car, drowning; petrol
-        # bombs, screams for help, someone outside threatening to smash their way in; a jump.
+        # "not-breathing", drowning in "in-water"): all of a named medicine swallowed, hit by a
+        # car; petrol bombs, screams for help, someone outside threatening to smash their way
+        # in; a jump.
         ("hurried-session12", r"\b(?:swallowed|necked|downed)\b.*\ball (?:of )?(?:my|the|his|her) "
          r"(?:sertraline|citalopram|fluoxetine|paracetamol|ibuprofen|codeine|co ?codamol|"
          r"tramadol|diazepam|insulin|meds|medication|antidepressants|sleeping pills|"
          r"painkillers)\b|"
          r"\b(?:kid|child|boy|girl|man|woman|lady|someone|somebody|person|pedestrian|cyclist|"
          r"my (?:son|daughter|friend|mate|mum|dad|brother|sister|nan|grandad)) (?:has |have )?"
-         r"(?:just )?(?:been|got) (?:hit|knocked (?:down|over)|run over) by a\b|"
-         r"\b(?:is|are|someone|somebody|kid|child|man|woman|boy|girl) drowning\b"
-         r"(?! in (?:work|paperwork|debt|bills|emails|admin))", CrisisKind.MEDICAL, False),
+         r"(?:just )?(?:been|got) (?:hit|knocked (?:down|over)|run over) by a\b",
+         CrisisKind.MEDICAL, False),
         ("hurried-danger", r"\b(?:are|he is|she is|someone is|has just|have just|just) "
          r"(?:throwing|thrown|threw) "
          r"(?:a )?(?:petrol bombs?|molotovs?)\b|"

@@ -262,10 +262,9 @@ _CRISIS_RULES: list[tuple[str, re.Pattern[str], CrisisKind]] = [
          r"\b(?:mysle|planuje|chce popelnic) (?:o )?samobojstw|\bpopelnie samobojstwo\b|"
          r"\bpotne sie\b|\bnie ma sensu zyc\b|\bnie chce mi sie (?:juz )?zyc\b|"
          r"\bskoncz\w* ze soba\b|\bmam dosc (?:zycia|zycia juz)\b|\btne sie\b|"
-         # "zabiję się ze śmiechu": "I'll die laughing".
-         r"\b(?:powiesze|powiesic|zabije) sie\b(?! ze smiechu| z nudow)|\brzuce sie pod\b|"
-         r"\b(?:wolalbym|wolalabym) nie zyc\b|\bsie (?:powiesze|zabije|potne)\b"
-         r"(?! ze smiechu| z nudow)|"
+         # Not "zabiję się ze śmiechu": "I'll die laughing".
+         r"(?:\b(?:powiesze|powiesic|zabije) sie|\bsie (?:powiesze|zabije|potne))\b"
+         r"(?! ze smiechu| z nudow)|\brzuce sie pod\b|\b(?:wolalbym|wolalabym) nie zyc\b|"
          r"\bchce (?:to )?wszystko zakonczyc\b|\blepiej (?:by|zeby|gdyby) mnie nie bylo\b|"
          r"\bchce skoczyc\b", CrisisKind.SELF_HARM),
         ("pl-medical", r"\bnie oddycha\b|\bnie (?:moge|mozemy) (?:go|jej) (?:dobudzic|obudzic)\b|"
