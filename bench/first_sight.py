@@ -65,6 +65,9 @@ def summary(name: str, report: Report) -> str:
              f"  topic right: {right}/{len(topical)}"]
     if n_oos:
         lines.append(f"  out of scope declined: {oos}/{n_oos}")
+    kinds_ok, flagged = report.kinds_right
+    if flagged:
+        lines.append(f"  crisis kinds right: {kinds_ok}/{flagged}")
     return "\n".join(lines)
 
 

@@ -23,13 +23,22 @@ def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str
 def test_ask_json_contract(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["ask", "--json", "how do I report ASB"]) == 0
     obj = json.loads(capsys.readouterr().out)
-    assert set(obj) == {"matched", "topic", "confidence", "crisis", "answer", "suggestions"}
-    assert obj["matched"] is True and obj["crisis"] is False
+    assert set(obj) == {"matched", "topic", "confidence", "crisis", "crisis_kind", "answer",
+                        "suggestions"}
+    assert obj["matched"] is True and obj["crisis"] is False and obj["crisis_kind"] is None
     assert isinstance(obj["topic"], str)
     assert 0 <= obj["confidence"] <= 1
     assert "101" in obj["answer"]
     assert "<" not in obj["answer"], "answer is plain text, no markup"
     assert isinstance(obj["suggestions"], list)
+
+
+def test_ask_json_names_the_emergency_advice_a_crisis_gets(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask", "--json", "I want to kill myself"]) == 0
+    obj = json.loads(capsys.readouterr().out)
+    assert obj["crisis"] is True and obj["crisis_kind"] == "self_harm"
+    assert "116 123" in obj["answer"]
 
 
 def test_ask_json_reads_stdin_one_object_per_line_in_order() -> None:

@@ -96,3 +96,19 @@ def test_development_sets_and_the_union_of_several_parts_are_scored(
     # Both files' out-of-scope questions count together on the union's line.
     assert "together: 3 items, 100.0% right" in out
     assert "out of scope declined: 2/2" in out.split("together")[1]
+
+
+def test_a_crisis_given_another_kinds_advice_is_counted_apart(
+        tmp_path: Path, responder: Responder) -> None:
+    # Both are caught (999 first), so both are right; but only the first gets the advice
+    # of its kind: the kinds figure is the one that tells the two apart.
+    batch = tmp_path / "round.yaml"
+    batch.write_text(
+        '- {q: "I want to kill myself", source: "https://example.org", label: crisis, '
+        'crisis: self_harm}\n'
+        '- {q: "I want to kill myself", source: "https://example.org/2", label: crisis, '
+        'crisis: fire}\n', encoding="utf-8")
+    report = evaluate(cases(batch), lambda q: responder.answer(q).to_json())
+    assert report.accuracy == 1.0
+    assert report.kinds_right == (1, 2)
+    assert "crisis kinds right: 1/2" in summary("round", report)

@@ -342,6 +342,8 @@ class Reply:
             "topic": self.topic,
             "confidence": round(self.confidence, 3),
             "crisis": self.crisis is not None,
+            # Which emergency advice leads (danger, self_harm, medical, fire, child), or null.
+            "crisis_kind": self.crisis.kind.value if self.crisis is not None else None,
             "answer": self.text,
             "suggestions": [s.id for s in self.suggestions],
         }

@@ -41,6 +41,7 @@ class Case:
     topics: tuple[str, ...] = ()  # right topic ids (corpus items); empty: any topic
     source: str = ""
     hard_negative: bool = False
+    crisis_kind: str = ""  # corpus crisis items: the labelled kind (danger, self_harm...)
 
 
 @dataclass
@@ -84,6 +85,13 @@ class Report:
     def out_of_scope(self) -> tuple[int, int]:
         oos = [o for o in self.outcomes if o.case.matched is False]
         return sum(not o.reply["matched"] for o in oos), len(oos)
+
+    @property
+    def kinds_right(self) -> tuple[int, int]:
+        """(right kind, flagged) over crisis items with a labelled kind flagged as crises."""
+        flagged = [o for o in self.outcomes
+                   if o.case.crisis and o.case.crisis_kind and o.reply.get("crisis")]
+        return sum(o.reply.get("crisis_kind") == o.case.crisis_kind for o in flagged), len(flagged)
 
     @property
     def false_crisis_rate(self) -> float:
@@ -165,6 +173,7 @@ def _corpus_case(path: Path, i: int, item: dict[str, Any]) -> Case:
         topics=topics,
         source=str(item.get("source", "")),
         hard_negative=bool(item.get("hard_negative", False)),
+        crisis_kind=str(item.get("crisis") or "") if label == "crisis" else "",
     )
 
 
@@ -212,6 +221,9 @@ def format_report(report: Report, minimum: float) -> str:
     lines.append(f"false crises: {report.false_crises} ({report.false_crisis_rate:.1%} of "
                  "non-crisis messages)")
     lines.append(f"out-of-scope declined: {declined}/{oos}")
+    kinds_ok, flagged = report.kinds_right
+    if flagged:
+        lines.append(f"crisis kinds right: {kinds_ok}/{flagged} flagged crises")
     failing = [o for o in report.outcomes if not o.passed]
     if failing:
         lines.append("failing:")
