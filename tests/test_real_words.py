@@ -728,3 +728,17 @@ def test_the_same_words_told_afterwards_or_asked_about_are_not_alarms(
     reply = responder.answer(text)
     assert reply.crisis is None, text
 
+
+
+@pytest.mark.parametrize("text", ["im being chased by debt collectors",
+                                  "im being chased by the council for money",
+                                  "we are being chased for rent arrears"])
+def test_being_chased_for_a_debt_is_not_an_alarm(responder: Responder, text: str) -> None:
+    # The "being chased" rule made these sure danger crises: 999 for a debt letter.
+    assert responder.answer(text).crisis is None, text
+
+
+@pytest.mark.parametrize("text", ["im being chased by a man with a knife", "we are being chased"])
+def test_being_chased_by_someone_still_leads_with_999(responder: Responder, text: str) -> None:
+    reply = responder.answer(text)
+    assert reply.crisis is not None and reply.crisis.kind is CrisisKind.DANGER, text

@@ -289,7 +289,10 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
         ("being-attacked", r"\b(?:being|getting|just been) (?:attacked|stabbed|assaulted|raped|"
          r"followed|beaten|chased|mugged|robbed|hit|threatened with)\b"
          # "crimes aren't being followed up" is not a stalker; "followed up the road" is.
-         r"(?! up\b(?! (?:the|a|an|my|our|to|by (?:a|an|some|two|three))\b))",
+         r"(?! up\b(?! (?:the|a|an|my|our|to|by (?:a|an|some|two|three))\b))"
+         # "chased by debt collectors / the council for money" is a debt, not a pursuit.
+         r"(?! (?:by|for) (?:\w+ )?(?:debts?|debt collectors|bailiffs|council|bills|letters|"
+         r"emails|calls|bank|creditors|hmrc|money|payments?|rent)\b)",
          CrisisKind.DANGER, True),
         # Near each other: "living with my gran right now because the constant fighting at
         # home..." is a reason, not a fight now.
