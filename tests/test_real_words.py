@@ -742,3 +742,41 @@ def test_being_chased_for_a_debt_is_not_an_alarm(responder: Responder, text: str
 def test_being_chased_by_someone_still_leads_with_999(responder: Responder, text: str) -> None:
     reply = responder.answer(text)
     assert reply.crisis is not None and reply.crisis.kind is CrisisKind.DANGER, text
+
+
+@pytest.mark.parametrize("text", ["thanks that helped", "thank you that was helpful",
+                                  "cheers for the info", "thanks for your help"])
+def test_thanks_with_praise_is_thanks_not_a_topic(responder: Responder, text: str) -> None:
+    # "thanks that helped" got the mental health topic (on "helped").
+    reply = responder.answer(text)
+    assert reply.small_talk == "thanks" and reply.topic is None, text
+
+
+def test_thanks_with_a_question_is_still_answered(responder: Responder) -> None:
+    assert responder.answer("thanks for the help with my abusive husband").topic \
+        == "domestic-abuse-support"
+
+
+@pytest.mark.parametrize("text", ["i hope i dont wake up tomorrow", "i wish i never wake up"])
+def test_hoping_not_to_wake_up_is_suicidal_not_a_collapse(responder: Responder,
+                                                          text: str) -> None:
+    # Both got the ambulance text (the "won't wake up" rule) instead of Samaritans.
+    reply = responder.answer(text)
+    assert reply.crisis is not None and reply.crisis.kind is CrisisKind.SELF_HARM, text
+    assert "116 123" in reply.text
+
+
+@pytest.mark.parametrize("text", ["i hope the baby doesnt wake up",
+                                  "i hope i dont wake up late tomorrow for my exam",
+                                  "my son wont wake up for school its a nightmare"])
+def test_sleeping_on_is_not_an_alarm(responder: Responder, text: str) -> None:
+    assert responder.answer(text).crisis is None, text
+
+
+def test_someone_who_will_not_wake_now_still_gets_the_ambulance(responder: Responder) -> None:
+    reply = responder.answer("my husband wont wake up")
+    assert reply.crisis is not None and reply.crisis.kind is CrisisKind.MEDICAL
+
+
+def test_a_stairwell_smelling_of_weed_is_reported_as_drugs(responder: Responder) -> None:
+    assert responder.answer("the stairwell in our block stinks of weed").topic == "drugs-report"

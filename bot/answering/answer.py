@@ -62,6 +62,11 @@ SMALL_TALK_WORDS = frozenset("""hi hello hey hiya hallo howdy yo morning afterno
 SMALL_TALK_HEADS = frozenset("""hi hello hey hiya hallo howdy yo morning afternoon evening
     thanks thank cheers ta thx ty menu options start""".split())
 THANKING = frozenset("thanks thank cheers ta thx ty".split())
+# "Thanks, that helped", "cheers for the info": thanks with praise is still thanks (it was the
+# mental health topic, on "helped").
+_THANKS_PRAISE = SMALL_TALK_WORDS | frozenset("""that it this was is has really helped helps
+    helpful useful great brilliant perfect lovely appreciated appreciate for the info
+    information advice help your""".split())
 _HELP_ALONE = frozenset("help pls plz".split())
 # "Can you help me?", "could u help us please": "help" asked for and nothing said about what,
 # the same as "help" alone (it was the children's or the mental health topic).
@@ -385,6 +390,8 @@ def _small_talk(text: str) -> Reply | None:
         kind, opening = "greeting", GREETING + "\n\n" + MENU
     elif words and words <= SMALL_TALK_WORDS and words & SMALL_TALK_HEADS:
         kind, opening = ("thanks", THANKS) if thanks else ("greeting", GREETING + "\n\n" + MENU)
+    elif thanks and words <= _THANKS_PRAISE:
+        kind, opening = "thanks", THANKS
     elif is_acknowledgement(corrected(text)):  # "ok", "im fine thanks", "got it"
         kind, opening = ("thanks", THANKS) if thanks and "no" not in words else ("ok", ACKNOWLEDGED)
     else:

@@ -211,6 +211,9 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
          r"lined up)\b|"
          r"\bwant to be dead\b|\bbetter off dead\b|\bno reason to live\b|"
          r"\b(?:not|never) want to (?:live|be alive|be here|wake up)\b|"
+         # "I hope I don't wake up tomorrow" (the "won't wake" rule called it a medical one).
+         r"\b(?:hope|hoping|wish) i (?:do not|dont|never|will not|wont|did not|didnt) wake up\b"
+         r"(?! (?:late|early|in time|too|before|with|at|on time|for))|"
          r"\bcan not go on (?:any ?more|like this)\b|\bcan not (?:do|take) (?:this|it) any ?more\b",
          CrisisKind.SELF_HARM, True),
         ("suicidal-me", r"\b(?:i am|i feel|i have been|i get|feeling|felt|been) "
@@ -792,6 +795,9 @@ _FIGURATIVE = re.compile(
     r"\b(?:cut|cutting) (?:down|back) on\b|"
     r"\b(?:told|telling|tells) me to (?:go )?(?:kill|hurt) my ?self\b|"
     r"\bif there is (?:not|no) (?:a )?fire\b|\bfear of being\b|"
+    # A wish that someone sleeps on: "i hope the baby doesnt wake up" (not "i hope i dont").
+    r"\bhop(?:e|ing) (?!i\b)(?:\w+ ){1,3}(?:does|do|will|did) not wake up\b|"
+    r"\bwake up (?:late|early|in time|on time|for (?:work|school|college|uni|my exam))\b|"
     # Worn out or bored, not dead ("im dead tired" was a sure self-harm crisis). Not "scared
     # to death": someone in danger says it.
     r"\bdead (?:tired|beat|on my feet)\b|\b(?:bored|tired) to death\b")
