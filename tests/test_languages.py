@@ -461,6 +461,9 @@ def test_translations_parse() -> None:
     ("ktoś wybija mi okna", "danger"),
     ("dziecko wpadło do rzeki", "medical"),
     ("moje dziecko zniknęło w sklepie", "child"),
+    # "Everyone would be happier without me", "nobody would miss me": no crisis before.
+    ("wszyscy byliby szczęśliwsi beze mnie", "self_harm"),
+    ("nikt by za mną nie tęsknił", "self_harm"),
 ])
 def test_polish_emergencies_of_an_everyday_run_lead_with_999(responder: Responder, text: str,
                                                              kind: str) -> None:
@@ -473,6 +476,7 @@ def test_polish_emergencies_of_an_everyday_run_lead_with_999(responder: Responde
     "zabiję się ze śmiechu",  # "I'll die laughing": it was a sure self-harm crisis
     "firma tonie w długach", "mój syn zaginął rok temu",
     "ludzie chcą odpocząć, a nie patrzeć jak kogoś dźgają nożem",
+    "nikt nie zatęsknił za mną na wakacjach",  # nobody missed me on holiday
 ])
 def test_polish_look_alikes_are_not_alarms(responder: Responder, text: str) -> None:
     assert responder.answer(text).crisis is None, text

@@ -266,7 +266,16 @@ _CRISIS_RULES: list[tuple[str, re.Pattern[str], CrisisKind]] = [
          r"(?:\b(?:powiesze|powiesic|zabije) sie|\bsie (?:powiesze|zabije|potne))\b"
          r"(?! ze smiechu| z nudow)|\brzuce sie pod\b|\b(?:wolalbym|wolalabym) nie zyc\b|"
          r"\bchce (?:to )?wszystko zakonczyc\b|\blepiej (?:by|zeby|gdyby) mnie nie bylo\b|"
-         r"\bchce skoczyc\b", CrisisKind.SELF_HARM),
+         r"\bchce skoczyc\b|"
+         # Session 13: "wszyscy byliby szczęśliwsi beze mnie" (everyone would be happier
+         # without me), "nikt by za mną nie tęsknił" (nobody would miss me).
+         # Asking where to talk about such thoughts is the mental health answer, not 999.
+         r"^(?!.*\b(?:z kim|gdzie|porozmawiac|pogadac|nic nie planuje)\b).*"
+         r"\b(?:bylby|bylaby|byliby|bylyby|byloby|bedzie|beda|bedzie wam|bedzie im) (?:\w+ )?"
+         r"(?:szczesliwsi|szczesliwszy|szczesliwsza|lepiej|lepszy|lepsze|latwiej) beze mnie\b|"
+         r"\bnikt by (?:za mna )?nie (?:tesknil|zatesknil)\w*\b|"
+         r"\bnikt nie bedzie (?:za mna )?tesknil\w*\b",
+         CrisisKind.SELF_HARM),
         ("pl-medical", r"\bnie oddycha\b|\bnie (?:moge|mozemy) (?:go|jej) (?:dobudzic|obudzic)\b|"
          r"\b(?:polknal|polknela|przedawkowal|przedawkowala|zazyl|zazyla|wzial|wziela)\b.{0,30}"
          r"\b(?:tabletek|tabletki|leki|lekow|opakowanie)\b|\bstracil[a]? przytomnosc\b|"
