@@ -464,8 +464,13 @@ def test_translations_parse() -> None:
     # "Everyone would be happier without me", "nobody would miss me": no crisis before.
     ("wszyscy byliby szczęśliwsi beze mnie", "self_harm"),
     ("nikt by za mną nie tęsknił", "self_harm"),
+    # The same in Punjabi and Roman Punjabi (Urdu's model caught it already).
+    ("ਮੇਰੇ ਬਿਨਾਂ ਸਾਰੇ ਖੁਸ਼ ਰਹਿਣਗੇ", "self_harm"),
+    ("ਕੋਈ ਮੈਨੂੰ ਯਾਦ ਨਹੀਂ ਕਰੇਗਾ", "self_harm"),
+    ("mere bina sare khush rehnge", "self_harm"),
+    ("میرے بغیر سب بہتر ہوں گے", "self_harm"),
 ])
-def test_polish_emergencies_of_an_everyday_run_lead_with_999(responder: Responder, text: str,
+def test_emergencies_of_an_everyday_run_lead_with_999(responder: Responder, text: str,
                                                              kind: str) -> None:
     reply = responder.answer(text)
     assert reply.crisis is not None and reply.crisis.sure and reply.crisis.kind == kind, text
@@ -477,6 +482,7 @@ def test_polish_emergencies_of_an_everyday_run_lead_with_999(responder: Responde
     "firma tonie w długach", "mój syn zaginął rok temu",
     "ludzie chcą odpocząć, a nie patrzeć jak kogoś dźgają nożem",
     "nikt nie zatęsknił za mną na wakacjach",  # nobody missed me on holiday
+    "mere bina party mein sab khush the",  # everyone was happy at the party without me
 ])
-def test_polish_look_alikes_are_not_alarms(responder: Responder, text: str) -> None:
+def test_everyday_look_alikes_are_not_alarms(responder: Responder, text: str) -> None:
     assert responder.answer(text).crisis is None, text

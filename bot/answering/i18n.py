@@ -303,7 +303,9 @@ _CRISIS_RULES: list[tuple[str, re.Pattern[str], CrisisKind]] = [
          CrisisKind.DANGER),
         ("ur-self-harm", r"مرنا چاہت|مرنا چاہند|خودکشی (?:کرنا|کر لوں|کرلوں|کروں|کرنے|کر لاں)|"
          r"جینے کا دل نہیں|خود کو ختم|زندگی ختم کر|سب ختم کر دوں|جینا نہیں چاہت|"
-         r"مر جانا چاہت", CrisisKind.SELF_HARM),
+         r"مر جانا چاہت|"
+         # Session 13: "everyone would be happier without me", "nobody will miss me".
+         r"میرے بغیر.{0,20}(?:خوش|بہتر)(?!.*(?:تھی|تھا|تھے))|کوئی مجھے یاد نہیں کرے گا", CrisisKind.SELF_HARM),
         ("ur-medical", r"سانس نہیں|ہوش میں نہیں|بے ہوش|بیہوش|گولیاں کھا", CrisisKind.MEDICAL),
         ("ur-fire", r"آگ لگ", CrisisKind.FIRE),
         # --- Gurmukhi (folded: no addak, tippi, bindi or nukta)
@@ -316,7 +318,8 @@ _CRISIS_RULES: list[tuple[str, re.Pattern[str], CrisisKind]] = [
         ("ur-threat", r"چاقو|چھری|جان سے مار|مار ڈال", CrisisKind.DANGER),
         ("pa-threat", r"ਚਾਕੂ|ਛੁਰੀ|ਜਾਨੋ ਮਾਰ|ਜਾਨ ਤੋ ਮਾਰ", CrisisKind.DANGER),
         ("pa-self-harm", r"ਮਰਨਾ ਚਾਹੁਦ|(?:ਖੁਦਕੁਸੀ|ਖੁਦਕਸੀ|ਆਤਮਹਤਿਆ) (?:ਕਰ|ਕਰਨ)|ਜਿਉਣ ਨੂ ਦਿਲ ਨਹੀ|"
-         r"ਸਭ ਖਤਮ ਕਰ|ਜੀਣਾ ਨਹੀ ਚਾਹੁਦ",
+         r"ਸਭ ਖਤਮ ਕਰ|ਜੀਣਾ ਨਹੀ ਚਾਹੁਦ|"
+         r"ਮੇਰੇ ਬਿਨਾ.{0,20}(?:ਖੁਸ|ਬਿਹਤਰ|ਚੰਗਾ|ਸੌਖਾ)(?!.*(?:ਸੀ|ਸਨ)(?!\S))|ਕੋਈ ਮੈਨੂ ਯਾਦ ਨਹੀ ਕਰੇਗਾ",
          CrisisKind.SELF_HARM),
         ("pa-medical", r"ਸਾਹ ਨਹੀ|ਹੋਸ ਵਿਚ ਨਹੀ|ਬੇਹੋਸ|ਗੋਲੀਆ ਖਾ", CrisisKind.MEDICAL),
         ("pa-fire", r"ਅਗ ਲਗ", CrisisKind.FIRE),
@@ -334,7 +337,10 @@ _CRISIS_RULES: list[tuple[str, re.Pattern[str], CrisisKind]] = [
         ("roman-self-harm", r"\bkhud ?kushi (?:kar|karna|karni|karunga|karungi|karlun|karloon)\b|"
          r"\bmarna chaht[aie]\b|\bmarna chahnd[aie]\b|"
          r"\bkhud ?ko khatam\b|\bkhudko khatam\b|\bjeene ka dil nahi|"
-         r"\bjee?na nahi chaht[aie]\b|\bmar jana chaht[aie]\b|\bmar jana chahnd[aie]\b",
+         r"\bjee?na nahi chaht[aie]\b|\bmar jana chaht[aie]\b|\bmar jana chahnd[aie]\b|"
+         r"\bmere (?:bina|baghair|bagair|binaa)\b.{0,20}\b(?:khush|behtar|behter|changa|sukhi)\b"
+         r"(?!.*\b(?:the|thi|tha|thay|thee|si|san)\b)|"
+         r"\bkoi (?:mujhe|menu|mainu|mennu) yaad nahi kare",
          CrisisKind.SELF_HARM),
         ("roman-medical", r"\bsaans nahi|\bbehosh\b|\bbe hosh\b", CrisisKind.MEDICAL),
         ("roman-fire", r"\baag lag", CrisisKind.FIRE),
