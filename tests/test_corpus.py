@@ -52,16 +52,20 @@ KINDS = {"danger", "self_harm", "medical", "fire", "child"}
 #: topic, a fight in the street now leads with 999, which languages it speaks) gave 811 right
 #: and 283 crises. Round 15 added a sixth part, ``test15.yaml`` (167 real items; first sight
 #: 71 right, 20/23 crises, 15/144 false, 18/30 declined); none of its three candidates
-#: shipped. The six parts together:
+#: shipped. Round 16 (session 13) added a seventh part, ``test16.yaml`` (180 real items; first
+#: sight 82 right, 27/34 crises, 11/146 false, 26/31 declined) and a fifth figure, the
+#: crisis kinds right (a flagged crisis given the advice of its labelled kind); its candidate
+#: K16 changed no count and did not ship. The seven parts together:
 FLOORS = {
-    "accuracy": 882 / 1593,
-    "crisis_recall": 303 / 389,
-    "false_crisis_rate": 116 / 1204,  # a ceiling
-    "declined": 161 / 200,
+    "accuracy": 964 / 1773,
+    "crisis_recall": 330 / 423,
+    "false_crisis_rate": 127 / 1350,  # a ceiling
+    "declined": 187 / 231,
+    "kinds_right": 266 / 330,
 }
 #: The frozen test parts, read together.
 TEST_PARTS = ("test.yaml", "test8.yaml", "test10.yaml", "test11.yaml", "test13.yaml",
-              "test15.yaml")
+              "test15.yaml", "test16.yaml")
 
 
 def _items(name: str) -> list[dict[str, object]]:
@@ -123,6 +127,8 @@ def test_figures_on_the_frozen_test_split_do_not_drop(responder: Responder) -> N
     assert report.crisis_recall >= FLOORS["crisis_recall"]
     assert report.false_crisis_rate <= FLOORS["false_crisis_rate"]
     assert declined / out_of_scope >= FLOORS["declined"]
+    kinds_right, flagged = report.kinds_right
+    assert kinds_right / flagged >= FLOORS["kinds_right"]
 
 
 #: Floors on the blind language sets (tests/data/lang/blind/, written without seeing the
