@@ -48,7 +48,8 @@ train-crisis: $(STAMP)
 # Retrain bot/answering/topic_model.tsv (see bench/train_topics.py); --cv first shows its gain.
 train-topics: $(STAMP)
 	$(BIN)/python -m pip install -q -e '.[dev,bench,train]'
-	$(BIN)/python -m bench.train_topics --cv
+	$(BIN)/python -m bench.split_corpus
+	$(BIN)/python -m bench.train_topics --cv --vectors
 
 # The installable package (knowledge base, templates, crisis and topic models inside): dist/*.whl.
 wheel: $(STAMP)

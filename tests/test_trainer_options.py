@@ -62,3 +62,15 @@ def test_make_train_crisis_retrains_the_kind_of_model_that_ships() -> None:
     recipe = makefile.split("\ntrain-crisis:", 1)[1].split("\n\n", 1)[0]
     assert ("--concepts" in recipe) == shipped.concepts
     assert ("--vectors" in recipe) == shipped.vectors
+
+
+def test_make_train_topics_retrains_the_kind_of_model_that_ships() -> None:
+    # ``make train-topics`` once retrained without word vectors, quietly replacing the shipped
+    # model (trained with them) by one its figures were never measured for.
+    from bot.answering.topic_model import TopicModel
+
+    shipped = TopicModel.load()
+    makefile = (Path(__file__).parents[1] / "Makefile").read_text(encoding="utf-8")
+    recipe = makefile.split("\ntrain-topics:", 1)[1].split("\n\n", 1)[0]
+    assert ("--vectors" in recipe) == bool(shipped.meta.get("vectors"))
+    assert "bench.split_corpus" in recipe, "train on the split the raw files make"
