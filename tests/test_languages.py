@@ -486,3 +486,13 @@ def test_emergencies_of_an_everyday_run_lead_with_999(responder: Responder, text
 ])
 def test_everyday_look_alikes_are_not_alarms(responder: Responder, text: str) -> None:
     assert responder.answer(text).crisis is None, text
+
+
+@pytest.mark.parametrize("text", [
+    "mohalle mein drugs bik rahe hain",  # drugs are sold in the area: a sure medical crisis
+    "ਗਲੀ ਵਿੱਚ ਨਸ਼ਾ ਵਿਕ ਰਿਹਾ ਹੈ",  # drugs are sold in the street: a sure danger
+    "ktoś handluje narkotykami na klatce",
+])
+def test_drugs_being_sold_is_reported_not_an_emergency(responder: Responder, text: str) -> None:
+    reply = responder.answer(text)
+    assert reply.crisis is None and reply.topic == "drugs-report", text
