@@ -780,3 +780,17 @@ def test_someone_who_will_not_wake_now_still_gets_the_ambulance(responder: Respo
 
 def test_a_stairwell_smelling_of_weed_is_reported_as_drugs(responder: Responder) -> None:
     assert responder.answer("the stairwell in our block stinks of weed").topic == "drugs-report"
+
+
+@pytest.mark.parametrize("text", ["we went to get a bat for my sons birthday",
+                                  "he just took one look at me and left"])
+def test_a_present_or_a_glance_is_not_an_alarm(responder: Responder, text: str) -> None:
+    # A sure danger crisis (a bat fetched) and a sure medical one ("took"), before.
+    assert responder.answer(text).crisis is None, text
+
+
+@pytest.mark.parametrize("text", ["hes gone to get a bat",
+                                  "he took one look at me and went to get a knife right now"])
+def test_a_weapon_fetched_now_still_leads_with_999(responder: Responder, text: str) -> None:
+    reply = responder.answer(text)
+    assert reply.crisis is not None and reply.crisis.kind is CrisisKind.DANGER, text

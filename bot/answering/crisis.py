@@ -478,7 +478,10 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
          CrisisKind.SELF_HARM, True),
         ("danger-more", r"\bget out of my (?:room|house|flat|home)\b|\bleave me alone\b.*\b"
          r"(?:leave me alone|get away|help)\b|\bdo not touch me\b|\btrying to get (?:me|into my|"
-         r"in my)\b|\b(?:went|gone) to get (?:an? |his |her )?(?:axe|knife|gun|weapon|bat)\b|"
+         r"in my)\b|\b(?:went|gone) to get (?:an? |his |her )?(?:axe|knife|gun|weapon|bat)\b"
+         # Not a present: "we went to get a bat for my sons birthday".
+         r"(?! for (?:a |my |his |her |the |our )?(?:birthday|present|son|sons|daughter|kid|"
+         r"kids|cricket|baseball|rounders|game|match|practice|club|christmas))|"
          r"\bgrabbed (?:a|the) knife\b|\b(?:he is|she is|they are|he has|he) threatened "
          r"(?:me|us|my ?self)\b|\b(?:just )?been (?:battered|banged|beaten up|glassed)\b|"
          r"\bgoing to end badly\b", CrisisKind.DANGER, True),
@@ -798,6 +801,8 @@ _FIGURATIVE = re.compile(
     # A wish that someone sleeps on: "i hope the baby doesnt wake up" (not "i hope i dont").
     r"\bhop(?:e|ing) (?!i\b)(?:\w+ ){1,3}(?:does|do|will|did) not wake up\b|"
     r"\bwake up (?:late|early|in time|on time|for (?:work|school|college|uni|my exam))\b|"
+    # A glance, not an overdose: "he just took one look at me and left".
+    r"\btook (?:one|a|a quick|one quick) (?:look|glance) at\b|"
     # Worn out or bored, not dead ("im dead tired" was a sure self-harm crisis). Not "scared
     # to death": someone in danger says it.
     r"\bdead (?:tired|beat|on my feet)\b|\b(?:bored|tired) to death\b")
