@@ -794,3 +794,21 @@ def test_a_present_or_a_glance_is_not_an_alarm(responder: Responder, text: str) 
 def test_a_weapon_fetched_now_still_leads_with_999(responder: Responder, text: str) -> None:
     reply = responder.answer(text)
     assert reply.crisis is not None and reply.crisis.kind is CrisisKind.DANGER, text
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("cant do this no more", CrisisKind.SELF_HARM),  # "not sure" before
+    ("i can't take it no more", CrisisKind.SELF_HARM),
+    ("my drink tastes funny and i feel dizzy", CrisisKind.MEDICAL),  # drugs support before
+])
+def test_hurried_words_of_despair_or_spiking_lead_with_999(responder: Responder, text: str,
+                                                          kind: CrisisKind) -> None:
+    reply = responder.answer(text)
+    assert reply.crisis is not None and reply.crisis.kind is kind, text
+
+
+@pytest.mark.parametrize("text", ["the council cant do this no more, theyve got no money",
+                                  "this wine tastes funny, is it corked"])
+def test_others_giving_up_or_a_corked_wine_are_not_alarms(responder: Responder,
+                                                          text: str) -> None:
+    assert responder.answer(text).crisis is None, text

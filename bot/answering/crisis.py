@@ -214,7 +214,10 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
          # "I hope I don't wake up tomorrow" (the "won't wake" rule called it a medical one).
          r"\b(?:hope|hoping|wish) i (?:do not|dont|never|will not|wont|did not|didnt) wake up\b"
          r"(?! (?:late|early|in time|too|before|with|at|on time|for))|"
-         r"\bcan not go on (?:any ?more|like this)\b|\bcan not (?:do|take) (?:this|it) any ?more\b",
+         r"\bcan not go on (?:any ?more|no more|like this)\b|"
+         # Said of oneself, not of others ("the council cant do this no more").
+         r"(?<!\bthey )(?<!\bit )(?<!\byou )(?<!\bcouncil )(?<!\bpolice )"
+         r"(?<!\bschool )\bcan not (?:do|take) (?:this|it) (?:any ?more|no more)\b",
          CrisisKind.SELF_HARM, True),
         ("suicidal-me", r"\b(?:i am|i feel|i have been|i get|feeling|felt|been) "
          # "I'm not suicidal or anything" is not, but "I'm not suicidal, but..." often is.
@@ -238,6 +241,10 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
          r"\bspiked me\b|\b(?:just|i think i have|i have) been spiked\b|"
          # Spiked and feeling it now: "someone spiked my drink and i feel really weird",
          # "my friend has been spiked and cant stand up" (not "spiked last weekend").
+         # A drink that tastes wrong and feeling it now: "my drink tastes funny and i feel dizzy".
+         r"\bdrink (?:tastes|tasted) (?:funny|weird|strange|odd|off|salty|bitter)\b.*"
+         r"\b(?:i|she|he) (?:feel|feels|am|is|cannot|can not|cant) (?:so |really |very )?"
+         r"(?:dizzy|weird|sick|faint|drunk|woozy|stand|see straight)\b|"
          r"\b(?:spiked (?:my|our|her|his) drinks?|drinks? (?:was|got|has been) spiked)\b.*"
          r"\b(?:i|she|he) (?:feel|feels|am feeling|is feeling|cannot|can not|cant|is being "
          r"sick|am being sick)\b|\b(?:my (?:friend|mate|sister|brother|daughter|son|girlfriend|"
