@@ -216,6 +216,10 @@ _PARENT_HURT = re.compile(r"\b(?:beating|hitting|hurting|stabbing|strangling|hit
 # Who is hurting whom, for domestic abuse topics (see Responder._fit_role).
 _ABUSE_TOPICS = frozenset({"domestic-abuse-support", "domestic-abuse-report", "male-victims",
                            "lgbt-abuse", "domestic-abuse", "stop-being-abusive"})
+#: Topics a person who hurts a partner may be matched to by the rest of their words ("i keep
+#: hitting my girlfriend when i drink" got alcohol support): the line for people who abuse
+#: comes first for them too.
+_ALSO_PERPETRATORS = frozenset({"drugs-alcohol-support", "mental-health", "victim-support"})
 _PARTNER = (r"(?:wife|husband|partner|girlfriend|boyfriend|missus|fiancee|fiance|kids|"
             r"children|family)")
 _I_ABUSE = re.compile(
@@ -507,9 +511,11 @@ class Responder:
     def _fit_role(self, text: str, reply: Reply) -> Reply:
         """Domestic abuse help for the right side: "I want to stop hitting my wife" needs the
         line for people who abuse, "my husband hits me" never does."""
-        if not reply.matched or reply.topic not in _ABUSE_TOPICS:
+        if not reply.matched or reply.topic not in _ABUSE_TOPICS | _ALSO_PERPETRATORS:
             return reply
         words = corrected(text)
+        if reply.topic in _ALSO_PERPETRATORS and not _I_ABUSE.search(words):
+            return reply
         target = reply.topic
         if _I_ABUSE.search(words) and not _ABUSES_ME.search(words):
             target = "stop-being-abusive"
