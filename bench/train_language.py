@@ -49,6 +49,11 @@ def _texts(path: Path) -> list[str]:
 #: batches (L12b; tests/data/lang/README.md). The files stay in train/ for the models.
 #: native_dev13_ (session 10, candidate L14) holds everyday Polish words for the models only.
 LEAVE_OUT = ("native11_", "native12_", "native_dev13_")
+#: English training rounds the shipped lists were not learned from: round 17 (session 13)
+#: joined the training split for the topic model (candidate T18); the lists were not
+#: relearned, since that is a language candidate of its own ("app" in its words is no longer
+#: a Roman Punjabi word, say). Their questions are left out of :func:`english_texts`.
+ENGLISH_LEAVE_OUT = ("train_round17_",)
 
 
 def language_texts(lang: str) -> list[str]:
@@ -66,7 +71,9 @@ def english_texts() -> list[str]:
     from bot.knowledge import load_knowledge
 
     corpus = ROOT / "tests" / "data" / "corpus"
-    out = _texts(corpus / "train.yaml")
+    left_out = {text for path in sorted((corpus / "raw").glob("*.yaml"))
+                if path.name.startswith(ENGLISH_LEAVE_OUT) for text in _texts(path)}
+    out = [text for text in _texts(corpus / "train.yaml") if text not in left_out]
     for path in sorted((corpus / "written").glob("*.yaml")):
         out += _texts(path)
     kb = load_knowledge(ROOT / "knowledge")
