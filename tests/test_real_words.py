@@ -812,3 +812,13 @@ def test_hurried_words_of_despair_or_spiking_lead_with_999(responder: Responder,
 def test_others_giving_up_or_a_corked_wine_are_not_alarms(responder: Responder,
                                                           text: str) -> None:
     assert responder.answer(text).crisis is None, text
+
+
+@pytest.mark.parametrize(("text", "topic"), [
+    # The retrained topic model (T18) took these over from right matcher answers.
+    ("i got punched last night in town do i report it", "non-emergency"),
+    ("my son is selling drugs i think", "drugs-report"),
+])
+def test_reporting_questions_keep_their_reporting_topic(responder: Responder, text: str,
+                                                        topic: str) -> None:
+    assert responder.answer(text).topic == topic, text
