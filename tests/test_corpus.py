@@ -60,18 +60,21 @@ KINDS = {"danger", "self_harm", "medical", "fire", "child"}
 #: its candidates T17 (+29 right, -2 declined) and E17 (-2 right) did not ship. Round 18 added
 #: a ninth part, ``test18.yaml`` (115 real items; first sight 46 right, 18/25 crises, 12/90
 #: false, 26/37 declined, 13/18 kinds), read once by T17's model alone (T18: 52 right, 27
-#: declined, the rest the same), which shipped by that round's rule. The nine parts
-#: together, with T18:
+#: declined, the rest the same), which shipped by that round's rule. Round 19 added a tenth
+#: part, ``test19.yaml`` (98 real items; first sight 47 right, 12/22 crises, 3/76 false,
+#: 21/26 declined, 7/12 kinds); T19 (the topic model retrained with round 19) shipped, C19b
+#: (the crisis model retrained) caught 21 fewer crises and did not. The ten parts together,
+#: with T19:
 FLOORS = {
-    "accuracy": 1102 / 1993,
-    "crisis_recall": 363 / 471,
-    "false_crisis_rate": 147 / 1522,  # a ceiling
-    "declined": 231 / 289,
-    "kinds_right": 292 / 363,
+    "accuracy": 1150 / 2091,
+    "crisis_recall": 375 / 493,
+    "false_crisis_rate": 150 / 1598,  # a ceiling
+    "declined": 256 / 315,
+    "kinds_right": 299 / 375,
 }
 #: The frozen test parts, read together.
 TEST_PARTS = ("test.yaml", "test8.yaml", "test10.yaml", "test11.yaml", "test13.yaml",
-              "test15.yaml", "test16.yaml", "test17.yaml", "test18.yaml")
+              "test15.yaml", "test16.yaml", "test17.yaml", "test18.yaml", "test19.yaml")
 
 
 def _items(name: str) -> list[dict[str, object]]:
