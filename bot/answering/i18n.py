@@ -305,7 +305,8 @@ _CRISIS_RULES: list[tuple[str, re.Pattern[str], CrisisKind]] = [
          r"جینے کا دل نہیں|خود کو ختم|زندگی ختم کر|سب ختم کر دوں|جینا نہیں چاہت|"
          r"مر جانا چاہت|"
          # Session 13: "everyone would be happier without me", "nobody will miss me".
-         r"میرے بغیر.{0,20}(?:خوش|بہتر)(?!.*(?:تھی|تھا|تھے))|کوئی مجھے یاد نہیں کرے گا", CrisisKind.SELF_HARM),
+         r"میرے بغیر.{0,20}(?:خوش|بہتر)(?!.*(?:تھی|تھا|تھے))|کوئی مجھے یاد نہیں کرے گا",
+         CrisisKind.SELF_HARM),
         ("ur-medical", r"سانس نہیں|ہوش میں نہیں|بے ہوش|بیہوش|گولیاں کھا", CrisisKind.MEDICAL),
         ("ur-fire", r"آگ لگ", CrisisKind.FIRE),
         # --- Gurmukhi (folded: no addak, tippi, bindi or nukta)
@@ -453,8 +454,9 @@ _ONLINE = _folded(r"\b(?:online|internet|internecie|internetu|w sieci)\b|آن ل
 # Drugs being sold or dealt ("mohalle mein drugs bik rahe hain" was a sure medical crisis,
 # "ਗਲੀ ਵਿੱਚ ਨਸ਼ਾ ਵਿਕ ਰਿਹਾ ਹੈ" a sure danger): a report of dealing, not an emergency. The
 # rules still answer a threat or a weapon named with it.
-_DEALING = _folded(r"\b(?:bik|bikte|bikti|bikta|bech|bechte|bechti|bechta|bechna|dealing|dealer\w*|"
-                   r"sprzedaj\w*|sprzedaw\w*|handel|handluj\w*|handlarz\w*|diler\w*)\b|بیچ|بک رہ|بکت|ਵੇਚ|ਵਿਕ")
+_DEALING = _folded(r"\b(?:bik|bikte|bikti|bikta|bech|bechte|bechti|bechta|bechna|dealing|"
+                   r"dealer\w*|sprzedaj\w*|sprzedaw\w*|handel|handluj\w*|handlarz\w*|diler\w*)\b|"
+                   r"بیچ|بک رہ|بکت|ਵੇਚ|ਵਿਕ")
 
 
 def plea(folded: str) -> Crisis | None:
@@ -477,11 +479,13 @@ def _at_most_possible(text: str, folded: str, kind: CrisisKind) -> bool:
     """Whether the model's sure alarm must stay the middle tier: looking back; one or two
     words, as in English ("nie", "rab rakha" were sure crises; the rules answer the short
     cries); a fire of someone smoking ("sąsiad pali trawkę": "pali" is smokes as well as
-    burns); a medical emergency or danger of drugs being sold ("drugs bik rahe hain"); danger of harassment online ("koi mujhe online tang kar raha hai"), unless the
-    message says now ("the man from online is outside now")."""
+    burns); a medical emergency or danger of drugs being sold ("drugs bik rahe hain");
+    danger of harassment online ("koi mujhe online tang kar raha hai"), unless the message
+    says now ("the man from online is outside now")."""
     return (bool(_PAST.search(folded)) or len(text.split()) < MODEL_SURE_MIN_WORDS
             or (kind is CrisisKind.FIRE and bool(_SMOKING.search(folded)))
-            or (kind in (CrisisKind.MEDICAL, CrisisKind.DANGER) and bool(_DEALING.search(folded)))
+            or (kind in (CrisisKind.MEDICAL, CrisisKind.DANGER)
+                and bool(_DEALING.search(folded)))
             or (kind is CrisisKind.DANGER and bool(_ONLINE.search(folded))
                 and not _NOW.search(folded)))
 
