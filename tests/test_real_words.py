@@ -822,3 +822,19 @@ def test_others_giving_up_or_a_corked_wine_are_not_alarms(responder: Responder,
 def test_reporting_questions_keep_their_reporting_topic(responder: Responder, text: str,
                                                         topic: str) -> None:
     assert responder.answer(text).topic == topic, text
+
+
+@pytest.mark.parametrize("text", ["my ex just turned up and is kicking the door",
+                                  "hes outside and hes kicking my front door"])
+def test_someone_kicking_the_door_now_leads_with_999(responder: Responder, text: str) -> None:
+    # The first got the anti-social behaviour topic with no emergency line at all.
+    reply = responder.answer(text)
+    assert reply.crisis is not None and reply.crisis.kind is CrisisKind.DANGER, text
+
+
+@pytest.mark.parametrize("text", ["the kids are kicking a ball at our door",
+                                  "someone is kicking the door every night for a laugh",
+                                  "the neighbours kids are kicking the door for fun"])
+def test_a_ball_or_a_nightly_nuisance_at_the_door_is_not_an_alarm(responder: Responder,
+                                                                  text: str) -> None:
+    assert responder.answer(text).crisis is None, text

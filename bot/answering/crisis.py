@@ -326,6 +326,12 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
          r"\btrying (?:the|my|our) (?:door|doors|door handles|handles|windows)\b|"
          r"\b(?:kicking|smashing|banging) (?:the|my|our) (?:door|front door|back door) "
          r"(?:in|down)\b|"
+         # Someone who means harm at the door now: "my ex just turned up and is kicking the
+         # door" (it got anti-social behaviour). Not a habit, nor children or a ball.
+         r"\b(?:ex|husband|partner|boyfriend|girlfriend|wife|stepdad|he|she|someone|somebody|"
+         r"a man|a guy|they)\b(?: \w+){0,5} (?:is|are) (?:kicking|booting|smashing|hammering) "
+         r"(?:at |on )?(?:the|my|our) (?:front |back )?door\b"
+         r"(?!.*\b(?:keeps?|every|always|again and again|ball|football)\b)|"
          r"\b(?:is|are|keeps|keep|started) (?:smashing|wrecking|breaking) (?:my|our|the)\b|"
          r"\b(?:is|are|man|someone|somebody|guy|he|they) following me\b",
          CrisisKind.DANGER, True),
