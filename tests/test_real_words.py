@@ -838,3 +838,18 @@ def test_someone_kicking_the_door_now_leads_with_999(responder: Responder, text:
 def test_a_ball_or_a_nightly_nuisance_at_the_door_is_not_an_alarm(responder: Responder,
                                                                   text: str) -> None:
     assert responder.answer(text).crisis is None, text
+
+
+def test_indecent_exposure_now_leads_with_999_then_the_reporting_topic(
+        responder: Responder) -> None:
+    # It got the reporting topic with no emergency line.
+    reply = responder.answer("theres a man exposing himself in the park right now")
+    assert reply.crisis is not None and reply.crisis.kind is CrisisKind.DANGER
+    assert reply.topic == "vawg-report"
+
+
+@pytest.mark.parametrize("text", ["a man was exposing himself in the park yesterday",
+                                  "how do i report a man who is exposing himself"])
+def test_exposure_told_afterwards_or_asked_about_is_not_an_alarm(responder: Responder,
+                                                                 text: str) -> None:
+    assert responder.answer(text).crisis is None, text

@@ -335,6 +335,14 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
          r"\b(?:is|are|keeps|keep|started) (?:smashing|wrecking|breaking) (?:my|our|the)\b|"
          r"\b(?:is|are|man|someone|somebody|guy|he|they) following me\b",
          CrisisKind.DANGER, True),
+        # Indecent exposure happening now: "theres a man exposing himself in the park right
+        # now" (it got the reporting topic with no emergency line).
+        # (Children there are a child in danger: the model's call, as before.)
+        ("exposure-now", r"^(?!.*\b(?:kids|children|child|school|play ?park)\b).*"
+         r"\b(?:is|s|man|guy|bloke|lad|someone|somebody|he) (?:exposing himself|flashing (?:at "
+         r"|his |him)?(?:people|women|girls|us|me|everyone|self|in|on|by|near|outside|to))\b"
+         r"(?=.*\b(?:right now|now|at the moment)\b)",
+         CrisisKind.DANGER, False),
         # "my feet are on fire", "our quiz team is on fire": not a fire.
         ("fire", r"(?<!feet are )(?<!mouth is )(?<!throat is )(?<!legs are )"
          r"(?<!team is )\bon fire\b(?! this season)|"
