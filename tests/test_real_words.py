@@ -853,3 +853,19 @@ def test_indecent_exposure_now_leads_with_999_then_the_reporting_topic(
 def test_exposure_told_afterwards_or_asked_about_is_not_an_alarm(responder: Responder,
                                                                  text: str) -> None:
     assert responder.answer(text).crisis is None, text
+
+
+@pytest.mark.parametrize("text", ["a group of lads just attacked my brother",
+                                  "some lads are beating up my son outside right now"])
+def test_a_relative_attacked_by_strangers_is_not_told_about_domestic_abuse(
+        responder: Responder, text: str) -> None:
+    # "my brother" made these domestic abuse support, after the 999 block.
+    reply = responder.answer(text)
+    assert reply.crisis is not None and reply.crisis.kind is CrisisKind.DANGER, text
+    assert reply.topic != "domestic-abuse-support", text
+
+
+def test_violence_from_a_relative_still_leads_to_domestic_abuse_support(
+        responder: Responder) -> None:
+    assert responder.answer("my brother is attacking my mum right now").topic \
+        == "domestic-abuse-support"

@@ -208,6 +208,12 @@ _CRISIS_DEFAULT = {CrisisKind.CHILD: "child-safeguarding-report"}
 _AT_HOME = re.compile(
     r"\b(?:partner|husband|wife|boyfriend|girlfriend|ex|fiance|fiancee|dad|father|stepdad|"
     r"step dad|mum|mother|stepmum|brother|sister|son|daughter|family|uncle|at home)\b")
+# ...unless the family member is the one attacked, by someone else: "a group of lads just
+# attacked my brother" is not domestic abuse (it got domestic abuse support).
+_STRANGERS_ATTACK = re.compile(
+    r"\b(?:lads|gang|group|men|boys|girls|strangers?|someone|somebody|a man|some guy|a guy|"
+    r"some lads|they)\b(?: \w+){0,3} (?:attacked|attacking|beat|beating|battered|battering|"
+    r"stabbed|stabbing|jumped|mugged|punched|punching|hit|hitting|kicked|kicking) (?:up )?my\b")
 # A child writing about what is done to them ("my mum hits me"), and a child seeing a parent
 # hurt ("my dad is beating up my mum").
 _CHILD_ME = re.compile(r"\b(?:me|my body|i am \d+|i am only \d+)\b")
@@ -542,7 +548,8 @@ class Responder:
             chosen = "children-young-people"  # a child writing about themselves: Childline
         elif sure and matched.topic in _SPECIFIC_SUPPORT:
             chosen = matched.topic  # a man, an LGBT+ person, honour-based abuse: their line
-        elif crisis.kind is CrisisKind.DANGER and _AT_HOME.search(words):
+        elif (crisis.kind is CrisisKind.DANGER and _AT_HOME.search(words)
+              and not _STRANGERS_ATTACK.search(words)):
             chosen = "domestic-abuse-support"  # support, rather than how to report it
         elif crisis.kind is CrisisKind.CHILD and _PARENT_HURT.search(words):
             chosen = "domestic-abuse-support"
