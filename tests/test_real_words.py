@@ -869,3 +869,21 @@ def test_violence_from_a_relative_still_leads_to_domestic_abuse_support(
         responder: Responder) -> None:
     assert responder.answer("my brother is attacking my mum right now").topic \
         == "domestic-abuse-support"
+
+
+@pytest.mark.parametrize("text", ["a child is alone on the balcony",
+                                  "theres a toddler on his own on the balcony 4 floors up",
+                                  "a kid is climbing over the balcony"])
+def test_a_small_child_alone_on_a_balcony_is_a_child_in_danger(responder: Responder,
+                                                               text: str) -> None:
+    # The first got children's safeguarding with no emergency line.
+    reply = responder.answer(text)
+    assert reply.crisis is not None and reply.crisis.kind is CrisisKind.CHILD, text
+
+
+@pytest.mark.parametrize("text", ["is it safe for a child to be alone on the balcony",
+                                  "my little boy is on the balcony with his dad watering plants",
+                                  "the child was alone on the balcony last week"])
+def test_a_child_on_a_balcony_with_someone_or_asked_about_is_not_an_alarm(
+        responder: Responder, text: str) -> None:
+    assert responder.answer(text).crisis is None, text

@@ -742,7 +742,12 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
          r"\bdog (?:is )?(?:attacking|biting|mauling|savaging) (?:a |my |the |our )?(?:little )?"
          r"(?:kid|child|boy|girl|son|daughter|baby|toddler)\b|"
          r"\b(?:keeping|holding) (?:him|her|my (?:son|daughter)) (?:in|at) (?:a|the|their) "
-         r"(?:flat|house)\b", CrisisKind.CHILD, False),
+         r"(?:flat|house)\b|"
+         # A small child out on a balcony alone now: "a child is alone on the balcony".
+         r"\b(?:child|toddler|baby|kid|little (?:boy|girl|one)|little \w+)\b(?: is| s)? "
+         r"(?:(?:alone|on (?:his|her|their) own|by (?:him|her)self|unsupervised) (?:on|out on) "
+         r"|hanging (?:off|over) |climbing (?:over |on )?)(?:a|the|their|his|her) balcony\b",
+         CrisisKind.CHILD, False),
         # A hurried resident's words (session 12's own messages; slang for a stabbing is in
         # "not-breathing", drowning in "in-water"): all of a named medicine swallowed, hit by a
         # car; petrol bombs, screams for help, someone outside threatening to smash their way
