@@ -887,3 +887,24 @@ def test_a_small_child_alone_on_a_balcony_is_a_child_in_danger(responder: Respon
 def test_a_child_on_a_balcony_with_someone_or_asked_about_is_not_an_alarm(
         responder: Responder, text: str) -> None:
     assert responder.answer(text).crisis is None, text
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    # Each got a topic with no crisis before.
+    ("theres a fight outside the pub with bottles", CrisisKind.DANGER),
+    ("my flatmate has locked himself in the bathroom and says he has a razor",
+     CrisisKind.SELF_HARM),
+    ("theres a car in the canal with someone inside", CrisisKind.MEDICAL),
+])
+def test_a_fight_a_locked_door_with_a_razor_a_car_in_the_canal_lead_with_999(
+        responder: Responder, text: str, kind: CrisisKind) -> None:
+    reply = responder.answer(text)
+    assert reply.crisis is not None and reply.crisis.kind is kind, text
+
+
+@pytest.mark.parametrize("text", ["theres a fight outside the chippy every saturday night",
+                                  "there was a fight outside the pub last night",
+                                  "my son locked himself in his room to play games",
+                                  "someone dumped a car in the canal"])
+def test_their_look_alikes_are_not_alarms(responder: Responder, text: str) -> None:
+    assert responder.answer(text).crisis is None, text

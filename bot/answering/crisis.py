@@ -320,7 +320,12 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
          r"off)\b(?: \w+){0,3} (?:outside|in|on|out)\b(?! (?:court|line|facebook|twitter|the "
          r"phone)\b)(?!.*\b(?:every|always|each|usually|often|all the time|weekends?|used "
          r"to)\b)|\b(?:fight|brawl|punch up|scrap)\b(?: (?!because\b|since\b)\w+){0,5}"
-         r"(?<!\bover) now\b", CrisisKind.DANGER, False),
+         r"(?<!\bover) now\b|"
+         # "theres a fight outside the pub with bottles": a fight going on, named by its place.
+         r"\bthere (?:is|s) a (?:fight|brawl|mass brawl|punch up|big fight)\b(?: \w+){0,2} "
+         r"(?:outside|at the|in the (?:street|road|park|pub|club|shop|car park|town|estate))\b"
+         r"(?!.*\b(?:every|always|last|yesterday|weekends?|usually|often|tv|telly|boxing|ufc)\b)",
+         CrisisKind.DANGER, False),
         ("intruder", r"\bsome ?one(?: is)? (?:in|inside) (?:my|our) (?:back |front )?"
          r"(?:garden|house|home|flat|room|kitchen)\b.*\b(?:now|door|window|trying)\b|"
          r"\btrying (?:the|my|our) (?:door|doors|door handles|handles|windows)\b|"
@@ -685,7 +690,10 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
          r"\b(?:fallen|fell|gone) (?:through the ice|in the (?:river|canal|pond|lake|water))\b|"
          # "someone is drowning in the trent", not "drowning in paperwork".
          r"\b(?:is|are|someone|somebody|kid|child|man|woman|boy|girl) drowning\b"
-         r"(?! in (?:work|paperwork|debt|bills|emails|admin))",
+         r"(?! in (?:work|paperwork|debt|bills|emails|admin))|"
+         # "theres a car in the canal with someone inside".
+         r"\b(?:car|van|vehicle|lorry)\b(?: \w+){0,3} (?:in|into) the (?:river|canal|water|lake|"
+         r"pond|trent)\b.*\b(?:someone|somebody|people|person|driver|inside|in it|trapped)\b",
          CrisisKind.MEDICAL, False),
         # A young child lost, missing, wandering or alone now: "Lost my little girl in the
         # shopping centre", "our 4 year old has gone missing", "home alone and hes 4".
@@ -769,7 +777,10 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
          r"\b(?:going to|gonna|threatening to) (?:smash|kick|break|burn) (?:the|my|our|in|down)\b",
          CrisisKind.DANGER, False),
         ("hurried-jump", r"\b(?:roof|edge|ledge|bridge|balcony)\b.*\b(?:threatening to|going to|"
-         r"about to|wants to) jump\b", CrisisKind.SELF_HARM, False),
+         r"about to|wants to) jump\b|"
+         # Shut in with the means: "locked himself in the bathroom and says he has a razor".
+         r"\blocked (?:himself|herself|themselves) in\b.*\b(?:razor|blade|blades|knife|pills|"
+         r"tablets|rope|belt)\b", CrisisKind.SELF_HARM, False),
         # A stranger taking a child now: "just grabbed one by the arm", "picked up one of the
         # kids", "a man collected him. it wasnt us".
         ("child-taken", r"\b(?:man|stranger|woman|someone|somebody|guy|bloke)\b.*\bjust\b"
