@@ -908,3 +908,28 @@ def test_a_fight_a_locked_door_with_a_razor_a_car_in_the_canal_lead_with_999(
                                   "someone dumped a car in the canal"])
 def test_their_look_alikes_are_not_alarms(responder: Responder, text: str) -> None:
     assert responder.answer(text).crisis is None, text
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    # None of these had an emergency line: a hanging found got drugs reporting, a locked
+    # boot 101, a poisoned toddler "not sure".
+    ("i found my dad hanging", CrisisKind.MEDICAL),
+    ("im locked in the boot of a car", CrisisKind.DANGER),
+    ("my friend texted me goodbye and now isnt answering", CrisisKind.SELF_HARM),
+    ("my 3 year old swallowed some of my tablets", CrisisKind.MEDICAL),
+    ("someone has spiked my friend and shes being sick", CrisisKind.MEDICAL),
+])
+def test_found_hanging_a_locked_boot_a_goodbye_text_and_poisoning_lead_with_999(
+        responder: Responder, text: str, kind: CrisisKind) -> None:
+    reply = responder.answer(text)
+    assert reply.crisis is not None and reply.crisis.kind is kind and reply.crisis.sure, text
+
+
+@pytest.mark.parametrize("text", ["i found my coat hanging in the hall",
+                                  "we found him hanging out with the wrong crowd",
+                                  "i found her hanging the washing out at 3am",
+                                  "i locked my keys in the boot of the car",
+                                  "my friend said bye and isnt answering because shes at work"])
+def test_hanging_out_keys_in_a_boot_and_a_busy_friend_are_not_alarms(responder: Responder,
+                                                                     text: str) -> None:
+    assert responder.answer(text).crisis is None, text

@@ -680,9 +680,27 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
          r"\b(?:really|very|so) deep\b", CrisisKind.MEDICAL, False),
         # A child who swallowed something harmful: "my toddler has bitten into a washing tablet".
         ("child-poisoned", r"\b(?:swallowed|drunk|drank|bitten into|eaten|ate|chewed) (?:some |a |"
-         r"an |the |one of (?:my|the) )?(?:bleach|washing (?:tablets?|pods?|capsules?)|button "
+         r"an |the |one of (?:my|the) |some of |a few of |a load of |loads of |all of )?"
+         r"(?:bleach|washing (?:tablets?|pods?|capsules?)|button "
          r"batter(?:y|ies)|batter(?:y|ies)|anti ?freeze|weed ?killer|rat poison|dishwasher "
          r"tablets?|e ?cig liquid|vape liquid|(?:my|his|her|your) (?:pills|tablets|medicine))\b",
+         CrisisKind.MEDICAL, False),
+        # Found hanging; locked in a car boot; a goodbye text and then silence; a friend
+        # spiked and being sick (each got a topic with no emergency line).
+        ("found-now", r"\bfound (?:my (?:dad|mum|son|daughter|brother|sister|husband|wife|"
+         r"partner|friend|mate|boyfriend|girlfriend|nan|grandad|flatmate)|him|her|someone|"
+         r"somebody|a man|a woman|a lad|a girl) hanging\b"
+         # Not "hanging out with the wrong crowd", "hanging the washing".
+         r"(?! (?:out|around|round|about|on|off|up|with|the|a|his|her|some|pictures|washing))",
+         CrisisKind.MEDICAL, True),
+        ("trapped-boot", r"\b(?:locked|trapped|stuck|tied up|shut) in (?:the|a|his|their) "
+         r"(?:car )?(?:boot|trunk)\b", CrisisKind.DANGER, True),
+        ("goodbye-text", r"\b(?:texted|messaged|sent|text|message)(?: me)? (?:a )?(?:goodbye|bye)"
+         r"\b.*\b(?:not answering|is not answering|wont answer|will not answer|not picking up|"
+         r"phone is off|not replying)\b", CrisisKind.SELF_HARM, False),
+        ("spiked-friend", r"\bspiked (?:my|our|her|his) (?:friend|mate|sister|daughter|son|"
+         r"girlfriend|boyfriend|wife|husband)\b.*\b(?:being sick|throwing up|can not stand|cant "
+         r"stand|unconscious|collapsed|passed out|not making sense|not responding)\b",
          CrisisKind.MEDICAL, False),
         # Someone in the water or through the ice now.
         ("in-water", r"\b(?:in|into) the (?:river|canal|water|lake|pond|sea|trent)\b.*"
