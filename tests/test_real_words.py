@@ -933,3 +933,33 @@ def test_found_hanging_a_locked_boot_a_goodbye_text_and_poisoning_lead_with_999(
 def test_hanging_out_keys_in_a_boot_and_a_busy_friend_are_not_alarms(responder: Responder,
                                                                      text: str) -> None:
     assert responder.answer(text).crisis is None, text
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    # None of these had an emergency line before (a stolen car with a baby in it got 101,
+    # a collapse in the garden a decline).
+    ("my daughter is 14 and with a man of 30 right now", CrisisKind.CHILD),
+    ("someone has stolen my car with my baby in it", CrisisKind.CHILD),
+    ("my friend is being sexually assaulted at the party", CrisisKind.DANGER),
+    ("a man is masturbating on the bus", CrisisKind.DANGER),
+    ("someone is filming me in the changing room", CrisisKind.DANGER),
+    ("a dog is attacking someone in the street", CrisisKind.DANGER),
+    ("my neighbour collapsed in the garden", CrisisKind.MEDICAL),
+])
+def test_session_13_everyday_emergencies_lead_with_999(responder: Responder, text: str,
+                                                       kind: CrisisKind) -> None:
+    reply = responder.answer(text)
+    assert reply.crisis is not None and reply.crisis.kind is kind and reply.crisis.sure, text
+
+
+@pytest.mark.parametrize("text", [
+    "my daughter is 14 and wants to go to a party with older kids",
+    "a man was masturbating on the bus last week",
+    "my neighbour collapsed last year and is fine now",
+    "someone stole my car with my gym bag in it",
+    "i was sexually assaulted years ago",
+    "my dog is attacking my other dog",
+    "my son is filming me for tiktok",
+])
+def test_session_13_look_alikes_are_not_alarms(responder: Responder, text: str) -> None:
+    assert responder.answer(text).crisis is None, text

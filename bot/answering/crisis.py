@@ -296,7 +296,8 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
          CrisisKind.DANGER, False),
         ("in-danger", r"\b(?:i am|we are|am|are|i feel|she is|he is|they are) in (?:immediate )?"
          r"danger\b|\b(?:i am|we are) not safe\b|\bimmediate danger\b", CrisisKind.DANGER, True),
-        ("being-attacked", r"\b(?:being|getting|just been) (?:attacked|stabbed|assaulted|raped|"
+        ("being-attacked", r"\b(?:being|getting|just been) (?:sexually |physically )?(?:attacked|"
+         r"stabbed|assaulted|raped|"
          r"followed|beaten|chased|mugged|robbed|hit|threatened with)\b"
          # "crimes aren't being followed up" is not a stalker; "followed up the road" is.
          r"(?! up\b(?! (?:the|a|an|my|our|to|by (?:a|an|some|two|three))\b))"
@@ -518,9 +519,14 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
          r"\bbeats the (?:kids|children)\b|\bthreatens us\b", CrisisKind.CHILD, True),
         # --- a medical emergency told about someone else
         ("someone-down", r"\b(?:he|she|they|my (?:friend|mate|son|daughter|partner|husband|wife|"
-         r"mum|dad|brother|sister|boyfriend|girlfriend)) (?:is|are|has|have)? ?(?:not breathing|"
+         r"mum|dad|brother|sister|boyfriend|girlfriend|neighbour|nan|grandad|gran|grandma|"
+         r"flatmate|colleague)|a (?:man|woman|lad|girl|boy|pensioner)|someone|somebody) "
+         r"(?:is|are|has|have|just)? ?(?:not breathing|"
          r"stopped breathing|turning blue|unconscious|passed out|fitting|having a fit|"
-         r"having a seizure|collapsed)\b|"
+         r"having a seizure|collapsed)\b"
+         # ...and not better since: "collapsed last year and is fine now".
+         r"(?!.*\b(?:is|s|are|was) (?:fine|ok|okay|alright|all right|better|recovering|"
+         r"home)\b)|"
          r"\b(?:he|she|they|my (?:friend|mate|son|daughter|partner|brother|sister)) "
          r"(?:has |have )?(?:taken|took|swallowed|necked) (?:too many|loads of|a load of|"
          r"a lot of|all (?:of )?(?:his|her|their|my|the))\b", CrisisKind.MEDICAL, True),
@@ -695,6 +701,22 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
          CrisisKind.MEDICAL, True),
         ("trapped-boot", r"\b(?:locked|trapped|stuck|tied up|shut) in (?:the|a|his|their) "
          r"(?:car )?(?:boot|trunk)\b", CrisisKind.DANGER, True),
+        # A child driven off in a stolen car, a man of 30 with a girl of 14 now, a dog
+        # attacking someone, a man masturbating on the bus, someone filming in a changing room.
+        ("child-taken-car", r"\b(?:stolen|stole|taken|took|driven off in|drove off in|nicked) "
+         r"(?:my|our|the) (?:car|van)\b.*\bwith (?:my|our|the|a) (?:baby|child|kid|kids|son|"
+         r"daughter|toddler|children|little \w+)\b(?: (?:still|asleep))? (?:in it|inside|in the "
+         r"back|in the car)\b", CrisisKind.CHILD, True),
+        ("child-with-adult", r"\b(?:is|s) 1[0-5]\b.*\b(?:with|gone off with|in a car with|at a "
+         r"party with) (?:a|an|some|two|older) (?:man|men|adult|adults|guy|guys|bloke)s?\b.*"
+         r"\b(?:now|right now|tonight)\b", CrisisKind.CHILD, False),
+        ("danger-session13", r"\bdog (?:is )?(?:attacking|biting|mauling|savaging) (?:someone|"
+         r"somebody|a man|a woman|a person|people|my (?:mum|dad|nan|friend|partner|husband|"
+         r"wife))\b|"
+         r"\b(?:is|s) (?:masturbating|wanking|touching himself) (?:on|in|at|near|outside) "
+         r"(?:the|a)\b|"
+         r"\b(?:is|are) (?:filming|photographing|recording) me\b.*\b(?:changing room|toilet|"
+         r"toilets|shower|showers|undress\w*|cubicle)\b", CrisisKind.DANGER, False),
         ("goodbye-text", r"\b(?:texted|messaged|sent|text|message)(?: me)? (?:a )?(?:goodbye|bye)"
          r"\b.*\b(?:not answering|is not answering|wont answer|will not answer|not picking up|"
          r"phone is off|not replying)\b", CrisisKind.SELF_HARM, False),
