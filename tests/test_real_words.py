@@ -963,3 +963,24 @@ def test_session_13_everyday_emergencies_lead_with_999(responder: Responder, tex
 ])
 def test_session_13_look_alikes_are_not_alarms(responder: Responder, text: str) -> None:
     assert responder.answer(text).crisis is None, text
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("ambulance please", CrisisKind.MEDICAL),  # only the line on top before
+    ("car crash outside my house", CrisisKind.MEDICAL),  # drugs reporting before
+    ("i need the police now", CrisisKind.DANGER),  # neighbourhood policing before
+])
+def test_short_calls_for_a_service_now_lead_with_999(responder: Responder, text: str,
+                                                     kind: CrisisKind) -> None:
+    reply = responder.answer(text)
+    assert reply.crisis is not None and reply.crisis.kind is kind and reply.crisis.sure, text
+
+
+@pytest.mark.parametrize("text", ["there was a car crash outside my house last week",
+                                  "how many car crashes on the a38",
+                                  "i need the police to call me back about my report",
+                                  "a car crash on the news",
+                                  "car accident on the a38 how do i claim"])
+def test_crashes_told_of_or_asked_about_and_police_call_backs_are_not_alarms(
+        responder: Responder, text: str) -> None:
+    assert responder.answer(text).crisis is None, text

@@ -485,6 +485,11 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
          r"\btried to strangled? me\b", CrisisKind.CHILD, True),
         # --- the second collection round's misses (training only)
         ("medical-words", r"\b(?:need|send|get|call) (?:me )?an ambulance\b|\bblood everywhere\b|"
+         # "ambulance please" alone; a crash just now ("car crash outside my house").
+         r"^(?:an )?ambulance(?: please| now| quick| quickly| asap| urgently| pls)+$|"
+         r"\b(?:car|road|bad|serious|motorbike) (?:crash|accident|collision)\b(?: \w+){0,3} "
+         r"(?:outside|on|at|in|near|just)\b(?!.*\b(?:last|yesterday|ago|every|always|report|"
+         r"claim|insurance|figures|statistics|how many)\b)|"
          r"\b(?:can not|cant|can hardly|hardly|struggling to|trying to) breathe\b|"
          r"\bbreathing (?:is |has )?gone (?:really )?(?:bad|funny|strange)\b|"
          r"\b(?:turning|gone|going|getting) (?:all )?(?:purple|blue|purply blue)\b|"
@@ -542,7 +547,10 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
          r"like this\b|"
          r"\bif i (?:was|were) dead\b|\bno other way out\b|\bmy only (?:way out|option left)\b|"
          r"\babout to end (?:my|it)\b", CrisisKind.SELF_HARM, True),
-        ("danger-round3", r"\bsend (?:the )?(?:cops|police)\b|\bbeen badly (?:beaten|hurt|injured|"
+        ("danger-round3", r"\bsend (?:the )?(?:cops|police)\b|"
+         # "i need the police now" (it got the neighbourhood policing topic).
+         r"\b(?:i|we) (?:need|want) (?:the )?(?:cops|police) (?:now|right now|urgently|asap|"
+         r"quick|quickly|here)\b|\bbeen badly (?:beaten|hurt|injured|"
          r"stabbed|cut)\b|\b(?:hear|hearing|heard) (?:someone|somebody|a woman|a man|a child|"
          r"her|him) (?:screaming|crying for help|shouting for help)\b(?! last| yesterday)",
          CrisisKind.DANGER, True),
