@@ -912,15 +912,26 @@ def test_their_look_alikes_are_not_alarms(responder: Responder, text: str) -> No
 
 @pytest.mark.parametrize(("text", "kind"), [
     # None of these had an emergency line: a hanging found got drugs reporting, a locked
-    # boot 101, a poisoned toddler "not sure".
+    # boot and a stolen car with a baby in it 101, a poisoned toddler "not sure", a collapse
+    # in the garden a decline.
     ("i found my dad hanging", CrisisKind.MEDICAL),
     ("im locked in the boot of a car", CrisisKind.DANGER),
     ("my friend texted me goodbye and now isnt answering", CrisisKind.SELF_HARM),
     ("my 3 year old swallowed some of my tablets", CrisisKind.MEDICAL),
     ("someone has spiked my friend and shes being sick", CrisisKind.MEDICAL),
+    ("my daughter is 14 and with a man of 30 right now", CrisisKind.CHILD),
+    ("someone has stolen my car with my baby in it", CrisisKind.CHILD),
+    ("my friend is being sexually assaulted at the party", CrisisKind.DANGER),
+    ("a man is masturbating on the bus", CrisisKind.DANGER),
+    ("someone is filming me in the changing room", CrisisKind.DANGER),
+    ("a dog is attacking someone in the street", CrisisKind.DANGER),
+    ("my neighbour collapsed in the garden", CrisisKind.MEDICAL),
+    ("ambulance please", CrisisKind.MEDICAL),  # only the line on top before
+    ("car crash outside my house", CrisisKind.MEDICAL),  # drugs reporting before
+    ("i need the police now", CrisisKind.DANGER),  # neighbourhood policing before
 ])
-def test_found_hanging_a_locked_boot_a_goodbye_text_and_poisoning_lead_with_999(
-        responder: Responder, text: str, kind: CrisisKind) -> None:
+def test_session_13_everyday_emergencies_lead_with_999(responder: Responder, text: str,
+                                                       kind: CrisisKind) -> None:
     reply = responder.answer(text)
     assert reply.crisis is not None and reply.crisis.kind is kind and reply.crisis.sure, text
 
@@ -935,23 +946,6 @@ def test_hanging_out_keys_in_a_boot_and_a_busy_friend_are_not_alarms(responder: 
     assert responder.answer(text).crisis is None, text
 
 
-@pytest.mark.parametrize(("text", "kind"), [
-    # None of these had an emergency line before (a stolen car with a baby in it got 101,
-    # a collapse in the garden a decline).
-    ("my daughter is 14 and with a man of 30 right now", CrisisKind.CHILD),
-    ("someone has stolen my car with my baby in it", CrisisKind.CHILD),
-    ("my friend is being sexually assaulted at the party", CrisisKind.DANGER),
-    ("a man is masturbating on the bus", CrisisKind.DANGER),
-    ("someone is filming me in the changing room", CrisisKind.DANGER),
-    ("a dog is attacking someone in the street", CrisisKind.DANGER),
-    ("my neighbour collapsed in the garden", CrisisKind.MEDICAL),
-])
-def test_session_13_everyday_emergencies_lead_with_999(responder: Responder, text: str,
-                                                       kind: CrisisKind) -> None:
-    reply = responder.answer(text)
-    assert reply.crisis is not None and reply.crisis.kind is kind and reply.crisis.sure, text
-
-
 @pytest.mark.parametrize("text", [
     "my daughter is 14 and wants to go to a party with older kids",
     "a man was masturbating on the bus last week",
@@ -963,17 +957,6 @@ def test_session_13_everyday_emergencies_lead_with_999(responder: Responder, tex
 ])
 def test_session_13_look_alikes_are_not_alarms(responder: Responder, text: str) -> None:
     assert responder.answer(text).crisis is None, text
-
-
-@pytest.mark.parametrize(("text", "kind"), [
-    ("ambulance please", CrisisKind.MEDICAL),  # only the line on top before
-    ("car crash outside my house", CrisisKind.MEDICAL),  # drugs reporting before
-    ("i need the police now", CrisisKind.DANGER),  # neighbourhood policing before
-])
-def test_short_calls_for_a_service_now_lead_with_999(responder: Responder, text: str,
-                                                     kind: CrisisKind) -> None:
-    reply = responder.answer(text)
-    assert reply.crisis is not None and reply.crisis.kind is kind and reply.crisis.sure, text
 
 
 @pytest.mark.parametrize("text", ["there was a car crash outside my house last week",

@@ -709,6 +709,13 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
          CrisisKind.MEDICAL, True),
         ("trapped-boot", r"\b(?:locked|trapped|stuck|tied up|shut) in (?:the|a|his|their) "
          r"(?:car )?(?:boot|trunk)\b", CrisisKind.DANGER, True),
+        ("goodbye-text", r"\b(?:texted|messaged|sent|text|message)(?: me)? (?:a )?(?:goodbye|bye)"
+         r"\b.*\b(?:not answering|is not answering|wont answer|will not answer|not picking up|"
+         r"phone is off|not replying)\b", CrisisKind.SELF_HARM, False),
+        ("spiked-friend", r"\bspiked (?:my|our|her|his) (?:friend|mate|sister|daughter|son|"
+         r"girlfriend|boyfriend|wife|husband)\b.*\b(?:being sick|throwing up|can not stand|cant "
+         r"stand|unconscious|collapsed|passed out|not making sense|not responding)\b",
+         CrisisKind.MEDICAL, False),
         # A child driven off in a stolen car, a man of 30 with a girl of 14 now, a dog
         # attacking someone, a man masturbating on the bus, someone filming in a changing room.
         ("child-taken-car", r"\b(?:stolen|stole|taken|took|driven off in|drove off in|nicked) "
@@ -725,13 +732,6 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
          r"(?:the|a)\b|"
          r"\b(?:is|are) (?:filming|photographing|recording) me\b.*\b(?:changing room|toilet|"
          r"toilets|shower|showers|undress\w*|cubicle)\b", CrisisKind.DANGER, False),
-        ("goodbye-text", r"\b(?:texted|messaged|sent|text|message)(?: me)? (?:a )?(?:goodbye|bye)"
-         r"\b.*\b(?:not answering|is not answering|wont answer|will not answer|not picking up|"
-         r"phone is off|not replying)\b", CrisisKind.SELF_HARM, False),
-        ("spiked-friend", r"\bspiked (?:my|our|her|his) (?:friend|mate|sister|daughter|son|"
-         r"girlfriend|boyfriend|wife|husband)\b.*\b(?:being sick|throwing up|can not stand|cant "
-         r"stand|unconscious|collapsed|passed out|not making sense|not responding)\b",
-         CrisisKind.MEDICAL, False),
         # Someone in the water or through the ice now.
         ("in-water", r"\b(?:in|into) the (?:river|canal|water|lake|pond|sea|trent)\b.*"
          r"\b(?:struggling|drowning|can not swim|cant swim|gone under|not coming up|being swept)\b|"
