@@ -967,3 +967,26 @@ def test_session_13_look_alikes_are_not_alarms(responder: Responder, text: str) 
 def test_crashes_told_of_or_asked_about_and_police_call_backs_are_not_alarms(
         responder: Responder, text: str) -> None:
     assert responder.answer(text).crisis is None, text
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    # Session 14: a floppy feverish baby got the fire service's "get out" advice, and a
+    # resident scared for their life got the self-harm reply.
+    ("my baby is burning up and floppy", CrisisKind.MEDICAL),
+    ("my toddler has gone limp", CrisisKind.MEDICAL),
+    ("im scared for my life", CrisisKind.DANGER),
+    ("im scared for my safety, my ex keeps turning up", CrisisKind.DANGER),
+])
+def test_a_floppy_baby_is_medical_and_fear_for_ones_life_is_danger(
+        responder: Responder, text: str, kind: CrisisKind) -> None:
+    reply = responder.answer(text)
+    assert reply.crisis is not None and reply.crisis.kind is kind and reply.crisis.sure, text
+
+
+@pytest.mark.parametrize("text", ["is it normal for a newborns head to be floppy",
+                                  "my son has a limp since his football injury",
+                                  "my daughter is walking with a limp",
+                                  "my son is having a fit over his phone",
+                                  "i was scared for my life when he hit me years ago"])
+def test_a_limp_a_tantrum_or_past_fear_is_not_an_alarm(responder: Responder, text: str) -> None:
+    assert responder.answer(text).crisis is None, text

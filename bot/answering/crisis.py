@@ -459,7 +459,9 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
          r"(?:through|from|up)\b|\bflames (?:coming|are)\b|"
          r"(?<!in case )(?<!\bif )(?<!\bwhen )\bthere is a fire\b",
          CrisisKind.FIRE, True),
-        ("medical-now", r"\b(?:having|had) a (?:stroke|heart attack|seizure|fit)\b|"
+        ("medical-now", r"\b(?:having|had) a (?:stroke|heart attack|seizure|fit)\b"
+         # "having a fit because i took his xbox" is a tantrum, not a seizure.
+         r"(?! (?:because|about|over|cause|coz|cos|when|if))|"
          r"\bi think (?:she|he|they) (?:is|are) dead\b|\b(?:has|have) passed out\b",
          CrisisKind.MEDICAL, True),
         # --- more from the training split's misses (round 2)
@@ -527,7 +529,9 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
          r"mum|dad|brother|sister|boyfriend|girlfriend|neighbour|nan|grandad|gran|grandma|"
          r"flatmate|colleague)|a (?:man|woman|lad|girl|boy|pensioner)|someone|somebody) "
          r"(?:is|are|has|have|just)? ?(?:not breathing|"
-         r"stopped breathing|turning blue|unconscious|passed out|fitting|having a fit|"
+         r"stopped breathing|turning blue|unconscious|passed out|fitting|"
+         # "having a fit because i took his xbox" is a tantrum, not a seizure.
+         r"having a fit(?! (?:because|about|over|cause|coz|cos|when|if))|"
          r"having a seizure|collapsed)\b"
          # ...and not better since: "collapsed last year and is fine now".
          r"(?!.*\b(?:is|s|are|was) (?:fine|ok|okay|alright|all right|better|recovering|"
@@ -699,6 +703,18 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
          r"batter(?:y|ies)|batter(?:y|ies)|anti ?freeze|weed ?killer|rat poison|dishwasher "
          r"tablets?|e ?cig liquid|vape liquid|(?:my|his|her|your) (?:pills|tablets|medicine))\b",
          CrisisKind.MEDICAL, False),
+        # A baby or child who has gone floppy or limp (the model called
+        # "my baby is burning up and floppy" a fire and sent the fire service's advice).
+        ("child-floppy", r"\b(?:baby|babys|toddler|newborn|little one|son|daughter|child|kid)\b"
+         r"(?: \w+){0,6} (?:is|s|has gone|gone|went|going|seems|feels)\b(?: \w+){0,3} "
+         # "floppy and burning up", not "a floppy bunny" or "walking with a limp".
+         r"(?<!\ba )(?:floppy|limp)\b(?! (?:toy|bunny|teddy|rabbit|hat|ears))",
+         CrisisKind.MEDICAL, False),
+        # "im scared for my life" (the model called it self-harm), but not scared of oneself:
+        # "scared for my life... of what might happen should I be left on my own".
+        ("fear-for-life", r"\b(?:scared|afraid|frightened|terrified|fearing|in fear) for my "
+         r"(?:life|safety)\b(?!.*\b(?:on my own|by myself|what i (?:might|could|will|would) do|"
+         r"of myself)\b)", CrisisKind.DANGER, False),
         # Found hanging; locked in a car boot; a goodbye text and then silence; a friend
         # spiked and being sick (each got a topic with no emergency line).
         ("found-now", r"\bfound (?:my (?:dad|mum|son|daughter|brother|sister|husband|wife|"
