@@ -990,3 +990,18 @@ def test_a_floppy_baby_is_medical_and_fear_for_ones_life_is_danger(
                                   "i was scared for my life when he hit me years ago"])
 def test_a_limp_a_tantrum_or_past_fear_is_not_an_alarm(responder: Responder, text: str) -> None:
     assert responder.answer(text).crisis is None, text
+
+
+@pytest.mark.parametrize("text", ["i smell gas in my flat",
+                                  "there is a strong smell of gas in the stairwell",
+                                  "who do i call about gas"])
+def test_a_smell_of_gas_gets_the_gas_emergency_line(responder: Responder, text: str) -> None:
+    # Session 14: "i smell gas in my flat" got drugs reporting.
+    reply = responder.answer(text)
+    assert reply.topic == "gas-leak" and "0800 111 999" in reply.text, text
+
+
+@pytest.mark.parametrize("text", ["my gas bill is too high", "can i get a free carbon monoxide alarm"])
+def test_gas_bills_and_free_alarms_are_not_the_gas_leak_advice(responder: Responder,
+                                                               text: str) -> None:
+    assert responder.answer(text).topic != "gas-leak", text
