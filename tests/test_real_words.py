@@ -1005,23 +1005,3 @@ def test_a_smell_of_gas_gets_the_gas_emergency_line(responder: Responder, text: 
 def test_gas_bills_and_free_alarms_are_not_the_gas_leak_advice(responder: Responder,
                                                                text: str) -> None:
     assert responder.answer(text).topic != "gas-leak", text
-
-
-@pytest.mark.parametrize(("text", "topic"), [
-    # Session 14: "safe" read as fire safety, "park" as parking, a workplace as a school.
-    ("is burton safe", "overall-crime"),
-    ("is it safe to live in burton", "overall-crime"),
-    ("is the park safe at night", "overall-crime"),
-    ("someone is selling prescription tablets at school", "drugs-report"),
-    ("i havent seen my elderly neighbour for days", "non-emergency"),
-])
-def test_everyday_safety_questions_get_their_topic(responder: Responder, text: str,
-                                                   topic: str) -> None:
-    assert responder.answer(text).topic == topic, text
-
-
-@pytest.mark.parametrize("text", ["im being bullied at work", "who looks after the park"])
-def test_work_and_parks_are_declined_not_given_a_safety_topic(responder: Responder,
-                                                              text: str) -> None:
-    reply = responder.answer(text)
-    assert not reply.matched and reply.crisis is None, text
