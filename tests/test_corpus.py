@@ -63,18 +63,22 @@ KINDS = {"danger", "self_harm", "medical", "fire", "child"}
 #: declined, the rest the same), which shipped by that round's rule. Round 19 added a tenth
 #: part, ``test19.yaml`` (98 real items; first sight 47 right, 12/22 crises, 3/76 false,
 #: 21/26 declined, 7/12 kinds); T19 (the topic model retrained with round 19) shipped, C19b
-#: (the crisis model retrained) caught 21 fewer crises and did not. The ten parts together,
-#: with T19:
+#: (the crisis model retrained) caught 21 fewer crises and did not. Round 20 (session 14)
+#: added an eleventh part, ``test20.yaml`` (215 real items; first sight 100 right, 40/60
+#: crises, 17/155 false, 29/39 declined, 34/40 kinds); T20 (the topic model retrained with
+#: round 20) shipped, C20 (the crisis model retrained) lost three kinds right and did not.
+#: The eleven parts together, with T20:
 FLOORS = {
-    "accuracy": 1150 / 2091,
-    "crisis_recall": 375 / 493,
-    "false_crisis_rate": 150 / 1598,  # a ceiling
-    "declined": 256 / 315,
-    "kinds_right": 299 / 375,
+    "accuracy": 1262 / 2306,
+    "crisis_recall": 415 / 553,
+    "false_crisis_rate": 167 / 1753,  # a ceiling
+    "declined": 291 / 354,
+    "kinds_right": 333 / 415,
 }
 #: The frozen test parts, read together.
 TEST_PARTS = ("test.yaml", "test8.yaml", "test10.yaml", "test11.yaml", "test13.yaml",
-              "test15.yaml", "test16.yaml", "test17.yaml", "test18.yaml", "test19.yaml")
+              "test15.yaml", "test16.yaml", "test17.yaml", "test18.yaml", "test19.yaml",
+              "test20.yaml")
 
 
 def _items(name: str) -> list[dict[str, object]]:
