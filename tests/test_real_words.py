@@ -1005,3 +1005,10 @@ def test_a_smell_of_gas_gets_the_gas_emergency_line(responder: Responder, text: 
 def test_gas_bills_and_free_alarms_are_not_the_gas_leak_advice(responder: Responder,
                                                                text: str) -> None:
     assert responder.answer(text).topic != "gas-leak", text
+
+
+@pytest.mark.parametrize("text", ["sounds good", "that sounds good", "ok sounds good"])
+def test_sounds_good_is_an_acknowledgement_not_a_topic(responder: Responder, text: str) -> None:
+    # Session 14: T20 gave "sounds good" the mental health topic.
+    reply = responder.answer(text)
+    assert reply.small_talk in ("ok", "thanks") and reply.crisis is None, text

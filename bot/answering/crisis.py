@@ -91,7 +91,7 @@ MODEL_SURE_MIN_WORDS = 3
 # and "no" does not answer on its own ("no no no" may be distress), only with thanks.
 _ACK_WORDS = frozenset("""ok okay okey k yes yeah yep yup ya no fine alright allright all right
     good great cool nice sure got it understood i am safe now thanks thank you cheers ta thx ty
-    so very much please lovely perfect brilliant""".split())
+    so very much please lovely perfect brilliant sounds that""".split())
 _ACK_HEADS = frozenset("""ok okay okey k yes yeah yep yup fine alright allright good great cool
     nice sure got understood safe thanks thank cheers ta thx ty lovely perfect
     brilliant""".split())
