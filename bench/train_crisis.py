@@ -122,10 +122,11 @@ def language_messages(lang: str) -> list[tuple[str, str, str]]:
     """A language's crisis and calm training messages as ``(text, label, page)``: the written
     ones (``train/<lang>.yaml``; page ""), then the ones translated from the English training
     split (:func:`translated_files`; page: their English page, see :func:`page_fold`), then
-    the later native batches (:func:`native_files`; page "")."""
+    the later native and real batches (:func:`native_files`; page "", or a real message's
+    ``source``)."""
     files = [LANG_TRAIN / f"{lang}.yaml", *translated_files(lang), *native_files(lang)]
     return [(str(item["q"]), item["crisis"] if item["label"] == "crisis" else NONE,
-             str(item.get("from") or ""))
+             str(item.get("from") or item.get("source") or ""))
             for path in files
             for item in yaml.safe_load(path.read_text(encoding="utf-8")) or []]
 
@@ -143,10 +144,21 @@ def translated_files(lang: str) -> list[Path]:
     return sorted(LANG_TRAIN.glob(f"translated*_{lang}.yaml"))
 
 
+#: Training files the shipped language models do not learn from, because the candidate that
+#: learned from them was worse on the blind sets (tests/data/lang/README.md: L12 for
+#: ``native11_pl.yaml``, L14 for ``native_dev13_pl.yaml``). Kept for a later round; left out
+#: here so that the trainers reproduce the shipped files.
+LEFT_OUT = frozenset({"native11_pl.yaml", "native_dev13_pl.yaml"})
+
+
 def native_files(lang: str) -> list[Path]:
     """``train/native<batch>_<lang>.yaml``: later batches composed in the language by helpers
-    who never saw the bot (each message written one by one, so folded by position)."""
-    return sorted(LANG_TRAIN.glob(f"native*_{lang}.yaml"))
+    who never saw the bot (each message written one by one, so folded by position); then
+    ``train/real<round>_<lang>.yaml``: real messages copied from public pages, each with its
+    ``source`` (folded by page). Less :data:`LEFT_OUT`."""
+    found = [*sorted(LANG_TRAIN.glob(f"native*_{lang}.yaml")),
+             *sorted(LANG_TRAIN.glob(f"real*_{lang}.yaml"))]
+    return [path for path in found if path.name not in LEFT_OUT]
 
 
 def language_data(lang: str) -> list[tuple[str, str]]:

@@ -253,7 +253,7 @@ def language_items(lang: str) -> list[dict[str, Any]]:
 
 
 def _fold(n: int, item: dict[str, Any], folds: int) -> int:
-    return page_fold(n, str(item.get("from") or ""), folds)
+    return page_fold(n, str(item.get("from") or item.get("source") or ""), folds)
 
 
 def pooled_items(lang: str) -> list[dict[str, Any]]:
