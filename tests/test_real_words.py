@@ -1001,7 +1001,8 @@ def test_a_smell_of_gas_gets_the_gas_emergency_line(responder: Responder, text: 
     assert reply.topic == "gas-leak" and "0800 111 999" in reply.text, text
 
 
-@pytest.mark.parametrize("text", ["my gas bill is too high", "can i get a free carbon monoxide alarm"])
+@pytest.mark.parametrize("text", ["my gas bill is too high",
+                                  "can i get a free carbon monoxide alarm"])
 def test_gas_bills_and_free_alarms_are_not_the_gas_leak_advice(responder: Responder,
                                                                text: str) -> None:
     assert responder.answer(text).topic != "gas-leak", text
