@@ -496,3 +496,28 @@ def test_everyday_look_alikes_are_not_alarms(responder: Responder, text: str) ->
 def test_drugs_being_sold_is_reported_not_an_emergency(responder: Responder, text: str) -> None:
     reply = responder.answer(text)
     assert reply.crisis is None and reply.topic == "drugs-report", text
+
+
+@pytest.mark.parametrize(("text", "topic"), [
+    # Session 14 (L21): real Polish posts about council services got safety topics.
+    ("jak zgłosić dziurę w drodze", "oos-highways"),
+    ("latarnia na naszej ulicy nie świeci od miesiąca", "oos-highways"),
+    ("dostałam mandat za parkowanie, jak się odwołać", "oos-parking"),
+    ("czy mogę ubiegać się o zasiłek", "oos-other"),
+    ("kiedy jest wywóz odpadów na mojej ulicy", "oos-borough-council"),
+])
+def test_polish_council_service_questions_are_declined(responder: Responder, text: str,
+                                                       topic: str) -> None:
+    reply = i18n.answer(responder, text, "pl")
+    assert reply.topic == topic and not reply.matched and reply.crisis is None, text
+
+
+@pytest.mark.parametrize("text", ["sąsiad pobił mnie na parkingu wczoraj",
+                                  "ktoś podpalił kosz na śmieci pod blokiem",
+                                  "nieuczciwy budowlaniec oszukał moją mamę",
+                                  "na parkingu przy Tesco ktoś handluje narkotykami"])
+def test_polish_safety_words_beside_a_council_service_keep_a_safety_answer(
+        responder: Responder, text: str) -> None:
+    reply = i18n.answer(responder, text, "pl")
+    assert reply.topic not in ("oos-highways", "oos-parking", "oos-borough-council",
+                               "oos-other"), text
