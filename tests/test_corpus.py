@@ -67,18 +67,21 @@ KINDS = {"danger", "self_harm", "medical", "fire", "child"}
 #: added an eleventh part, ``test20.yaml`` (215 real items; first sight 100 right, 40/60
 #: crises, 17/155 false, 29/39 declined, 34/40 kinds); T20 (the topic model retrained with
 #: round 20) shipped, C20 (the crisis model retrained) lost three kinds right and did not.
-#: The eleven parts together, with T20:
+#: Round 21 added a twelfth part, ``test21.yaml`` (195 real items; first sight 92 right,
+#: 23/37 crises, 17/158 false, 34/38 declined, 21/23 kinds), which judged C20 alone (C21:
+#: one fewer right and kind right, two fewer false alarms; not shipped). The twelve parts
+#: together:
 FLOORS = {
-    "accuracy": 1262 / 2306,
-    "crisis_recall": 415 / 553,
-    "false_crisis_rate": 167 / 1753,  # a ceiling
-    "declined": 291 / 354,
-    "kinds_right": 333 / 415,
+    "accuracy": 1354 / 2501,
+    "crisis_recall": 438 / 590,
+    "false_crisis_rate": 184 / 1911,  # a ceiling
+    "declined": 325 / 392,
+    "kinds_right": 354 / 438,
 }
 #: The frozen test parts, read together.
 TEST_PARTS = ("test.yaml", "test8.yaml", "test10.yaml", "test11.yaml", "test13.yaml",
               "test15.yaml", "test16.yaml", "test17.yaml", "test18.yaml", "test19.yaml",
-              "test20.yaml")
+              "test20.yaml", "test21.yaml")
 
 
 def _items(name: str) -> list[dict[str, object]]:
