@@ -1013,3 +1013,14 @@ def test_sounds_good_is_an_acknowledgement_not_a_topic(responder: Responder, tex
     # Session 14: T20 gave "sounds good" the mental health topic.
     reply = responder.answer(text)
     assert reply.small_talk in ("ok", "thanks") and reply.crisis is None, text
+
+
+@pytest.mark.parametrize("text", ["my hair was cut again", "the power cut again",
+                                  "my benefits are cut again"])
+def test_things_cut_again_are_not_self_harm(responder: Responder, text: str) -> None:
+    assert responder.answer(text).crisis is None, text
+
+
+def test_cutting_again_oneself_is_still_self_harm(responder: Responder) -> None:
+    reply = responder.answer("i cut again last night")
+    assert reply.crisis is not None and reply.crisis.kind is CrisisKind.SELF_HARM

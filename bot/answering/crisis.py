@@ -419,7 +419,10 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
          r"\b(?:i|we) (?:can not|cant) (?:go on|cope|carry on) (?:any ?more|like this)?\b|"
          r"\bend it (?:all|tonight|now)\b", CrisisKind.SELF_HARM, True),
         # --- more words for the same kinds, from the corpus's training split
-        ("self-harm-now", r"\b(?:started|start|began) cutting again\b|\bcut (?:my ?self )?again\b|"
+        ("self-harm-now", r"\b(?:started|start|began) cutting again\b|"
+         # Not "my hair was cut again", "my hours got cut again", "the power cut again".
+         r"(?<!\bwas )(?<!\bwere )(?<!\bgot )(?<!\bbeen )(?<!\bbe )(?<!\bis )(?<!\bare )"
+         r"(?<!\bpower )(?<!\bhours )(?<!\bfunding )\bcut (?:my ?self )?again\b|"
          r"\bcutting every day\b|"
          # "I need to cut myself", not "I need to cut the hedge" or "cut down on drink".
          r"\bneed to cut\b(?! (?:the|a|an|down|back|off|out|up|it|them|this|that|some|costs|"
