@@ -1024,3 +1024,35 @@ def test_things_cut_again_are_not_self_harm(responder: Responder, text: str) -> 
 def test_cutting_again_oneself_is_still_self_harm(responder: Responder) -> None:
     reply = responder.answer("i cut again last night")
     assert reply.crisis is not None and reply.crisis.kind is CrisisKind.SELF_HARM
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    # Session 14: each had no emergency line, or the child's advice for a threat at the door.
+    ("theres a man at my door threatening me", CrisisKind.DANGER),
+    ("someone is threatening me outside my house", CrisisKind.DANGER),
+    ("a gang of lads are surrounding my car", CrisisKind.DANGER),
+    ("my grandad has chest pains", CrisisKind.MEDICAL),
+    ("a lorry has hit a cyclist", CrisisKind.MEDICAL),
+    ("someone has set fire to the bins outside", CrisisKind.FIRE),
+    ("a toddler is wandering on the main road alone", CrisisKind.CHILD),
+])
+def test_session_14_everyday_emergencies_lead_with_999(responder: Responder, text: str,
+                                                       kind: CrisisKind) -> None:
+    reply = responder.answer(text)
+    assert reply.crisis is not None and reply.crisis.kind is kind and reply.crisis.sure, text
+
+
+@pytest.mark.parametrize("text", [
+    "my landlord is threatening me with eviction",
+    "my ex is threatening me by text",
+    "he was threatening me last week",
+    "my neighbour is threatening me over a parking space",
+    "my grandad had chest pains last year",
+    "i get chest pains when im anxious",
+    "a car hit my fence last night",
+    "someone set fire to the bins last night",
+    "my 4 year old plays alone in the garden by the road",
+    "he is treating me differently since i turned 15",
+])
+def test_session_14_look_alikes_are_not_alarms(responder: Responder, text: str) -> None:
+    assert responder.answer(text).crisis is None, text

@@ -120,6 +120,7 @@ _LEXICON = (
 # "changing myself" "hanging myself" (a false alarm).
 _KEEP = frozenset(
     """sitting fitting getting letting setting betting skill still fill hill will kiss mile file
+    treating retreating threading
     fire hire wire tire dire life wife knife himself herself yourself itself ourselves baking
     making taking waking raking braking faking dying tying lying hell held help harm farm warm
     charm hurt danger ranger manger hanging banging ringing singing bringing breathing
@@ -718,6 +719,39 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
         ("fear-for-life", r"\b(?:scared|afraid|frightened|terrified|fearing|in fear) for my "
          r"(?:life|safety)\b(?!.*\b(?:on my own|by myself|what i (?:might|could|will|would) do|"
          r"of myself)\b)", CrisisKind.DANGER, False),
+        # Session 14's everyday emergencies with no emergency line (or the child's): someone
+        # threatening now, a gang surrounding someone, chest pains, a vehicle hitting
+        # someone, a fire being set, a small child alone by a road.
+        ("threat-now", r"(?:\b(?:is|are|s)|\b(?:door|window|outside|doorstep|garden|here)) "
+         r"threatening (?:me|us|my (?:mum|dad|son|daughter|kids|children|family|partner|wife|"
+         r"husband|friend|mate)|to (?:kill|stab|hurt|beat|batter|hit|shoot|smash) (?:me|us|my))\b"
+         # "threatening me over a parking space", "...for bringing shame": a dispute to report.
+         r"(?! (?:for|over|about|because|cause|after))"
+         # Threats sent or about eviction and court are for the reporting topics.
+         r"(?!.*\b(?:online|by text|texts?|messages?|messaging|facebook|snapchat|instagram|"
+         r"email|emails|over the phone|eviction|evict|court|legal action|solicitor|bailiffs?)\b)",
+         CrisisKind.DANGER, False),
+        ("surrounded-now", r"\b(?:are|is|s) (?:surrounding|circling) (?:me|us|my (?:car|house|"
+         r"son|daughter|friend|mate)|the car)\b", CrisisKind.DANGER, False),
+        ("chest-pain", r"\b(?:has|have|having|got|getting|with) (?:bad |severe |really bad |"
+         r"crushing |sudden )?(?:chest pains?|pains? in (?:his|her|my) chest)\b",
+         CrisisKind.MEDICAL, False),
+        # A person hit, not "a car hit my fence".
+        ("vehicle-hit", r"\b(?:car|van|lorry|bus|truck|vehicle|driver|motorbike)\b (?:has |"
+         r"just )?(?:hit|knocked (?:down|over|off)|run over|ran over) (?:(?:a|an|the|my|some|"
+         r"this) (?:\w+ )?(?:cyclist|pedestrian|child|kid|boy|girl|man|woman|person|lad|lady|"
+         r"biker|jogger)|someone|somebody)\b|"
+         r"\b(?:has |have |just )?(?:got|been|was just) (?:hit|knocked (?:down|over|off)|run "
+         r"over) by a (?:car|van|lorry|bus|truck|motorbike)\b", CrisisKind.MEDICAL, False),
+        ("fire-set-now", r"\b(?:has|have|just|is|are|s) (?:set fire to|set alight|setting "
+         r"fire to|setting alight)\b(?!.*\b(?:last night|yesterday|this morning|the other|"
+         r"again and again|every)\b)", CrisisKind.FIRE, False),
+        # Out on a road alone now, not "plays alone in the garden by the road".
+        ("child-by-road", r"\b(?:toddler|little (?:boy|girl|kid|one)|small child|young child|"
+         r"(?:[1-6]|two|three|four|five|six) ?(?:yr|year)s? old)\b (?:is |s )?(?:wandering|"
+         r"walking|running|alone|on (?:its|his|her) own)\b.*\b(?:on|in|along|across|near|by) "
+         r"(?:the|a|that|this) (?:main |busy )?(?:road|street|dual carriageway|canal|river)\b",
+         CrisisKind.CHILD, False),
         # Found hanging; locked in a car boot; a goodbye text and then silence; a friend
         # spiked and being sick (each got a topic with no emergency line).
         ("found-now", r"\bfound (?:my (?:dad|mum|son|daughter|brother|sister|husband|wife|"
