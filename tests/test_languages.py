@@ -521,3 +521,26 @@ def test_polish_safety_words_beside_a_council_service_keep_a_safety_answer(
     reply = i18n.answer(responder, text, "pl")
     assert reply.topic not in ("oos-highways", "oos-parking", "oos-borough-council",
                                "oos-other"), text
+
+
+@pytest.mark.parametrize(("text", "lang", "topic"), [
+    # Session 14: the same council-service questions in Urdu and Punjabi got safety topics.
+    ("mujhe parking ticket mila hai kya karun", "ur", "oos-parking"),
+    ("سڑک پر گڑھا ہے کہاں رپورٹ کروں", "ur", "oos-highways"),
+    ("ਮੇਰੀ ਗਲੀ ਵਿੱਚ ਸਟ੍ਰੀਟ ਲਾਈਟ ਖਰਾਬ ਹੈ", "pa", "oos-highways"),
+    ("ਪਾਰਕਿੰਗ ਟਿਕਟ ਮਿਲੀ ਹੈ", "pa", "oos-parking"),
+])
+def test_urdu_and_punjabi_council_service_questions_are_declined(
+        responder: Responder, text: str, lang: str, topic: str) -> None:
+    reply = i18n.answer(responder, text, lang)
+    assert reply.topic == topic and not reply.matched and reply.crisis is None, text
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("street light ke neeche drugs bik rahe hain", "ur"),
+    ("ਮੈਸੇਜ ਆਇਆ ਕਿ ਕੌਂਸਲ ਟੈਕਸ ਦਾ ਰਿਫ਼ੰਡ ਹੈ, ਲਿੰਕ ਤੇ ਕਲਿੱਕ ਕੀਤਾ", "pa"),
+])
+def test_urdu_and_punjabi_safety_words_keep_a_safety_answer(responder: Responder, text: str,
+                                                            lang: str) -> None:
+    assert i18n.answer(responder, text, lang).topic not in ("oos-highways", "oos-parking",
+                                                            "oos-borough-council"), text

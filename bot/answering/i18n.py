@@ -612,8 +612,8 @@ def answer(responder: Responder, text: str, language: str,
             chat.localised_crisis = t.text("possible")
             return chat
     topic_id, local = None, False
-    if language == POLISH and kinds is None:
-        topic_id = council_service(text)
+    if kinds is None:
+        topic_id = council_service(text, language)
     if topic_id is None:
         topic_id, local = _guess_topic(text, language, t, responder)
     if topic_id is None:
@@ -686,18 +686,57 @@ _PL_SAFETY = ("bij", "bil", "pobil", "uderz", "przemoc", "zneca", "groz", "narko
               "podrzuca", "szarp", "krzywd", "nabra", "wykolow", "lewy")
 
 
-def council_service(text: str) -> str | None:
-    """The declined topic of a Polish question about a council service, or None.
+# The same for Urdu and Punjabi (an everyday fix of session 14: "mujhe parking ticket mila
+# hai" got mental health, "سڑک پر گڑھا ہے" hate crime, a broken street light drugs support):
+# the English loanwords people use in all three scripts, and the words for a pothole and
+# the rubbish collection. Folded as the messages are (see :func:`_service_words`).
+_UR_PA_SERVICES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("oos-parking", ("parking ticket", "parking fine", "parking permit", "پارکنگ ٹکٹ",
+                     "پارکنگ جرمانہ", "پارکنگ پرمٹ", "ਪਾਰਕਿੰਗ ਟਿਕਟ", "ਪਾਰਕਿੰਗ ਜੁਰਮਾਨ",
+                     "ਪਾਰਕਿੰਗ ਪਰਮਿਟ")),
+    ("oos-highways", ("street light", "streetlight", "pothole", "gadda", "gaddha", "sadak toot",
+                      "سٹریٹ لائٹ", "اسٹریٹ لائٹ", "گڑھا", "گڑھے", "ਸਟ੍ਰੀਟ ਲਾਈਟ",
+                      "ਸਟਰੀਟ ਲਾਈਟ", "ਟੋਆ", "ਟੋਏ", "toya", "toye")),
+    ("oos-borough-council", ("council tax", "bin collection", "bins collect", "کونسل ٹیکس",
+                             "ਕੌਂਸਲ ਟੈਕਸ", "kachra kab", "kachre ki gaadi", "کچرا کب",
+                             "کوڑا کب", "ਕੂੜਾ ਕਦੋਂ")),
+    ("oos-other", ("universal credit", "benefit", "بینیفٹ", "ਬੈਨੀਫਿਟ", "ਬੈਨਿਫਿਟ")),
+)
+_UR_PA_SAFETY = ("maar", "mara", "mari ", "dhamk", "chaku", "chhur", "churi", "nasha", "drug",
+                 "aag", "police", "polis", "chor", "ladai", "jhagr", "999", "مار", "دھمکی",
+                 "چاقو", "چھری", "نشہ", "آگ", "پولیس", "چور", "لڑائی", "جھگڑ", "ਮਾਰ",
+                 "ਧਮਕੀ", "ਚਾਕੂ", "ਛੁਰੀ", "ਨਸ਼ਾ", "ਨਸ਼ੇ", "ਅੱਗ", "ਪੁਲਿਸ", "ਪੁਲੀਸ", "ਚੋਰ",
+                 "ਲੜਾਈ", "ਝਗੜ",
+                 # A "council tax refund" message with a link is a scam, not a tax question.
+                 "link", "refund", "scam", "fraud", "dhok", "bank", "لنک", "ریفنڈ", "دھوک",
+                 "فراڈ", "بینک", "ਲਿੰਕ", "ਰਿਫ", "ਧੋਖ", "ਫਰਾਡ", "ਬੈਂਕ")
+
+
+@lru_cache(maxsize=4)
+def _service_words(language: str) -> tuple[tuple[str, ...],
+                                           tuple[tuple[str, tuple[str, ...]], ...]]:
+    """(safety words, services) for a language, folded as :func:`fold` folds a message."""
+    safety, services = ((_PL_SAFETY, _PL_SERVICES) if language == POLISH
+                        else (_UR_PA_SAFETY, _UR_PA_SERVICES))
+    return (tuple(fold(w) for w in safety),
+            tuple((tid, tuple(fold(w) for w in words)) for tid, words in services))
+
+
+def council_service(text: str, language: str = POLISH) -> str | None:
+    """The declined topic of a question about a council service, or None.
 
     >>> council_service("Jak długo mam czekać na naprawę dziury w drodze?")
     'oos-highways'
     >>> council_service("Sąsiad pobił mnie na parkingu") is None
     True
+    >>> council_service("mujhe parking ticket mila hai", "ur")
+    'oos-parking'
     """
     padded = f" {fold(text)} "
-    if any(f" {word}" in padded for word in _PL_SAFETY):
+    safety, services = _service_words(language)
+    if any(f" {word}" in padded for word in safety):
         return None
-    for topic_id, words in _PL_SERVICES:
+    for topic_id, words in services:
         if any(f" {word}" in padded for word in words):
             return topic_id
     return None
