@@ -1056,3 +1056,27 @@ def test_session_14_everyday_emergencies_lead_with_999(responder: Responder, tex
 ])
 def test_session_14_look_alikes_are_not_alarms(responder: Responder, text: str) -> None:
     assert responder.answer(text).crisis is None, text
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    # Session 14: a relative threatening suicide got the police's advice and domestic abuse
+    # support; a drunk ex banging on the windows got the night-out topic; exposure to
+    # children now had no emergency line.
+    ("my brother is threatening to kill himself", CrisisKind.SELF_HARM),
+    ("my mum says she is going to hurt herself", CrisisKind.SELF_HARM),
+    ("my ex just turned up drunk and is banging on the windows", CrisisKind.DANGER),
+    ("a man is exposing himself to kids at the park", CrisisKind.CHILD),
+])
+def test_suicide_threats_banging_and_exposure_to_children_now(responder: Responder, text: str,
+                                                              kind: CrisisKind) -> None:
+    reply = responder.answer(text)
+    assert reply.crisis is not None and reply.crisis.kind is kind and reply.crisis.sure, text
+    assert reply.topic != "domestic-abuse-support" or kind is CrisisKind.DANGER, text
+
+
+@pytest.mark.parametrize("text", ["the neighbours are banging on the walls",
+                                  "the rain is banging on the windows",
+                                  "a man was exposing himself to kids last week",
+                                  "he threatened to kill himself years ago"])
+def test_walls_rain_and_the_past_are_not_alarms(responder: Responder, text: str) -> None:
+    assert responder.answer(text).crisis is None, text

@@ -350,6 +350,15 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
          r"|his |him)?(?:people|women|girls|us|me|everyone|self|in|on|by|near|outside|to))\b"
          r"(?=.*\b(?:right now|now|at the moment)\b)",
          CrisisKind.DANGER, False),
+        # Session 14: exposure to children now (the model gave it nothing), someone banging on
+        # the windows now.
+        ("child-exposure-now", r"\b(?:is|s|are) (?:exposing (?:himself|themselves)|flashing) "
+         r"(?:to|at|in front of) (?:the |some |my |our |a group of )?(?:kids|children|child|girls|"
+         r"boys|school ?kids)\b", CrisisKind.CHILD, False),
+        ("banging-now", r"\b(?:he|she|they|ex|someone|somebody|man|men|lads|partner|husband|"
+         r"boyfriend|girlfriend|wife)\b(?: \w+){0,6} (?:is|are|s) (?:banging|hammering|pounding|"
+         r"smashing|bashing) on (?:my|the|our) (?:front |back |bedroom )?(?:windows?|doors?)\b",
+         CrisisKind.DANGER, False),
         # "my feet are on fire", "our quiz team is on fire": not a fire.
         ("fire", r"(?<!feet are )(?<!mouth is )(?<!throat is )(?<!legs are )"
          r"(?<!team is )\bon fire\b(?! this season)|"
@@ -624,6 +633,12 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
          r"\b(?:having|had) an? (?:asthma attack|allergic reaction|anaphylactic)\b|"
          r"\bnot coming round\b|\bcan not get (?:her|his|my) breath\b",
          CrisisKind.MEDICAL, False),
+        # Someone threatening to kill themselves is suicidal, not a danger to the sender
+        # ("my brother is threatening to kill himself" got the police's advice, then
+        # domestic abuse support).
+        ("threat-suicide", r"\b(?:threatening|threatened|threatens|says (?:he|she|they) (?:is|are|"
+         r"will)) (?:going )?to (?:kill|hurt|harm|hang|cut) (?:himself|herself|themselves|"
+         r"themself)\b", CrisisKind.SELF_HARM, False),
         ("danger-written", r"\btrying the (?:handle|door|gate|patio|back door|front door)\b|"
          r"\b(?:followed|following|walking behind) me (?:all the way|from|since)\b|"
          r"\bstill (?:right )?behind me\b|\b(?:is threatening|keeps threatening|threatens|has "
