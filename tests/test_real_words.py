@@ -1080,3 +1080,29 @@ def test_suicide_threats_banging_and_exposure_to_children_now(responder: Respond
                                   "he threatened to kill himself years ago"])
 def test_walls_rain_and_the_past_are_not_alarms(responder: Responder, text: str) -> None:
     assert responder.answer(text).crisis is None, text
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    # Session 14: suicidal words that got only the mental health topic (or a collapse, or
+    # the night-out topic), and an overdose of antidepressants.
+    ("i just want the pain to stop", CrisisKind.SELF_HARM),
+    ("im tired of living", CrisisKind.SELF_HARM),
+    ("life isnt worth living", CrisisKind.SELF_HARM),
+    ("i want to go to sleep and not wake up", CrisisKind.SELF_HARM),
+    ("i keep thinking about driving into a wall", CrisisKind.SELF_HARM),
+    ("my girlfriend keeps talking about killing herself", CrisisKind.SELF_HARM),
+    ("i took all my antidepressants", CrisisKind.MEDICAL),
+])
+def test_session_14_suicidal_words_lead_with_999(responder: Responder, text: str,
+                                                 kind: CrisisKind) -> None:
+    reply = responder.answer(text)
+    assert reply.crisis is not None and reply.crisis.kind is kind and reply.crisis.sure, text
+
+
+@pytest.mark.parametrize("text", ["i want the pain in my back to stop",
+                                  "im tired of living in this flat",
+                                  "im thinking about driving into town",
+                                  "i took all my meds this morning like the doctor said"])
+def test_back_pain_a_flat_a_drive_and_daily_meds_are_not_alarms(responder: Responder,
+                                                                text: str) -> None:
+    assert responder.answer(text).crisis is None, text

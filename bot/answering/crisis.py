@@ -211,6 +211,17 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
          r"\b(?:got|have|holding) (?:the |my |all my )?(?:pills|tablets) (?:in my hand|ready|"
          r"lined up)\b|"
          r"\bwant to be dead\b|\bbetter off dead\b|\bno reason to live\b|"
+         # Session 14: "i just want the pain to stop", "im tired of living", "life isnt worth
+         # living", "i want to go to sleep and not wake up" (a collapse, said the medical
+         # rule), "i keep thinking about driving into a wall" (the night-out topic).
+         r"\bwant (?:the|this|all the|all this) pain to (?:stop|end|go away)\b|"
+         r"\b(?:tired|sick) of (?:living|being alive)\b(?! (?:in|with|next|near|here|there|at|"
+         r"on|like))|"
+         r"\b(?:life|it) (?:is not|isnt|aint|is no longer) worth living\b|"
+         r"\bwant to (?:go to )?sleep and (?:not|never) wake up\b|"
+         r"\b(?:thinking about|thought about|want to|going to) (?:driving|drive|crash|crashing) "
+         r"(?:my car |the car )?(?:into (?:a|the) (?:wall|tree|lorry|bridge|river|canal)|off (?:a|"
+         r"the) (?:bridge|cliff|road))\b|"
          r"\b(?:not|never) want to (?:live|be alive|be here|wake up)\b|"
          # "I hope I don't wake up tomorrow" (the "won't wake" rule called it a medical one).
          r"\b(?:hope|hoping|wish) i (?:do not|dont|never|will not|wont|did not|didnt) wake up\b"
@@ -237,7 +248,9 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
          r"\boverdosed\b(?! on (?:chocolate|sugar|caffeine|coffee|netflix|tv|sweets))|"
          r"\boverdosing\b|"
          r"\b(?:took|taken|swallowed) (?:all|loads of|a lot of|too many|a load of|a bunch of) "
-         r"(?:my |the |his |her |of )*(?:pills|tablets)\b", CrisisKind.MEDICAL, True),
+         # Not "meds" or "medication": "i took all my meds this morning" is a day's doses.
+         r"(?:my |the |his |her |of )*(?:pills|tablets|antidepressants|painkillers|sleeping "
+         r"pills)\b", CrisisKind.MEDICAL, True),
         ("wont-wake", r"\b(?:will not|can not|wont|cant|not) wak(?:e|ing) (?:up|him|her|them)\b|"
          r"\bspiked me\b|\b(?:just|i think i have|i have) been spiked\b|"
          # Spiked and feeling it now: "someone spiked my drink and i feel really weird",
@@ -638,7 +651,9 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
         # domestic abuse support).
         ("threat-suicide", r"\b(?:threatening|threatened|threatens|says (?:he|she|they) (?:is|are|"
          r"will)) (?:going )?to (?:kill|hurt|harm|hang|cut) (?:himself|herself|themselves|"
-         r"themself)\b", CrisisKind.SELF_HARM, False),
+         r"themself)\b|\b(?:keeps|is|are|keep) (?:talking|going on) about (?:killing|hurting|"
+         r"harming|ending) (?:himself|herself|themselves|themself|it all|his life|her life)\b",
+         CrisisKind.SELF_HARM, False),
         ("danger-written", r"\btrying the (?:handle|door|gate|patio|back door|front door)\b|"
          r"\b(?:followed|following|walking behind) me (?:all the way|from|since)\b|"
          r"\bstill (?:right )?behind me\b|\b(?:is threatening|keeps threatening|threatens|has "
