@@ -969,20 +969,6 @@ def test_crashes_told_of_or_asked_about_and_police_call_backs_are_not_alarms(
     assert responder.answer(text).crisis is None, text
 
 
-@pytest.mark.parametrize(("text", "kind"), [
-    # Session 14: a floppy feverish baby got the fire service's "get out" advice, and a
-    # resident scared for their life got the self-harm reply.
-    ("my baby is burning up and floppy", CrisisKind.MEDICAL),
-    ("my toddler has gone limp", CrisisKind.MEDICAL),
-    ("im scared for my life", CrisisKind.DANGER),
-    ("im scared for my safety, my ex keeps turning up", CrisisKind.DANGER),
-])
-def test_a_floppy_baby_is_medical_and_fear_for_ones_life_is_danger(
-        responder: Responder, text: str, kind: CrisisKind) -> None:
-    reply = responder.answer(text)
-    assert reply.crisis is not None and reply.crisis.kind is kind and reply.crisis.sure, text
-
-
 @pytest.mark.parametrize("text", ["is it normal for a newborns head to be floppy",
                                   "my son has a limp since his football injury",
                                   "my daughter is walking with a limp",
@@ -1026,22 +1012,6 @@ def test_cutting_again_oneself_is_still_self_harm(responder: Responder) -> None:
     assert reply.crisis is not None and reply.crisis.kind is CrisisKind.SELF_HARM
 
 
-@pytest.mark.parametrize(("text", "kind"), [
-    # Session 14: each had no emergency line, or the child's advice for a threat at the door.
-    ("theres a man at my door threatening me", CrisisKind.DANGER),
-    ("someone is threatening me outside my house", CrisisKind.DANGER),
-    ("a gang of lads are surrounding my car", CrisisKind.DANGER),
-    ("my grandad has chest pains", CrisisKind.MEDICAL),
-    ("a lorry has hit a cyclist", CrisisKind.MEDICAL),
-    ("someone has set fire to the bins outside", CrisisKind.FIRE),
-    ("a toddler is wandering on the main road alone", CrisisKind.CHILD),
-])
-def test_session_14_everyday_emergencies_lead_with_999(responder: Responder, text: str,
-                                                       kind: CrisisKind) -> None:
-    reply = responder.answer(text)
-    assert reply.crisis is not None and reply.crisis.kind is kind and reply.crisis.sure, text
-
-
 @pytest.mark.parametrize("text", [
     "my landlord is threatening me with eviction",
     "my ex is threatening me by text",
@@ -1058,22 +1028,6 @@ def test_session_14_look_alikes_are_not_alarms(responder: Responder, text: str) 
     assert responder.answer(text).crisis is None, text
 
 
-@pytest.mark.parametrize(("text", "kind"), [
-    # Session 14: a relative threatening suicide got the police's advice and domestic abuse
-    # support; a drunk ex banging on the windows got the night-out topic; exposure to
-    # children now had no emergency line.
-    ("my brother is threatening to kill himself", CrisisKind.SELF_HARM),
-    ("my mum says she is going to hurt herself", CrisisKind.SELF_HARM),
-    ("my ex just turned up drunk and is banging on the windows", CrisisKind.DANGER),
-    ("a man is exposing himself to kids at the park", CrisisKind.CHILD),
-])
-def test_suicide_threats_banging_and_exposure_to_children_now(responder: Responder, text: str,
-                                                              kind: CrisisKind) -> None:
-    reply = responder.answer(text)
-    assert reply.crisis is not None and reply.crisis.kind is kind and reply.crisis.sure, text
-    assert reply.topic != "domestic-abuse-support" or kind is CrisisKind.DANGER, text
-
-
 @pytest.mark.parametrize("text", ["the neighbours are banging on the walls",
                                   "the rain is banging on the windows",
                                   "a man was exposing himself to kids last week",
@@ -1082,7 +1036,41 @@ def test_walls_rain_and_the_past_are_not_alarms(responder: Responder, text: str)
     assert responder.answer(text).crisis is None, text
 
 
+@pytest.mark.parametrize("text", ["i want the pain in my back to stop",
+                                  "im tired of living in this flat",
+                                  "im thinking about driving into town",
+                                  "i took all my meds this morning like the doctor said"])
+def test_back_pain_a_flat_a_drive_and_daily_meds_are_not_alarms(responder: Responder,
+                                                                text: str) -> None:
+    assert responder.answer(text).crisis is None, text
+
+
 @pytest.mark.parametrize(("text", "kind"), [
+
+    # Session 14: a floppy feverish baby got the fire service's "get out" advice, and a
+    # resident scared for their life got the self-harm reply.
+    ("my baby is burning up and floppy", CrisisKind.MEDICAL),
+    ("my toddler has gone limp", CrisisKind.MEDICAL),
+    ("im scared for my life", CrisisKind.DANGER),
+    ("im scared for my safety, my ex keeps turning up", CrisisKind.DANGER),
+
+    # Session 14: each had no emergency line, or the child's advice for a threat at the door.
+    ("theres a man at my door threatening me", CrisisKind.DANGER),
+    ("someone is threatening me outside my house", CrisisKind.DANGER),
+    ("a gang of lads are surrounding my car", CrisisKind.DANGER),
+    ("my grandad has chest pains", CrisisKind.MEDICAL),
+    ("a lorry has hit a cyclist", CrisisKind.MEDICAL),
+    ("someone has set fire to the bins outside", CrisisKind.FIRE),
+    ("a toddler is wandering on the main road alone", CrisisKind.CHILD),
+
+    # Session 14: a relative threatening suicide got the police's advice and domestic abuse
+    # support; a drunk ex banging on the windows got the night-out topic; exposure to
+    # children now had no emergency line.
+    ("my brother is threatening to kill himself", CrisisKind.SELF_HARM),
+    ("my mum says she is going to hurt herself", CrisisKind.SELF_HARM),
+    ("my ex just turned up drunk and is banging on the windows", CrisisKind.DANGER),
+    ("a man is exposing himself to kids at the park", CrisisKind.CHILD),
+
     # Session 14: suicidal words that got only the mental health topic (or a collapse, or
     # the night-out topic), and an overdose of antidepressants.
     ("i just want the pain to stop", CrisisKind.SELF_HARM),
@@ -1093,16 +1081,9 @@ def test_walls_rain_and_the_past_are_not_alarms(responder: Responder, text: str)
     ("my girlfriend keeps talking about killing herself", CrisisKind.SELF_HARM),
     ("i took all my antidepressants", CrisisKind.MEDICAL),
 ])
-def test_session_14_suicidal_words_lead_with_999(responder: Responder, text: str,
-                                                 kind: CrisisKind) -> None:
+def test_session_14_emergencies_lead_with_999_and_the_advice_of_their_kind(
+        responder: Responder, text: str, kind: CrisisKind) -> None:
     reply = responder.answer(text)
     assert reply.crisis is not None and reply.crisis.kind is kind and reply.crisis.sure, text
-
-
-@pytest.mark.parametrize("text", ["i want the pain in my back to stop",
-                                  "im tired of living in this flat",
-                                  "im thinking about driving into town",
-                                  "i took all my meds this morning like the doctor said"])
-def test_back_pain_a_flat_a_drive_and_daily_meds_are_not_alarms(responder: Responder,
-                                                                text: str) -> None:
-    assert responder.answer(text).crisis is None, text
+    # A relative threatening suicide is not told about domestic abuse support.
+    assert kind is CrisisKind.DANGER or reply.topic != "domestic-abuse-support", text

@@ -771,8 +771,12 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
          r"just )?(?:hit|knocked (?:down|over|off)|run over|ran over) (?:(?:a|an|the|my|some|"
          r"this) (?:\w+ )?(?:cyclist|pedestrian|child|kid|boy|girl|man|woman|person|lad|lady|"
          r"biker|jogger)|someone|somebody)\b|"
-         r"\b(?:has |have |just )?(?:got|been|was just) (?:hit|knocked (?:down|over|off)|run "
-         r"over) by a (?:car|van|lorry|bus|truck|motorbike)\b", CrisisKind.MEDICAL, False),
+         # A person, not "my cat got hit by a car".
+         r"\b(?:i|he|she|someone|somebody|my (?:son|daughter|child|kid|mum|dad|friend|mate|"
+         r"brother|sister|nan|grandad|partner|husband|wife|boyfriend|girlfriend)|a (?:child|kid|"
+         r"boy|girl|man|woman|cyclist|pedestrian|lad)) (?:has |have |just )?(?:got|been|was just|"
+         r"has been|has just been) (?:hit|knocked (?:down|over|off)|run over) by a (?:car|van|"
+         r"lorry|bus|truck|motorbike)\b", CrisisKind.MEDICAL, False),
         ("fire-set-now", r"\b(?:has|have|just|is|are|s) (?:set fire to|set alight|setting "
          r"fire to|setting alight)\b(?!.*\b(?:last night|yesterday|this morning|the other|"
          r"again and again|every)\b)", CrisisKind.FIRE, False),
