@@ -702,7 +702,7 @@ _UR_PA_SERVICES: tuple[tuple[str, tuple[str, ...]], ...] = (
                              "کوڑا کب", "ਕੂੜਾ ਕਦੋਂ")),
     ("oos-other", ("universal credit", "benefit", "بینیفٹ", "ਬੈਨੀਫਿਟ", "ਬੈਨਿਫਿਟ")),
 )
-_UR_PA_SAFETY = ("maar", "mara", "mari ", "dhamk", "chaku", "chhur", "churi", "nasha", "drug",
+_UR_PA_SAFETY = ("maar", "mara", "dhamk", "chaku", "chhur", "churi", "nasha", "drug",
                  "aag", "police", "polis", "chor", "ladai", "jhagr", "999", "مار", "دھمکی",
                  "چاقو", "چھری", "نشہ", "آگ", "پولیس", "چور", "لڑائی", "جھگڑ", "ਮਾਰ",
                  "ਧਮਕੀ", "ਚਾਕੂ", "ਛੁਰੀ", "ਨਸ਼ਾ", "ਨਸ਼ੇ", "ਅੱਗ", "ਪੁਲਿਸ", "ਪੁਲੀਸ", "ਚੋਰ",
