@@ -929,9 +929,42 @@ def test_their_look_alikes_are_not_alarms(responder: Responder, text: str) -> No
     ("ambulance please", CrisisKind.MEDICAL),  # only the line on top before
     ("car crash outside my house", CrisisKind.MEDICAL),  # drugs reporting before
     ("i need the police now", CrisisKind.DANGER),  # neighbourhood policing before
+    # Session 14: a floppy feverish baby got the fire service's "get out" advice, and a
+    # resident scared for their life got the self-harm reply.
+    ("my baby is burning up and floppy", CrisisKind.MEDICAL),
+    ("my toddler has gone limp", CrisisKind.MEDICAL),
+    ("im scared for my life", CrisisKind.DANGER),
+    ("im scared for my safety, my ex keeps turning up", CrisisKind.DANGER),
+
+    # Session 14: each had no emergency line, or the child's advice for a threat at the door.
+    ("theres a man at my door threatening me", CrisisKind.DANGER),
+    ("someone is threatening me outside my house", CrisisKind.DANGER),
+    ("a gang of lads are surrounding my car", CrisisKind.DANGER),
+    ("my grandad has chest pains", CrisisKind.MEDICAL),
+    ("a lorry has hit a cyclist", CrisisKind.MEDICAL),
+    ("someone has set fire to the bins outside", CrisisKind.FIRE),
+    ("a toddler is wandering on the main road alone", CrisisKind.CHILD),
+
+    # Session 14: a relative threatening suicide got the police's advice and domestic abuse
+    # support; a drunk ex banging on the windows got the night-out topic; exposure to
+    # children now had no emergency line.
+    ("my brother is threatening to kill himself", CrisisKind.SELF_HARM),
+    ("my mum says she is going to hurt herself", CrisisKind.SELF_HARM),
+    ("my ex just turned up drunk and is banging on the windows", CrisisKind.DANGER),
+    ("a man is exposing himself to kids at the park", CrisisKind.CHILD),
+
+    # Session 14: suicidal words that got only the mental health topic (or a collapse, or
+    # the night-out topic), and an overdose of antidepressants.
+    ("i just want the pain to stop", CrisisKind.SELF_HARM),
+    ("im tired of living", CrisisKind.SELF_HARM),
+    ("life isnt worth living", CrisisKind.SELF_HARM),
+    ("i want to go to sleep and not wake up", CrisisKind.SELF_HARM),
+    ("i keep thinking about driving into a wall", CrisisKind.SELF_HARM),
+    ("my girlfriend keeps talking about killing herself", CrisisKind.SELF_HARM),
+    ("i took all my antidepressants", CrisisKind.MEDICAL),
 ])
-def test_session_13_everyday_emergencies_lead_with_999(responder: Responder, text: str,
-                                                       kind: CrisisKind) -> None:
+def test_everyday_emergencies_lead_with_999_and_the_advice_of_their_kind(
+        responder: Responder, text: str, kind: CrisisKind) -> None:
     reply = responder.answer(text)
     assert reply.crisis is not None and reply.crisis.kind is kind and reply.crisis.sure, text
 
@@ -1045,45 +1078,9 @@ def test_back_pain_a_flat_a_drive_and_daily_meds_are_not_alarms(responder: Respo
     assert responder.answer(text).crisis is None, text
 
 
-@pytest.mark.parametrize(("text", "kind"), [
-
-    # Session 14: a floppy feverish baby got the fire service's "get out" advice, and a
-    # resident scared for their life got the self-harm reply.
-    ("my baby is burning up and floppy", CrisisKind.MEDICAL),
-    ("my toddler has gone limp", CrisisKind.MEDICAL),
-    ("im scared for my life", CrisisKind.DANGER),
-    ("im scared for my safety, my ex keeps turning up", CrisisKind.DANGER),
-
-    # Session 14: each had no emergency line, or the child's advice for a threat at the door.
-    ("theres a man at my door threatening me", CrisisKind.DANGER),
-    ("someone is threatening me outside my house", CrisisKind.DANGER),
-    ("a gang of lads are surrounding my car", CrisisKind.DANGER),
-    ("my grandad has chest pains", CrisisKind.MEDICAL),
-    ("a lorry has hit a cyclist", CrisisKind.MEDICAL),
-    ("someone has set fire to the bins outside", CrisisKind.FIRE),
-    ("a toddler is wandering on the main road alone", CrisisKind.CHILD),
-
-    # Session 14: a relative threatening suicide got the police's advice and domestic abuse
-    # support; a drunk ex banging on the windows got the night-out topic; exposure to
-    # children now had no emergency line.
-    ("my brother is threatening to kill himself", CrisisKind.SELF_HARM),
-    ("my mum says she is going to hurt herself", CrisisKind.SELF_HARM),
-    ("my ex just turned up drunk and is banging on the windows", CrisisKind.DANGER),
-    ("a man is exposing himself to kids at the park", CrisisKind.CHILD),
-
-    # Session 14: suicidal words that got only the mental health topic (or a collapse, or
-    # the night-out topic), and an overdose of antidepressants.
-    ("i just want the pain to stop", CrisisKind.SELF_HARM),
-    ("im tired of living", CrisisKind.SELF_HARM),
-    ("life isnt worth living", CrisisKind.SELF_HARM),
-    ("i want to go to sleep and not wake up", CrisisKind.SELF_HARM),
-    ("i keep thinking about driving into a wall", CrisisKind.SELF_HARM),
-    ("my girlfriend keeps talking about killing herself", CrisisKind.SELF_HARM),
-    ("i took all my antidepressants", CrisisKind.MEDICAL),
-])
-def test_session_14_emergencies_lead_with_999_and_the_advice_of_their_kind(
-        responder: Responder, text: str, kind: CrisisKind) -> None:
-    reply = responder.answer(text)
-    assert reply.crisis is not None and reply.crisis.kind is kind and reply.crisis.sure, text
-    # A relative threatening suicide is not told about domestic abuse support.
-    assert kind is CrisisKind.DANGER or reply.topic != "domestic-abuse-support", text
+def test_a_relative_threatening_suicide_is_not_told_about_domestic_abuse(
+        responder: Responder) -> None:
+    # Session 14: it got the police's advice, then domestic abuse support.
+    reply = responder.answer("my brother is threatening to kill himself")
+    assert reply.crisis is not None and reply.crisis.kind is CrisisKind.SELF_HARM
+    assert reply.topic != "domestic-abuse-support"
