@@ -962,6 +962,13 @@ def test_their_look_alikes_are_not_alarms(responder: Responder, text: str) -> No
     ("i keep thinking about driving into a wall", CrisisKind.SELF_HARM),
     ("my girlfriend keeps talking about killing herself", CrisisKind.SELF_HARM),
     ("i took all my antidepressants", CrisisKind.MEDICAL),
+    # Dropped g's and a possessive ("my babys not wakin up" was declined), someone armed
+    # outside (101), a stranger beaten now (no line), children on the railway (Samaritans).
+    ("my babys not wakin up", CrisisKind.MEDICAL),
+    ("someones drowning in the trent", CrisisKind.MEDICAL),
+    ("my ex is outside with a bat", CrisisKind.DANGER),
+    ("a man is hitting a woman in the car park", CrisisKind.DANGER),
+    ("there are kids on the railway line", CrisisKind.CHILD),
 ])
 def test_everyday_emergencies_lead_with_999_and_the_advice_of_their_kind(
         responder: Responder, text: str, kind: CrisisKind) -> None:
@@ -1084,3 +1091,11 @@ def test_a_relative_threatening_suicide_is_not_told_about_domestic_abuse(
     reply = responder.answer("my brother is threatening to kill himself")
     assert reply.crisis is not None and reply.crisis.kind is CrisisKind.SELF_HARM
     assert reply.topic != "domestic-abuse-support"
+
+
+@pytest.mark.parametrize("text", ["why do kids play on the railway line",
+                                  "the kids were on the railway line last week",
+                                  "he was hitting a man in the film"])
+def test_questions_the_past_and_films_about_railways_and_fights_are_not_alarms(
+        responder: Responder, text: str) -> None:
+    assert responder.answer(text).crisis is None, text

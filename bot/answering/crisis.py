@@ -158,6 +158,15 @@ _MISSPELLINGS = {
     "killin": "killing",
     "hurtin": "hurting",
     "breakin": "breaking",
+    # Dropped g's the fuzzy corrector does not reach ("my babys not wakin up" was declined).
+    "wakin": "waking",
+    "movin": "moving",
+    "respondin": "responding",
+    "bleedin": "bleeding",
+    "drownin": "drowning",
+    "screamin": "screaming",
+    "followin": "following",
+    "breathin": "breathing",
     "nife": "knife",
     "knif": "knife",
     "rn": "right now",
@@ -435,6 +444,8 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
          r"\b(?:better off|be better) without me\b|\b(?:nobody|no one|noone) would (?:miss|care|"
          r"notice)\b|\b(?:sleep|go to sleep) and (?:never|not) wake up\b|"
          r"\bno (?:point|reason) (?:in )?(?:living|going on|being alive|being here)\b|"
+         # Oneself on the railway, not children on it ("kids-railway", a child in danger).
+         r"^(?!.*\b(?:kids|children|teenagers|teens)\b).*"
          r"\b(?:on|near|by) the (?:railway|train) (?:line|lines|tracks|track)\b|"
          r"\b(?:standing|stood|sat|sitting) on (?:the|a) (?:bridge|ledge|roof|edge)\b|"
          r"\b(?:written|wrote|writing) (?:a |my )?(?:suicide )?note\b|"
@@ -780,6 +791,19 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
         ("fire-set-now", r"\b(?:has|have|just|is|are|s) (?:set fire to|set alight|setting "
          r"fire to|setting alight)\b(?!.*\b(?:last night|yesterday|this morning|the other|"
          r"again and again|every)\b)", CrisisKind.FIRE, False),
+        # Armed and here now ("my ex is outside with a bat" got 101), a stranger being
+        # beaten now ("a man is hitting a woman in the car park"), children on the railway
+        # (the suicide rule's "on the railway line" gave them the Samaritans).
+        ("armed-here", r"\b(?:outside|at (?:the|my|our) (?:door|window|gate)|in (?:the|my|our) "
+         r"(?:garden|house|hall|hallway)|here) with a (?:baseball )?(?:bat|hammer|crowbar|knife|"
+         r"machete|gun|weapon|axe|golf club)\b", CrisisKind.DANGER, False),
+        ("hitting-stranger", r"\b(?:is|are|s) (?:hitting|beating|punching|kicking|attacking|"
+         r"strangling|stabbing|battering|dragging) (?:a|an|some|this|that) (?:young |old )?"
+         r"(?:woman|man|girl|boy|lad|kid|child|lady|person|guy|bloke)\b", CrisisKind.DANGER,
+         False),
+        ("kids-railway", r"\b(?:kids|children|boys|girls|teenagers|teens|a (?:boy|girl|kid|child|"
+         r"toddler)) (?:are |is )?(?:on|playing on|walking on|walking along|near) the (?:railway|"
+         r"train) (?:line|lines|tracks|track)\b", CrisisKind.CHILD, False),
         # Out on a road alone now, not "plays alone in the garden by the road".
         ("child-by-road", r"\b(?:toddler|little (?:boy|girl|kid|one)|small child|young child|"
          r"(?:[1-6]|two|three|four|five|six) ?(?:yr|year)s? old)\b (?:is |s )?(?:wandering|"
@@ -824,7 +848,8 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
          r"\b(?:struggling|drowning|can not swim|cant swim|gone under|not coming up|being swept)\b|"
          r"\b(?:fallen|fell|gone) (?:through the ice|in the (?:river|canal|pond|lake|water))\b|"
          # "someone is drowning in the trent", not "drowning in paperwork".
-         r"\b(?:is|are|someone|somebody|kid|child|man|woman|boy|girl) drowning\b"
+         r"\b(?:is|are|someone|somebody|someones|somebodys|kid|child|man|woman|boy|girl) "
+         r"drowning\b"
          r"(?! in (?:work|paperwork|debt|bills|emails|admin))|"
          # "theres a car in the canal with someone inside".
          r"\b(?:car|van|vehicle|lorry)\b(?: \w+){0,3} (?:in|into) the (?:river|canal|water|lake|"
