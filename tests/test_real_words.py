@@ -969,6 +969,12 @@ def test_their_look_alikes_are_not_alarms(responder: Responder, text: str) -> No
     ("my ex is outside with a bat", CrisisKind.DANGER),
     ("a man is hitting a woman in the car park", CrisisKind.DANGER),
     ("there are kids on the railway line", CrisisKind.CHILD),
+    # A head injury with sickness (domestic abuse support), a fall from a window (101), an
+    # alarm with a smell of burning and someone stuck with smoke (fire safety advice only).
+    ("my friend hit his head and is confused and being sick", CrisisKind.MEDICAL),
+    ("my toddler fell out the window", CrisisKind.MEDICAL),
+    ("i can smell burning and the alarm is going off", CrisisKind.FIRE),
+    ("my elderly neighbour is stuck in her flat and theres smoke", CrisisKind.FIRE),
 ])
 def test_everyday_emergencies_lead_with_999_and_the_advice_of_their_kind(
         responder: Responder, text: str, kind: CrisisKind) -> None:
@@ -1098,4 +1104,14 @@ def test_a_relative_threatening_suicide_is_not_told_about_domestic_abuse(
                                   "he was hitting a man in the film"])
 def test_questions_the_past_and_films_about_railways_and_fights_are_not_alarms(
         responder: Responder, text: str) -> None:
+    assert responder.answer(text).crisis is None, text
+
+
+@pytest.mark.parametrize("text", ["the tiles fell off the roof",
+                                  "i hit my head on the cupboard",
+                                  "my smoke alarm keeps beeping",
+                                  "my son fell off the ladder last year",
+                                  "the smoke from the factory means im stuck inside all day"])
+def test_tiles_bumps_beeping_alarms_and_old_falls_are_not_alarms(responder: Responder,
+                                                                 text: str) -> None:
     assert responder.answer(text).crisis is None, text

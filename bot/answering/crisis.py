@@ -804,6 +804,28 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
         ("kids-railway", r"\b(?:kids|children|boys|girls|teenagers|teens|a (?:boy|girl|kid|child|"
          r"toddler)) (?:are |is )?(?:on|playing on|walking on|walking along|near) the (?:railway|"
          r"train) (?:line|lines|tracks|track)\b", CrisisKind.CHILD, False),
+        # A head injury with confusion or sickness (it got domestic abuse support); a fall from
+        # a window, balcony or roof (101); a smoke alarm going off with a smell of burning, and
+        # someone stuck where there is smoke (fire safety advice, no emergency line).
+        ("head-injury", r"\b(?:hit|banged|bumped|smashed|cracked) (?:his|her|my|their) head\b.*"
+         r"\b(?:confused|being sick|throwing up|vomiting|drowsy|unconscious|knocked out|fitting|"
+         r"not making sense|can not stay awake|cant stay awake|bleeding)\b",
+         CrisisKind.MEDICAL, False),
+        ("fall-from-height", r"\b(?:toddler|baby|child|son|daughter|kid|boy|girl|he|she|dad|mum|"
+         r"man|woman|someone|somebody|brother|sister|husband|wife|friend|mate|grandad|nan)\b "
+         r"(?:has |have |just )?(?:fell|fallen) (?:out of|out|off|from) (?:the |a |an |his |her |"
+         r"their |my )?(?:upstairs |bedroom )?(?:window|balcony|roof|ladder|scaffolding)\b",
+         CrisisKind.MEDICAL, False),
+        ("alarm-and-burning", r"\bsmell (?:of )?(?:burning|smoke)\b.*\b(?:alarms?|detector) (?:is |"
+         r"are |keeps )?(?:going off|beeping|sounding|ringing)\b|\b(?:alarms?|detector) (?:is |"
+         r"are )?(?:going off|beeping|sounding|ringing)\b.*\bsmell (?:of )?(?:burning|smoke)\b",
+         CrisisKind.FIRE, False),
+        # Stuck in a home now with smoke there; not "stuck in traffic", not "I was trapped in a
+        # lift, no fire though", not a worry "in case there is a fire".
+        ("trapped-smoke", r"(?<!\bwas )(?<!\bwere )(?<!\bget )(?<!\bbe )\b(?:stuck|trapped) "
+         r"(?:in|inside) (?:her|his|their|my|the|a|our) (?:flat|house|home|room|bedroom|bathroom|"
+         r"building)\b.*\b(?:smoke|flames)\b(?!.*\bno (?:fire|smoke)\b)", CrisisKind.FIRE,
+         False),
         # Out on a road alone now, not "plays alone in the garden by the road".
         ("child-by-road", r"\b(?:toddler|little (?:boy|girl|kid|one)|small child|young child|"
          r"(?:[1-6]|two|three|four|five|six) ?(?:yr|year)s? old)\b (?:is |s )?(?:wandering|"
