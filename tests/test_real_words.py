@@ -1015,15 +1015,6 @@ def test_crashes_told_of_or_asked_about_and_police_call_backs_are_not_alarms(
     assert responder.answer(text).crisis is None, text
 
 
-@pytest.mark.parametrize("text", ["is it normal for a newborns head to be floppy",
-                                  "my son has a limp since his football injury",
-                                  "my daughter is walking with a limp",
-                                  "my son is having a fit over his phone",
-                                  "i was scared for my life when he hit me years ago"])
-def test_a_limp_a_tantrum_or_past_fear_is_not_an_alarm(responder: Responder, text: str) -> None:
-    assert responder.answer(text).crisis is None, text
-
-
 @pytest.mark.parametrize("text", ["i smell gas in my flat",
                                   "there is a strong smell of gas in the stairwell",
                                   "who do i call about gas"])
@@ -1047,12 +1038,6 @@ def test_sounds_good_is_an_acknowledgement_not_a_topic(responder: Responder, tex
     assert reply.small_talk in ("ok", "thanks") and reply.crisis is None, text
 
 
-@pytest.mark.parametrize("text", ["my hair was cut again", "the power cut again",
-                                  "my benefits are cut again"])
-def test_things_cut_again_are_not_self_harm(responder: Responder, text: str) -> None:
-    assert responder.answer(text).crisis is None, text
-
-
 def test_cutting_again_oneself_is_still_self_harm(responder: Responder) -> None:
     reply = responder.answer("i cut again last night")
     assert reply.crisis is not None and reply.crisis.kind is CrisisKind.SELF_HARM
@@ -1069,25 +1054,32 @@ def test_cutting_again_oneself_is_still_self_harm(responder: Responder) -> None:
     "someone set fire to the bins last night",
     "my 4 year old plays alone in the garden by the road",
     "he is treating me differently since i turned 15",
+    "is it normal for a newborns head to be floppy",
+    "my son has a limp since his football injury",
+    "my daughter is walking with a limp",
+    "my son is having a fit over his phone",
+    "i was scared for my life when he hit me years ago",
+    "my hair was cut again",
+    "the power cut again",
+    "my benefits are cut again",
+    "the neighbours are banging on the walls",
+    "the rain is banging on the windows",
+    "a man was exposing himself to kids last week",
+    "he threatened to kill himself years ago",
+    "i want the pain in my back to stop",
+    "im tired of living in this flat",
+    "im thinking about driving into town",
+    "i took all my meds this morning like the doctor said",
+    "why do kids play on the railway line",
+    "the kids were on the railway line last week",
+    "he was hitting a man in the film",
+    "the tiles fell off the roof",
+    "i hit my head on the cupboard",
+    "my smoke alarm keeps beeping",
+    "my son fell off the ladder last year",
+    "the smoke from the factory means im stuck inside all day",
 ])
 def test_session_14_look_alikes_are_not_alarms(responder: Responder, text: str) -> None:
-    assert responder.answer(text).crisis is None, text
-
-
-@pytest.mark.parametrize("text", ["the neighbours are banging on the walls",
-                                  "the rain is banging on the windows",
-                                  "a man was exposing himself to kids last week",
-                                  "he threatened to kill himself years ago"])
-def test_walls_rain_and_the_past_are_not_alarms(responder: Responder, text: str) -> None:
-    assert responder.answer(text).crisis is None, text
-
-
-@pytest.mark.parametrize("text", ["i want the pain in my back to stop",
-                                  "im tired of living in this flat",
-                                  "im thinking about driving into town",
-                                  "i took all my meds this morning like the doctor said"])
-def test_back_pain_a_flat_a_drive_and_daily_meds_are_not_alarms(responder: Responder,
-                                                                text: str) -> None:
     assert responder.answer(text).crisis is None, text
 
 
@@ -1097,21 +1089,3 @@ def test_a_relative_threatening_suicide_is_not_told_about_domestic_abuse(
     reply = responder.answer("my brother is threatening to kill himself")
     assert reply.crisis is not None and reply.crisis.kind is CrisisKind.SELF_HARM
     assert reply.topic != "domestic-abuse-support"
-
-
-@pytest.mark.parametrize("text", ["why do kids play on the railway line",
-                                  "the kids were on the railway line last week",
-                                  "he was hitting a man in the film"])
-def test_questions_the_past_and_films_about_railways_and_fights_are_not_alarms(
-        responder: Responder, text: str) -> None:
-    assert responder.answer(text).crisis is None, text
-
-
-@pytest.mark.parametrize("text", ["the tiles fell off the roof",
-                                  "i hit my head on the cupboard",
-                                  "my smoke alarm keeps beeping",
-                                  "my son fell off the ladder last year",
-                                  "the smoke from the factory means im stuck inside all day"])
-def test_tiles_bumps_beeping_alarms_and_old_falls_are_not_alarms(responder: Responder,
-                                                                 text: str) -> None:
-    assert responder.answer(text).crisis is None, text
