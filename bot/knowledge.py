@@ -14,7 +14,7 @@ import datetime as dt
 import hashlib
 import logging
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -624,7 +624,8 @@ def _collect(directory: Path, today: dt.date | None,
 def check_knowledge(directory: str | Path, today: dt.date | None = None) -> list[Problem]:
     """Every problem in the knowledge base at ``directory`` (errors and warnings)."""
     out, _ = _collect(Path(directory), today, audit=True)
-    return out.problems + check_translations(directory)
+    kinds = {topic.id: topic.kind for topic, _, _ in out.topics}
+    return out.problems + check_translations(directory, kinds)
 
 
 def load_knowledge(directory: str | Path, today: dt.date | None = None) -> KnowledgeBase:
@@ -708,10 +709,48 @@ def _line_of(lines: list[str], needle: str) -> int | None:
     return next((i + 1 for i, line in enumerate(lines) if needle in line), None)
 
 
-def check_translations(directory: str | Path) -> list[Problem]:
+def _translation_topic_ids(label: str, lines: list[str], data: dict[str, Any],
+                           topic_kinds: Mapping[str, str]) -> list[Problem]:
+    """The ``also`` and ``council_services`` sections of one translation file: each names
+    topics of the knowledge base, and a council service's must be declined (out of scope),
+    since a message that matches one is answered "that's the council's service"."""
+    problems: list[Problem] = []
+    also = data.get("also") or {}
+    for tid in also if isinstance(also, dict) else []:
+        if tid not in topic_kinds:
+            problems.append(Problem(label, _line_of(lines, f"  {tid}:"),
+                                    f"also: topic {tid} does not exist"))
+    services = data.get("council_services")
+    if services is None:
+        return problems
+    line = _line_of(lines, "council_services:")
+    decline = services.get("decline") if isinstance(services, dict) else None
+    if not isinstance(decline, dict) or not isinstance(services.get("keep", []), list):
+        return problems + [Problem(label, line, "council_services: expected 'keep' (a list of "
+                                   "words) and 'decline' (topic id: list of words)")]
+    for tid, words in decline.items():
+        where = _line_of(lines[line or 0:], f"    {tid}:")
+        at = None if where is None else where + (line or 0)
+        if not isinstance(words, list):
+            problems.append(Problem(label, at, f"council_services: {tid} needs a list of words"))
+        elif tid not in topic_kinds:
+            problems.append(Problem(label, at, f"council_services: topic {tid} does not exist"))
+        elif topic_kinds[tid] != "declined":
+            problems.append(Problem(label, at, f"council_services: topic {tid} is not a "
+                                    "declined (out-of-scope) topic"))
+    return problems
+
+
+def check_translations(directory: str | Path,
+                       topic_kinds: Mapping[str, str] | None = None) -> list[Problem]:
     """Problems in ``directory/translations/*.yaml``: missing or unreviewed translation
-    marks, and phone numbers that are not in contacts.yaml."""
+    marks, phone numbers that are not in contacts.yaml, and ``also`` or ``council_services``
+    topics that do not exist (a ``council_services`` topic must be a declined one).
+    ``topic_kinds`` (topic id -> kind) is read from ``directory`` when not given."""
     directory = Path(directory)
+    if topic_kinds is None:
+        loaded, _ = _collect(directory, None)
+        topic_kinds = {topic.id: topic.kind for topic, _, _ in loaded.topics}
     problems: list[Problem] = []
     allowed = _contact_digits(directory)
     for path in sorted((directory / "translations").glob("*.yaml")):
@@ -746,6 +785,7 @@ def check_translations(directory: str | Path) -> list[Problem]:
                 if len(digits) >= 3 and digits not in allowed:
                     problems.append(Problem(label, _line_of(lines, run) or line,
                                             f"{name}: {run} is not a number in contacts.yaml"))
+        problems += _translation_topic_ids(label, lines, data, topic_kinds)
         for key in unreviewed:
             problems.append(Problem(label, _line_of(lines, f"  {key}:"),
                                     f"{key}: translation unreviewed (a partner who reads the "

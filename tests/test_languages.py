@@ -448,6 +448,39 @@ def test_kb_check_requires_the_translation_mark(tmp_path: Path) -> None:
     assert any("translation:" in p.message for p in errors)
 
 
+def test_a_council_service_word_added_to_a_translation_file_is_declined(
+        tmp_path: Path) -> None:
+    # The lists live in knowledge/translations/, where a partner who reads the language
+    # can extend them without touching code.
+    kb = tmp_path / "kb"
+    shutil.copytree(ROOT / "knowledge", kb)
+    text = "gdzie oddać stary rower do wypożyczalni"
+    assert i18n.council_service(text, "pl", ROOT / "knowledge" / "translations") is None
+    path = kb / "translations" / "pl.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "    oos-other: [", "    oos-other: [wypozyczaln, ", 1), encoding="utf-8")
+    assert "wypozyczaln" in path.read_text(encoding="utf-8")
+    assert i18n.council_service(text, "pl", kb / "translations") == "oos-other"
+
+
+@pytest.mark.parametrize(("old", "new", "message"), [
+    ("    oos-parking: [", "    oos-parkin: [", "topic oos-parkin does not exist"),
+    ("    oos-parking: [", "    emergency: [", "emergency is not a declined"),
+    ("\nalso:\n", "\nalso:\n  no-such-topic: [x]\n", "topic no-such-topic does not exist"),
+])
+def test_kb_check_rejects_translation_topics_that_are_wrong(tmp_path: Path, old: str,
+                                                           new: str, message: str) -> None:
+    kb = tmp_path / "kb"
+    shutil.copytree(ROOT / "knowledge", kb)
+    path = kb / "translations" / "pl.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    errors = [p for p in check_translations(kb) if p.severity == "error"]
+    assert any(message in p.message and p.file.endswith("pl.yaml") and p.line
+               for p in errors), errors
+
+
 def test_translations_parse() -> None:
     for lang in ("pl", "ur", "pa"):
         t = i18n.translation(lang)
@@ -529,6 +562,9 @@ def test_polish_safety_words_beside_a_council_service_keep_a_safety_answer(
     ("سڑک پر گڑھا ہے کہاں رپورٹ کروں", "ur", "oos-highways"),
     ("ਮੇਰੀ ਗਲੀ ਵਿੱਚ ਸਟ੍ਰੀਟ ਲਾਈਟ ਖਰਾਬ ਹੈ", "pa", "oos-highways"),
     ("ਪਾਰਕਿੰਗ ਟਿਕਟ ਮਿਲੀ ਹੈ", "pa", "oos-parking"),
+    # Urdu and Punjabi read each other's lists: a chat set to one may write the other.
+    ("mujhe parking ticket mila hai", "pa", "oos-parking"),
+    ("ਮੇਰੀ ਗਲੀ ਵਿੱਚ ਸਟ੍ਰੀਟ ਲਾਈਟ ਖਰਾਬ ਹੈ", "ur", "oos-highways"),
 ])
 def test_urdu_and_punjabi_council_service_questions_are_declined(
         responder: Responder, text: str, lang: str, topic: str) -> None:

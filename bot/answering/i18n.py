@@ -134,6 +134,11 @@ class Translation:
     bye: frozenset[str] = frozenset()
     #: The words that may go with a greeting, thanks or an acknowledgement (``small_talk.other``).
     other: frozenset[str] = frozenset()
+    #: ``council_services`` in the file, folded: the declined topics with the word beginnings
+    #: that lead to each, in the file's order, and the safety words that keep a message for
+    #: the safety answers (see :func:`council_service`).
+    services: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    keep: tuple[str, ...] = ()
 
     def text(self, key: str) -> str:
         return self.texts.get(key, "")
@@ -180,6 +185,16 @@ def parse_translation(data: dict[str, object], language: str) -> Translation:
         t.plea, t.need, t.ok, t.no = words("plea"), words("need"), words("ok"), words("negative")
         t.other, t.bye = words("other"), words("bye")
         t.small_talk = t.greetings | t.thanks | t.other
+    services = data.get("council_services")
+    if isinstance(services, dict):
+        def beginnings(raw: object) -> tuple[str, ...]:
+            return tuple(w for w in (fold(str(item)) for item in
+                                     (raw if isinstance(raw, list) else [])) if w)
+
+        t.keep = beginnings(services.get("keep"))
+        decline = services.get("decline")
+        t.services = tuple((str(tid), beginnings(words)) for tid, words in
+                           (decline.items() if isinstance(decline, dict) else []))
     t.unreviewed = unreviewed
     return t
 
@@ -613,7 +628,7 @@ def answer(responder: Responder, text: str, language: str,
             return chat
     topic_id, local = None, False
     if kinds is None:
-        topic_id = council_service(text, language)
+        topic_id = council_service(text, language, directory)
     if topic_id is None:
         topic_id, local = _guess_topic(text, language, t, responder)
     if topic_id is None:
@@ -649,81 +664,37 @@ def answer(responder: Responder, text: str, language: str,
     return reply
 
 
-# Polish questions about a council service that is not community safety (candidate L21,
-# tests/data/lang/README.md): the Polish topic model, trained on few of them, gave real posts
-# about potholes, parking or benefits a safety topic. Word beginnings on the folded text, by
-# the declined topic each leads to; written from general knowledge and the pending training
-# file, never from a test, blind or real set.
-_PL_SERVICES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    # Parking as a service (fines, permits, paid zones, where one may park), not a car park
-    # as the place something happened ("na parkingu").
-    ("oos-parking", ("mandat za parkow", "parkowani", "parkowac", "parkujemy", "oplat parking",
-                     "oplaty parking", "oplaty za parking", "platne parkow", "platny parking",
-                     "platnego parkow", "strefa platnego", "strefy platnego")),
-    ("oos-highways", ("dziur", "wyboj", "nawierzchni", "asfalt", "latarni", "latarn",
-                      "oswietleni", "lampy uliczn", "odsniez", "zarzad drog", "remont drog",
-                      "stan drog", "drogi gminn", "droga gminn", "drog gminn")),
-    ("oos-borough-council", ("odpad", "pojemnik", "kosz na smieci", "kosze", "wywoz",
-                             "odbior smieci", "odbieraja smieci", "segregac", "podatek",
-                             "podatku", "oplat za smieci", "oplata za smieci",
-                             "pozwolen na budow", "pozwolenie na budow", "budowlan",
-                             "warunki zabudowy", "warunkow zabudowy", "granic dzialki",
-                             "granicy dzialki")),
-    ("oos-other", ("zasilek", "zasilk", "swiadczeni", "500 plus", "800 plus", "becikow",
-                   "przedszkol", "rekrutacj", "zus", "umowe o prace", "umowy o prace",
-                   "emerytur", "renta", "renty")),
-)
-# A word of a safety topic (violence, abuse, threats, drugs, fire, crime, the police, noise,
-# drink) keeps the message for the topic model and the keywords, as now.
-_PL_SAFETY = ("bij", "bil", "pobil", "uderz", "przemoc", "zneca", "groz", "narkot",
-              "dopalacz", "diler", "dealer", "pali sie", "pozar", "ogien", "ognia", "dym",
-              "policj", "112", "997", "999", "noz", "atak", "napad", "okrad", "krad", "wlam",
-              "molest", "gwalt", "samobo", "zabi", "umrz", "umier", "smierc", "nekan",
-              "przesladow", "rasis", "hejt", "pijan", "awantur", "halas", "dilu", "strzel",
-              "bron", "zagroz", "niebezpiecz", "ofiar", "przestep", "wandal", "zniszcz",
-              "podpal", "palil", "plon", "wybuch", "oszust", "oszuk", "nieuczciw", "naciag",
-              "wyrzuc", "porzuc", "dzikie wysypisk", "wysypa", "gruz", "nielegaln", "zostawia",
-              "podrzuca", "szarp", "krzywd", "nabra", "wykolow", "lewy")
+#: Languages whose council-service lists are read together: Urdu and Punjabi share English
+#: loanwords and, in Shahmukhi, a script, and either may be detected for the other.
+_READ_TOGETHER = {URDU: (URDU, PUNJABI), PUNJABI: (URDU, PUNJABI)}
 
 
-# The same for Urdu and Punjabi (an everyday fix of session 14: "mujhe parking ticket mila
-# hai" got mental health, "سڑک پر گڑھا ہے" hate crime, a broken street light drugs support):
-# the English loanwords people use in all three scripts, and the words for a pothole and
-# the rubbish collection. Folded as the messages are (see :func:`_service_words`).
-_UR_PA_SERVICES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("oos-parking", ("parking ticket", "parking fine", "parking permit", "پارکنگ ٹکٹ",
-                     "پارکنگ جرمانہ", "پارکنگ پرمٹ", "ਪਾਰਕਿੰਗ ਟਿਕਟ", "ਪਾਰਕਿੰਗ ਜੁਰਮਾਨ",
-                     "ਪਾਰਕਿੰਗ ਪਰਮਿਟ")),
-    ("oos-highways", ("street light", "streetlight", "pothole", "gadda", "gaddha", "sadak toot",
-                      "سٹریٹ لائٹ", "اسٹریٹ لائٹ", "گڑھا", "گڑھے", "ਸਟ੍ਰੀਟ ਲਾਈਟ",
-                      "ਸਟਰੀਟ ਲਾਈਟ", "ਟੋਆ", "ਟੋਏ", "toya", "toye")),
-    ("oos-borough-council", ("council tax", "bin collection", "bins collect", "کونسل ٹیکس",
-                             "ਕੌਂਸਲ ਟੈਕਸ", "kachra kab", "kachre ki gaadi", "کچرا کب",
-                             "کوڑا کب", "ਕੂੜਾ ਕਦੋਂ")),
-    ("oos-other", ("universal credit", "benefit", "بینیفٹ", "ਬੈਨੀਫਿਟ", "ਬੈਨਿਫਿਟ")),
-)
-_UR_PA_SAFETY = ("maar", "mara", "dhamk", "chaku", "chhur", "churi", "nasha", "drug",
-                 "aag", "police", "polis", "chor", "ladai", "jhagr", "999", "مار", "دھمکی",
-                 "چاقو", "چھری", "نشہ", "آگ", "پولیس", "چور", "لڑائی", "جھگڑ", "ਮਾਰ",
-                 "ਧਮਕੀ", "ਚਾਕੂ", "ਛੁਰੀ", "ਨਸ਼ਾ", "ਨਸ਼ੇ", "ਅੱਗ", "ਪੁਲਿਸ", "ਪੁਲੀਸ", "ਚੋਰ",
-                 "ਲੜਾਈ", "ਝਗੜ",
-                 # A "council tax refund" message with a link is a scam, not a tax question.
-                 "link", "refund", "scam", "fraud", "dhok", "bank", "لنک", "ریفنڈ", "دھوک",
-                 "فراڈ", "بینک", "ਲਿੰਕ", "ਰਿਫ", "ਧੋਖ", "ਫਰਾਡ", "ਬੈਂਕ")
+@lru_cache(maxsize=8)
+def _service_words(language: str, directory: Path = TRANSLATIONS_DIR
+                   ) -> tuple[tuple[str, ...], tuple[tuple[str, tuple[str, ...]], ...]]:
+    """(safety words, declined topics with their words) for a language, from the
+    ``council_services`` of its translation file and of the files read with it."""
+    keep: list[str] = []
+    services: dict[str, list[str]] = {}
+    for lang in _READ_TOGETHER.get(language, (language,)):
+        t = translation(lang, directory)
+        if t is None:
+            continue
+        keep.extend(t.keep)
+        for topic_id, words in t.services:
+            services.setdefault(topic_id, []).extend(words)
+    return tuple(keep), tuple((tid, tuple(words)) for tid, words in services.items())
 
 
-@lru_cache(maxsize=4)
-def _service_words(language: str) -> tuple[tuple[str, ...],
-                                           tuple[tuple[str, tuple[str, ...]], ...]]:
-    """(safety words, services) for a language, folded as :func:`fold` folds a message."""
-    safety, services = ((_PL_SAFETY, _PL_SERVICES) if language == POLISH
-                        else (_UR_PA_SAFETY, _UR_PA_SERVICES))
-    return (tuple(fold(w) for w in safety),
-            tuple((tid, tuple(fold(w) for w in words)) for tid, words in services))
-
-
-def council_service(text: str, language: str = POLISH) -> str | None:
+def council_service(text: str, language: str = POLISH,
+                    directory: Path = TRANSLATIONS_DIR) -> str | None:
     """The declined topic of a question about a council service, or None.
+
+    Polish real posts about potholes, parking or benefits got a safety topic from the
+    Polish topic model, trained on few of them (candidate L21, tests/data/lang/README.md),
+    as Urdu and Punjabi everyday messages did; such a question is declined with the
+    service's topic before the model is asked, unless a safety word is in it. The words
+    are each translation file's ``council_services`` (word beginnings on the folded text).
 
     >>> council_service("Jak długo mam czekać na naprawę dziury w drodze?")
     'oos-highways'
@@ -733,7 +704,7 @@ def council_service(text: str, language: str = POLISH) -> str | None:
     'oos-parking'
     """
     padded = f" {fold(text)} "
-    safety, services = _service_words(language)
+    safety, services = _service_words(language, directory)
     if any(f" {word}" in padded for word in safety):
         return None
     for topic_id, words in services:
