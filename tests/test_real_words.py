@@ -975,6 +975,12 @@ def test_their_look_alikes_are_not_alarms(responder: Responder, text: str) -> No
     ("my toddler fell out the window", CrisisKind.MEDICAL),
     ("i can smell burning and the alarm is going off", CrisisKind.FIRE),
     ("my elderly neighbour is stuck in her flat and theres smoke", CrisisKind.FIRE),
+    # Session 15: beside the everyday senses the model no longer makes sure, the crisis
+    # sense stays sure.
+    ("i cut my wrists again", CrisisKind.SELF_HARM),
+    ("my wages got cut and i want to end it all", CrisisKind.SELF_HARM),
+    ("he is having a fit and his lips are blue", CrisisKind.MEDICAL),
+    ("we are stuck in the bedroom and theres smoke everywhere", CrisisKind.FIRE),
 ])
 def test_everyday_emergencies_lead_with_999_and_the_advice_of_their_kind(
         responder: Responder, text: str, kind: CrisisKind) -> None:
@@ -1078,8 +1084,15 @@ def test_cutting_again_oneself_is_still_self_harm(responder: Responder) -> None:
     "my smoke alarm keeps beeping",
     "my son fell off the ladder last year",
     "the smoke from the factory means im stuck inside all day",
+    # Session 15: the crisis model's sure alarms on a word in its everyday sense (at most
+    # the emergency line on top now), and stuck for an answer rather than in a place.
+    "my hours got cut again",
+    "i cut the grass again",
+    "he is having a fit because i took his xbox",
+    "im stuck in traffic and theres smoke from a bonfire",
+    "im stuck on what to do about the smoke",
 ])
-def test_session_14_look_alikes_are_not_alarms(responder: Responder, text: str) -> None:
+def test_english_everyday_look_alikes_are_not_alarms(responder: Responder, text: str) -> None:
     assert responder.answer(text).crisis is None, text
 
 
