@@ -981,6 +981,11 @@ def test_their_look_alikes_are_not_alarms(responder: Responder, text: str) -> No
     ("my wages got cut and i want to end it all", CrisisKind.SELF_HARM),
     ("he is having a fit and his lips are blue", CrisisKind.MEDICAL),
     ("we are stuck in the bedroom and theres smoke everywhere", CrisisKind.FIRE),
+    # Damage a moment ago, whoever did it likely near (it got 101, or no crisis); a cry of
+    # "help" without "for".
+    ("someone just threw a brick through my window", CrisisKind.DANGER),
+    ("someone has just smashed my window and is still outside", CrisisKind.DANGER),
+    ("someone is screaming help in the flat next door", CrisisKind.DANGER),
 ])
 def test_everyday_emergencies_lead_with_999_and_the_advice_of_their_kind(
         responder: Responder, text: str, kind: CrisisKind) -> None:
@@ -1091,6 +1096,9 @@ def test_cutting_again_oneself_is_still_self_harm(responder: Responder) -> None:
     "he is having a fit because i took his xbox",
     "im stuck in traffic and theres smoke from a bonfire",
     "im stuck on what to do about the smoke",
+    "the kids just broke my window with a football",
+    "someone threw a brick through my window last night",
+    "how do i report someone who smashed my car window",
 ])
 def test_english_everyday_look_alikes_are_not_alarms(responder: Responder, text: str) -> None:
     assert responder.answer(text).crisis is None, text

@@ -957,6 +957,17 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
          r"(?:a )?(?:petrol bombs?|molotovs?)\b|"
          r"\b(?:is|are|someone|somebody|i can hear (?:\w+ ){0,3}) (?:screaming|shouting|"
          r"yelling|crying) for help\b|"
+         r"\b(?:someone|somebody|a woman|a man|a lady|my neighbour|she|he) (?:is |s )?"
+         r"(?:screaming|shouting|yelling) help\b|"
+         # Damage done a moment ago, whoever did it likely still near (police: 999 when the
+         # suspect is nearby): "someone just threw a brick through my window" got 101.
+         r"\b(?:just|has just|have just) (?:threw|thrown|chucked|lobbed|smashed|broke|broken|"
+         r"kicked in|kicked) (?:a |an |the |my |our |his |her )?(?:\w+ )?(?:(?:through|at|in) "
+         r"(?:my|our|the|her|his) )?(?:windows?|front door|back door|door|windscreen)\b"
+         r"(?!.*\b(?:football|ball|by accident|accidentally)\b)|"
+         r"\b(?:smashed|broke|broken|kicked|threw|thrown|damaged|vandalised|keyed|slashed)\b.*"
+         r"\b(?:is|are|they re|hes|shes) still (?:outside|out there|here|in the garden|on the "
+         r"street|in the street|at the door)\b|"
          r"\b(?:he|she|they|ex|husband|partner|boyfriend|girlfriend|wife) (?:is|are) outside\b.*"
          r"\b(?:going to|gonna|threatening to) (?:smash|kick|break|burn) (?:the|my|our|in|down)\b",
          CrisisKind.DANGER, False),
