@@ -986,6 +986,10 @@ def test_their_look_alikes_are_not_alarms(responder: Responder, text: str) -> No
     ("someone just threw a brick through my window", CrisisKind.DANGER),
     ("someone has just smashed my window and is still outside", CrisisKind.DANGER),
     ("someone is screaming help in the flat next door", CrisisKind.DANGER),
+    # An ex at the home now: "my ex is outside my house" got drugs reporting and no 999.
+    ("my ex is outside my house", CrisisKind.DANGER),
+    ("my ex keeps texting me saying hes outside", CrisisKind.DANGER),
+    ("my ex husband is outside banging on the door", CrisisKind.DANGER),
 ])
 def test_everyday_emergencies_lead_with_999_and_the_advice_of_their_kind(
         responder: Responder, text: str, kind: CrisisKind) -> None:
@@ -1099,6 +1103,9 @@ def test_cutting_again_oneself_is_still_self_harm(responder: Responder) -> None:
     "the kids just broke my window with a football",
     "someone threw a brick through my window last night",
     "how do i report someone who smashed my car window",
+    "my ex was outside my house last week",
+    "my ex is outside the school every day at pickup",
+    "my ex is in the house with the kids",
 ])
 def test_english_everyday_look_alikes_are_not_alarms(responder: Responder, text: str) -> None:
     assert responder.answer(text).crisis is None, text

@@ -796,6 +796,16 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
         # Armed and here now ("my ex is outside with a bat" got 101), a stranger being
         # beaten now ("a man is hitting a woman in the car park"), children on the railway
         # (the suicide rule's "on the railway line" gave them the Samaritans).
+        # An ex or abuser at the home now ("my ex is outside my house" got drugs reporting,
+        # "my ex husband is outside banging on the door" no crisis): not a habit, not a time
+        # gone by, not the school gates every morning.
+        ("ex-here-now", r"\b(?:ex|ex partner|ex husband|ex boyfriend|ex wife|ex girlfriend|"
+         r"abuser|stalker)\b(?: \w+){0,4}? (?:is|says (?:he|she) is|saying (?:he|she) is) "
+         r"(?:outside|at (?:my|the|our) (?:door|front door|back door|window|house|flat|home|"
+         r"gate)|in (?:my|our) (?:garden|drive|driveway|house|flat|hallway))\b"
+         r"(?! (?:the|a) (?:school|shop|pub|court|work))"
+         r"(?!.*\b(?:every|each|always|sometimes|usually|last|yesterday|ago|when|if)\b)",
+         CrisisKind.DANGER, False),
         ("armed-here", r"\b(?:outside|at (?:the|my|our) (?:door|window|gate)|in (?:the|my|our) "
          r"(?:garden|house|hall|hallway)|here) with a (?:baseball )?(?:bat|hammer|crowbar|knife|"
          r"machete|gun|weapon|axe|golf club)\b", CrisisKind.DANGER, False),
