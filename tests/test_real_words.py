@@ -990,6 +990,12 @@ def test_their_look_alikes_are_not_alarms(responder: Responder, text: str) -> No
     ("my ex is outside my house", CrisisKind.DANGER),
     ("my ex keeps texting me saying hes outside", CrisisKind.DANGER),
     ("my ex husband is outside banging on the door", CrisisKind.DANGER),
+    # Shapes of round 22's training crises (pending/): an axe, a sharp pain in the chest,
+    # someone hanging from a tree, children home alone in the night.
+    ("he has an axe and hes shouting", CrisisKind.DANGER),
+    ("my dad has a sharp pain in his chest", CrisisKind.MEDICAL),
+    ("a man is hanging from a tree in the park", CrisisKind.MEDICAL),
+    ("the kids next door are home alone again and its past midnight", CrisisKind.CHILD),
 ])
 def test_everyday_emergencies_lead_with_999_and_the_advice_of_their_kind(
         responder: Responder, text: str, kind: CrisisKind) -> None:
@@ -1106,6 +1112,12 @@ def test_cutting_again_oneself_is_still_self_harm(responder: Responder) -> None:
     "my ex was outside my house last week",
     "my ex is outside the school every day at pickup",
     "my ex is in the house with the kids",
+    "the smoke alarm is going off but i cant see any smoke",
+    "my son choked on a grape, hes ok now",
+    "at what age can kids be left home alone",
+    "my kids were home alone for an hour yesterday",
+    "the swing is hanging from a tree",
+    "kids just hanging from a tree branch",
 ])
 def test_english_everyday_look_alikes_are_not_alarms(responder: Responder, text: str) -> None:
     assert responder.answer(text).crisis is None, text

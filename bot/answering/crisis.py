@@ -314,8 +314,8 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
         # Someone armed: "he's got a knife", "chasing my son with a machete". A knife carried
         # for the garden, or "a folding knife with a blade under 3 inches", is not a threat.
         ("armed", r"(?<!knife )(?<!knives )(?<!incidents )\b(?:has|got|with|holding|waving|"
-         r"brandishing|pulled|pulling) (?:a |out a |his |her )?(?:knife|gun|machete|weapon|"
-         r"blade)\b(?! for)",
+         r"brandishing|pulled|pulling) (?:a |an |out a |his |her )?(?:knife|gun|machete|weapon|"
+         r"blade|axe|ax)\b(?! for)",
          CrisisKind.DANGER, False),
         ("in-danger", r"\b(?:i am|we are|am|are|i feel|she is|he is|they are) in (?:immediate )?"
          r"danger\b|\b(?:i am|we are) not safe\b|\bimmediate danger\b", CrisisKind.DANGER, True),
@@ -536,7 +536,9 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
          r"\b(?:sounds like )?(?:he|she) is dying\b",
          CrisisKind.MEDICAL, True),
         ("fire-words", r"\bit is burning\b|\bfire fire\b|\b(?:fire|smoke) alarms? (?:is |are )?"
-         r"going off\b", CrisisKind.FIRE, True),
+         # Not "going off constantly, but I do not see any smoke or fire".
+         r"going off\b(?!.*\b(?:no|not see any|do not see any|can not see any|without any) "
+         r"(?:smoke|fire|flames)\b)", CrisisKind.FIRE, True),
         # A kind of fire: "there's a chip pan fire!", but also "how fast does a kitchen fire
         # start?", so not for a question.
         ("kitchen-fire", r"\b(?:oil|chip pan|kitchen|pan) fire\b", CrisisKind.FIRE, False),
@@ -776,8 +778,9 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
          CrisisKind.DANGER, False),
         ("surrounded-now", r"\b(?:are|is|s) (?:surrounding|circling) (?:me|us|my (?:car|house|"
          r"son|daughter|friend|mate)|the car)\b", CrisisKind.DANGER, False),
-        ("chest-pain", r"\b(?:has|have|having|got|getting|with) (?:bad |severe |really bad |"
-         r"crushing |sudden )?(?:chest pains?|pains? in (?:his|her|my) chest)\b",
+        ("chest-pain", r"\b(?:has|have|having|got|getting|with) (?:a )?(?:bad |severe |really bad |"
+         r"crushing |sudden |heavy |sharp |tight )?(?:chest pains?|pains? in (?:his|her|my) chest|"
+         r"tightness in (?:his|her|my) chest)\b",
          CrisisKind.MEDICAL, False),
         # A person hit, not "a car hit my fence".
         ("vehicle-hit", r"\b(?:car|van|lorry|bus|truck|vehicle|driver|motorbike)\b (?:has |"
@@ -850,8 +853,18 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
          r"partner|friend|mate|boyfriend|girlfriend|nan|grandad|flatmate)|him|her|someone|"
          r"somebody|a man|a woman|a lad|a girl) hanging\b"
          # Not "hanging out with the wrong crowd", "hanging the washing".
-         r"(?! (?:out|around|round|about|on|off|up|with|the|a|his|her|some|pictures|washing))",
+         r"(?! (?:out|around|round|about|on|off|up|with|the|a|his|her|some|pictures|washing))|"
+         # "he's half a mile up there, just hanging from a tree" (no crisis).
+         r"\b(?:he|she|someone|somebody|a man|a woman|a lad|a girl|a boy|a body|him|her|just) "
+         r"(?:is |s |was )?hanging from (?:a|the) (?:tree|rope|beam|banister|ceiling|bridge)\b"
+         r"(?! branch)",
          CrisisKind.MEDICAL, True),
+        # Children left alone now ("the children are home alone again ... it's past midnight
+        # now" got a topic alone); not a question about the age, not a time gone by.
+        ("children-alone-now", r"\b(?:kids|children|toddler|baby|little ones|little one)\b"
+         r"(?: \w+){0,3}? (?:are|is|have been|has been|been|left) (?:home )?alone\b.*\b(?:again|right now|now|"
+         r"tonight|all night|past midnight|since this morning|for hours|all day)\b",
+         CrisisKind.CHILD, False),
         ("trapped-boot", r"\b(?:locked|trapped|stuck|tied up|shut) in (?:the|a|his|their) "
          r"(?:car )?(?:boot|trunk)\b", CrisisKind.DANGER, True),
         ("goodbye-text", r"\b(?:texted|messaged|sent|text|message)(?: me)? (?:a )?(?:goodbye|bye)"
@@ -1113,7 +1126,9 @@ def detect_crisis(text: str, *, use_model: bool = True) -> Crisis | None:
 _BY_PRIORITY = sorted(_RULES, key=lambda rule: rule[2] not in (CrisisKind.CHILD, CrisisKind.FIRE))
 
 _NO_DANGER = re.compile(r"\b(?:no (?:fire|smoke|flames|weapon|knife)|(?:nobody|no one|noone) "
-                        r"(?:was |got |is )?(?:hurt|injured)|(?:was|is|were) not hurt)\b")
+                        r"(?:was |got |is )?(?:hurt|injured)|(?:was|is|were) not hurt|"
+                        # "Jake choked yesterday. He's okay now though."
+                        r"(?:is|are|am) (?:ok|okay|fine|alright|all right) now)\b")
 # A crisis word in its everyday sense, which n-grams and word vectors cannot tell apart
 # from the other ("i cut the grass again" and "my hours got cut again" were sure self-harm,
 # "having a fit because i took his xbox" a seizure, "stuck in traffic and theres smoke from
