@@ -862,8 +862,9 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
         # Children left alone now ("the children are home alone again ... it's past midnight
         # now" got a topic alone); not a question about the age, not a time gone by.
         ("children-alone-now", r"\b(?:kids|children|toddler|baby|little ones|little one)\b"
-         r"(?: \w+){0,3}? (?:are|is|have been|has been|been|left) (?:home )?alone\b.*\b(?:again|right now|now|"
-         r"tonight|all night|past midnight|since this morning|for hours|all day)\b",
+         r"(?: \w+){0,3}? (?:are|is|have been|has been|been|left) (?:home )?alone\b.*"
+         r"\b(?:again|right now|now|tonight|all night|past midnight|since this morning|"
+         r"for hours|all day)\b",
          CrisisKind.CHILD, False),
         ("trapped-boot", r"\b(?:locked|trapped|stuck|tied up|shut) in (?:the|a|his|their) "
          r"(?:car )?(?:boot|trunk)\b", CrisisKind.DANGER, True),
