@@ -715,10 +715,15 @@ def _translation_topic_ids(label: str, lines: list[str], data: dict[str, Any],
     topics of the knowledge base, and a council service's must be declined (out of scope),
     since a message that matches one is answered "that's the council's service"."""
     problems: list[Problem] = []
+    def line_after(section: int | None, needle: str) -> int | None:
+        # A topic id also names a key under `topics:`; look below the section's own line.
+        where = _line_of(lines[section or 0:], needle)
+        return None if where is None else where + (section or 0)
+
     also = data.get("also") or {}
     for tid in also if isinstance(also, dict) else []:
         if tid not in topic_kinds:
-            problems.append(Problem(label, _line_of(lines, f"  {tid}:"),
+            problems.append(Problem(label, line_after(_line_of(lines, "also:"), f"  {tid}:"),
                                     f"also: topic {tid} does not exist"))
     services = data.get("council_services")
     if services is None:
@@ -729,8 +734,7 @@ def _translation_topic_ids(label: str, lines: list[str], data: dict[str, Any],
         return problems + [Problem(label, line, "council_services: expected 'keep' (a list of "
                                    "words) and 'decline' (topic id: list of words)")]
     for tid, words in decline.items():
-        where = _line_of(lines[line or 0:], f"    {tid}:")
-        at = None if where is None else where + (line or 0)
+        at = line_after(line, f"    {tid}:")
         if not isinstance(words, list):
             problems.append(Problem(label, at, f"council_services: {tid} needs a list of words"))
         elif tid not in topic_kinds:
