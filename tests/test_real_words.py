@@ -1013,19 +1013,6 @@ def test_hanging_out_keys_in_a_boot_and_a_busy_friend_are_not_alarms(responder: 
     assert responder.answer(text).crisis is None, text
 
 
-@pytest.mark.parametrize("text", [
-    "my daughter is 14 and wants to go to a party with older kids",
-    "a man was masturbating on the bus last week",
-    "my neighbour collapsed last year and is fine now",
-    "someone stole my car with my gym bag in it",
-    "i was sexually assaulted years ago",
-    "my dog is attacking my other dog",
-    "my son is filming me for tiktok",
-])
-def test_session_13_look_alikes_are_not_alarms(responder: Responder, text: str) -> None:
-    assert responder.answer(text).crisis is None, text
-
-
 @pytest.mark.parametrize("text", ["there was a car crash outside my house last week",
                                   "how many car crashes on the a38",
                                   "i need the police to call me back about my report",
@@ -1118,6 +1105,14 @@ def test_cutting_again_oneself_is_still_self_harm(responder: Responder) -> None:
     "my kids were home alone for an hour yesterday",
     "the swing is hanging from a tree",
     "kids just hanging from a tree branch",
+    # Session 13's look-alikes.
+    "my daughter is 14 and wants to go to a party with older kids",
+    "a man was masturbating on the bus last week",
+    "my neighbour collapsed last year and is fine now",
+    "someone stole my car with my gym bag in it",
+    "i was sexually assaulted years ago",
+    "my dog is attacking my other dog",
+    "my son is filming me for tiktok",
 ])
 def test_english_everyday_look_alikes_are_not_alarms(responder: Responder, text: str) -> None:
     assert responder.answer(text).crisis is None, text
