@@ -996,6 +996,8 @@ def test_their_look_alikes_are_not_alarms(responder: Responder, text: str) -> No
     ("my dad has a sharp pain in his chest", CrisisKind.MEDICAL),
     ("a man is hanging from a tree in the park", CrisisKind.MEDICAL),
     ("the kids next door are home alone again and its past midnight", CrisisKind.CHILD),
+    ("i dont see a way out", CrisisKind.SELF_HARM),
+    ("I can't see any way out of this anymore", CrisisKind.SELF_HARM),
 ])
 def test_everyday_emergencies_lead_with_999_and_the_advice_of_their_kind(
         responder: Responder, text: str, kind: CrisisKind) -> None:
@@ -1113,6 +1115,8 @@ def test_cutting_again_oneself_is_still_self_harm(responder: Responder) -> None:
     "i was sexually assaulted years ago",
     "my dog is attacking my other dog",
     "my son is filming me for tiktok",
+    "i don't see a way out of this contract",
+    "i cant see a way out of the car park",
 ])
 def test_english_everyday_look_alikes_are_not_alarms(responder: Responder, text: str) -> None:
     assert responder.answer(text).crisis is None, text

@@ -589,7 +589,11 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
          r"\b(?:can not|cant|could not) (?:continue|keep|carry on) (?:to live |living )?"
          r"like this\b|"
          r"\bif i (?:was|were) dead\b|\bno other way out\b|\bmy only (?:way out|option left)\b|"
-         r"\babout to end (?:my|it)\b", CrisisKind.SELF_HARM, True),
+         r"\babout to end (?:my|it)\b|"
+         # "i dont see a way out" said alone is the warning sign; "no way out of this
+         # contract" asks something, and goes on past the words.
+         r"\b(?:do not|can not) see (?:a|any) way out(?: of (?:this|it|here))?"
+         r"(?: (?:any ?more|now|at all))?$", CrisisKind.SELF_HARM, True),
         ("danger-round3", r"\bsend (?:the )?(?:cops|police)\b|"
          # "i need the police now" (it got the neighbourhood policing topic).
          r"\b(?:i|we) (?:need|want) (?:the )?(?:cops|police) (?:now|right now|urgently|asap|"
