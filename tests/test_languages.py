@@ -565,6 +565,12 @@ def test_polish_safety_words_beside_a_council_service_keep_a_safety_answer(
     # Urdu and Punjabi read each other's lists: a chat set to one may write the other.
     ("mujhe parking ticket mila hai", "pa", "oos-parking"),
     ("ਮੇਰੀ ਗਲੀ ਵਿੱਚ ਸਟ੍ਰੀਟ ਲਾਈਟ ਖਰਾਬ ਹੈ", "ur", "oos-highways"),
+    # Round 23 (L23k): bills, power cuts, bin days, broken roads and planning.
+    ("ہمارے گھر کا بجلی کا بل بہت زیادہ آیا ہے کیا کریں", "ur", "oos-other"),
+    ("کوڑا اٹھانے والی گاڑی اس ہفتے کیوں نہیں آئی", "ur", "oos-borough-council"),
+    ("گھر کی توسیع کے لیے پلاننگ پرمیشن کیسے لیں", "ur", "oos-borough-council"),
+    ("ਸਾਡੇ ਇਲਾਕੇ ਦੀਆਂ ਸੜਕਾਂ ਦੀ ਹਾਲਤ ਬਹੁਤ ਮਾੜੀ ਹੈ", "pa", "oos-highways"),
+    ("ਕੂੜਾ ਚੁੱਕਣ ਵਾਲੇ ਕਦੋਂ ਆਉਣਗੇ", "pa", "oos-borough-council"),
 ])
 def test_urdu_and_punjabi_council_service_questions_are_declined(
         responder: Responder, text: str, lang: str, topic: str) -> None:
@@ -575,6 +581,9 @@ def test_urdu_and_punjabi_council_service_questions_are_declined(
 @pytest.mark.parametrize(("text", "lang"), [
     ("street light ke neeche drugs bik rahe hain", "ur"),
     ("ਮੈਸੇਜ ਆਇਆ ਕਿ ਕੌਂਸਲ ਟੈਕਸ ਦਾ ਰਿਫ਼ੰਡ ਹੈ, ਲਿੰਕ ਤੇ ਕਲਿੱਕ ਕੀਤਾ", "pa"),
+    # Someone paid to take rubbish away and dumped it: fly-tipping, not a bin day.
+    ("جس آدمی کو کوڑا اٹھانے کے پیسے دیے اس نے کھیتوں میں پھینک دیا", "ur"),
+    ("ਜਿਸ ਨੂੰ ਕੂੜਾ ਚੁੱਕਣ ਦੇ ਪੈਸੇ ਦਿੱਤੇ ਉਹਨੇ ਸੜਕ ਕੰਢੇ ਸੁੱਟ ਦਿੱਤਾ", "pa"),
 ])
 def test_urdu_and_punjabi_safety_words_keep_a_safety_answer(responder: Responder, text: str,
                                                             lang: str) -> None:
