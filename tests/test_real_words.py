@@ -998,6 +998,14 @@ def test_their_look_alikes_are_not_alarms(responder: Responder, text: str) -> No
     ("the kids next door are home alone again and its past midnight", CrisisKind.CHILD),
     ("i dont see a way out", CrisisKind.SELF_HARM),
     ("I can't see any way out of this anymore", CrisisKind.SELF_HARM),
+    # Session 16, from round 23's training crises.
+    ("ive made a noose and its in my room", CrisisKind.SELF_HARM),
+    ("i feel the urge to cut again tonight", CrisisKind.SELF_HARM),
+    ("honestly the only way out of this is to die", CrisisKind.SELF_HARM),
+    ("being dead would be better than this", CrisisKind.SELF_HARM),
+    ("a fire has just broken out in the flat below", CrisisKind.FIRE),
+    ("the door handle is rattling and we are home alone", CrisisKind.DANGER),
+    ("it feels like an elephant is sitting on my chest", CrisisKind.MEDICAL),
 ])
 def test_everyday_emergencies_lead_with_999_and_the_advice_of_their_kind(
         responder: Responder, text: str, kind: CrisisKind) -> None:
@@ -1117,9 +1125,30 @@ def test_cutting_again_oneself_is_still_self_harm(responder: Responder) -> None:
     "my son is filming me for tiktok",
     "i don't see a way out of this contract",
     "i cant see a way out of the car park",
+    "i need to cut the hedge this weekend",
+    "i have the urge to cut my hair short",
+    "a fire broke out at the factory last year",
+    "the door handle is loose, who fixes it in a council flat",
+    "my cat is sitting on my chest purring",
+    "someone left a noose on my car, is that a hate crime",
+    "As someone who has been suicidal, I can tell you it gets better",
+    "im not considering ending my life, i just want to talk to someone",
 ])
 def test_english_everyday_look_alikes_are_not_alarms(responder: Responder, text: str) -> None:
     assert responder.answer(text).crisis is None, text
+
+
+@pytest.mark.parametrize("text", [
+    # Session 16: a fire pit is a garden thing, an episode told with its length is over, an
+    # overdose on a day gone by is a story; each was a sure alarm from the model or a rule.
+    "we bought a fire pit for the garden",
+    "he was unconscious for about five minutes, it felt like hours",
+    "on the day that i sat my last exam i took an overdose",
+])
+def test_a_garden_fire_pit_and_a_past_episode_are_no_sure_alarm(responder: Responder,
+                                                                  text: str) -> None:
+    reply = responder.answer(text)
+    assert reply.crisis is None or not reply.crisis.sure, text
 
 
 def test_a_relative_threatening_suicide_is_not_told_about_domestic_abuse(

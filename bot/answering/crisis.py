@@ -784,8 +784,26 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
          r"son|daughter|friend|mate)|the car)\b", CrisisKind.DANGER, False),
         ("chest-pain", r"\b(?:has|have|having|got|getting|with) (?:a )?(?:bad |severe |really bad |"
          r"crushing |sudden |heavy |sharp |tight )?(?:chest pains?|pains? in (?:his|her|my) chest|"
-         r"tightness in (?:his|her|my) chest)\b",
+         r"tightness in (?:his|her|my) chest)\b|"
+         # chest pressure told as a picture ("feels like someone's sitting on my chest")
+         r"\b(?:someone|somebody|an elephant|a weight|something) (?:is )?sitting on my chest\b",
          CrisisKind.MEDICAL, False),
+        # Round 23's training crises (never a test part): a noose of one's own, the urge to
+        # cut, death as the only way or better than this, a fire that has just broken out,
+        # a door handle being tried now.
+        ("noose-urge", r"\bmy noose\b|\bi (?:have |ve )?(?:tied|made|bought|got) (?:a|the|my) "
+         r"noose\b|\b(?:feel|have|get|getting|got) (?:the|an|this) (?:need|urge) to cut\b"
+         r"(?! (?:the|my|a|some|down|back|costs?|ties|out|in|off))|"
+         r"\bmakes? me want to (?:hurt|harm|cut|kill) my ?self\b|"
+         r"\bonly way\b(?: \w+){0,6} (?:is|would be|will be) (?:to )?(?:be dead|die|dying|"
+         r"kill my ?self|end it)\b|"
+         r"\b(?:nonexistence|non existence|not existing|death|being dead) (?:is|would be|seems) "
+         r"(?:better|easier|preferable) than (?:this|living|life|being alive)\b",
+         CrisisKind.SELF_HARM, False),
+        ("fire-broke-out", r"\bfire (?:has |just |has just )+(?:broke|broken|started) out\b",
+         CrisisKind.FIRE, False),
+        ("handle-tried", r"\b(?:door ?knob|door ?handle)s? (?:is |was |keeps |kept |are )?"
+         r"(?:rattling|turning|being tried|jiggling)\b", CrisisKind.DANGER, False),
         # A person hit, not "a car hit my fence".
         ("vehicle-hit", r"\b(?:car|van|lorry|bus|truck|vehicle|driver|motorbike)\b (?:has |"
          r"just )?(?:hit|knocked (?:down|over|off)|run over|ran over) (?:(?:a|an|the|my|some|"
@@ -1028,10 +1046,17 @@ _PAST = re.compile(r"\b(?:used to|in the past|years ago|was suicidal|were suicid
                    r"on the news|in the game|in (?:a|the|that) (?:film|movie|book|show|series)|"
                    r"(?:that|what is that|whats that) film|saw (?:a|on) tiktok|a tiktok of|"
                    # round 9: a TV episode, the way things are now in general, a survivor
-                   r"episode|these days|nowadays|survived (?:a|an|the|his|her|my|their))\b"
+                   r"episode|these days|nowadays|survived (?:a|an|the|his|her|my|their)|"
+                   # round 23's calm training messages: told from experience, a day gone by,
+                   # an episode that is over
+                   r"as (?:someone|somebody|a person) who (?:has|have|had) been|"
+                   r"on the day (?:that |when )?i|(?:was|were) (?:unconscious|out cold|not "
+                   r"breathing) for|did not find out)\b"
                    # "No, I'm not going to hurt myself": said to reassure, not a threat.
                    r"|\b(?:not|never) (?:going to|gonna|about to|planning to) (?:kill|hurt|harm|"
-                   r"cut|end) my ?self\b|\bi would never (?:kill|hurt|harm) my ?self\b")
+                   r"cut|end) my ?self\b|\bi would never (?:kill|hurt|harm) my ?self\b|"
+                   r"\b(?:i am|im) not (?:considering|thinking (?:of|about)|planning (?:on|to)) "
+                   r"(?:ending my life|killing my ?self|suicide|hurting my ?self)\b")
 
 # "What do I do if I think someone has overdosed?": a question for later, not a report now.
 _HYPOTHETICAL = re.compile(
@@ -1147,7 +1172,7 @@ _EVERYDAY_SENSE = re.compile(
     r"keeps? getting |gets? )?cut\b|"
     r"\b(?:having|had|has|throwing|threw|thrown|chucking|pulling) (?:a |an )?(?:fit|tantrum|"
     r"strop|paddy|hissy fit|wobbly) (?:because|about|over|cause|coz|cos|when|if)\b|"
-    r"\bstuck in (?:traffic|a queue|the queue|a jam|a traffic jam)\b")
+    r"\bstuck in (?:traffic|a queue|the queue|a jam|a traffic jam)\b|\bfire ?pits?\b")
 _NOW = re.compile(r"\b(?:right now|now|help me|please help|hurry|still|tonight|today|"
                   r"at the moment)\b")
 
