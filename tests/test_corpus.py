@@ -216,3 +216,26 @@ def test_blind_language_sets_do_not_drop(responder: Responder, folder: str, lang
     assert report.accuracy >= accuracy
     assert report.crisis_recall >= recall
     assert report.false_crises <= false
+
+
+#: Floors on the real language sets (tests/data/lang/real*/: words Polish, Urdu and Punjabi
+#: speakers wrote on public pages, frozen unread, never tuned on): (right, crises flagged,
+#: most false crises, declined), as counts. Set on 2026-12-06 (session 16) from the shipped
+#: state, whose figures each was first read at or above (README, "Real Polish words" and
+#: "Real Urdu and Punjabi words"); they are far below the goals, and guard against a drop.
+REAL_FLOORS = {
+    ("real", "pl"): (28, 8, 13, 5), ("real2", "pl"): (7, 0, 0, 2), ("real3", "pl"): (17, 7, 3, 4),
+    ("real", "ur"): (21, 5, 4, 0), ("real2", "ur"): (9, 1, 6, 2),
+    ("real", "pa"): (5, 0, 3, 0), ("real2", "pa"): (0, 0, 1, 0),
+}
+
+
+@pytest.mark.parametrize(("folder", "lang"), sorted(REAL_FLOORS))
+def test_real_language_sets_do_not_drop(responder: Responder, folder: str, lang: str) -> None:
+    cases = load_cases(ROOT / "tests" / "data" / "lang" / folder / f"{lang}.yaml")
+    report = evaluate(cases, lambda q: responder.answer(q).to_json())
+    right, flagged, false, declined = REAL_FLOORS[(folder, lang)]
+    assert sum(o.passed for o in report.outcomes) >= right
+    assert sum(bool(o.reply["crisis"]) for o in report.outcomes if o.case.crisis) >= flagged
+    assert report.false_crises <= false
+    assert report.out_of_scope[0] >= declined
