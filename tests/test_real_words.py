@@ -1006,6 +1006,9 @@ def test_their_look_alikes_are_not_alarms(responder: Responder, text: str) -> No
     ("a fire has just broken out in the flat below", CrisisKind.FIRE),
     ("the door handle is rattling and we are home alone", CrisisKind.DANGER),
     ("it feels like an elephant is sitting on my chest", CrisisKind.MEDICAL),
+    ("i just cut my wrist really deep", CrisisKind.SELF_HARM),
+    ("i cut my arms with a razor again", CrisisKind.SELF_HARM),
+    ("i need you to call the police for me, i cant talk", CrisisKind.DANGER),
 ])
 def test_everyday_emergencies_lead_with_999_and_the_advice_of_their_kind(
         responder: Responder, text: str, kind: CrisisKind) -> None:
@@ -1133,6 +1136,9 @@ def test_cutting_again_oneself_is_still_self_harm(responder: Responder) -> None:
     "someone left a noose on my car, is that a hate crime",
     "As someone who has been suicidal, I can tell you it gets better",
     "im not considering ending my life, i just want to talk to someone",
+    "do i need you to call the police or can i report it online",
+    "i spent last night in a and e with my sons broken arm",
+    "we had the awful experience of being burgled, how do we get support",
 ])
 def test_english_everyday_look_alikes_are_not_alarms(responder: Responder, text: str) -> None:
     assert responder.answer(text).crisis is None, text
@@ -1144,6 +1150,7 @@ def test_english_everyday_look_alikes_are_not_alarms(responder: Responder, text:
     "we bought a fire pit for the garden",
     "he was unconscious for about five minutes, it felt like hours",
     "on the day that i sat my last exam i took an overdose",
+    "i cut my arm badly on some glass at work",
 ])
 def test_a_garden_fire_pit_and_a_past_episode_are_no_sure_alarm(responder: Responder,
                                                                   text: str) -> None:

@@ -461,7 +461,9 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
          # "I need to cut myself", not "I need to cut the hedge" or "cut down on drink".
          r"\bneed to cut\b(?! (?:the|a|an|down|back|off|out|up|it|them|this|that|some|costs|"
          r"ties|corners|my (?:hair|nails|grass|hedge|lawn|losses|hours))\b)|"
-         r"\b(?:sliced|slit|cut) my (?:skin|wrists?|arms?)\b|"
+         # Not an accident: "i cut my arm badly on some glass at work".
+         r"\b(?:sliced|slit|cut) my (?:skin|wrists?|arms?)\b(?!.*\b(?:on|against) (?:a|the|some) "
+         r"(?:glass|fence|nail|tin|can|wire|saw)\b)|"
          r"\bblade across my\b|\b(?:best|easiest|quickest) way to (?:take my|take your|end my|"
          r"end your|kill)\b(?! (?:weeds|slugs|ants|mould|moss|germs|bacteria|rats|mice|flies|wasps|"
          r"time))|\bend things\b|\bpoint (?:of|in) (?:carrying on|continuing|going on|"
@@ -802,6 +804,14 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
          CrisisKind.SELF_HARM, False),
         ("fire-broke-out", r"\bfire (?:has |just |has just )+(?:broke|broken|started) out\b",
          CrisisKind.FIRE, False),
+        # Round 22's training crises: a deep cut just made, and a call for the police made
+        # for someone who cannot speak ("I need you to call the police. Do not ring me").
+        ("cut-badly", r"\bi (?:have )?(?:just )?cut my (?:stomach|wrists?|arms?|thighs?) "
+         r"(?:pretty |really |so |too |very )?(?:bad|badly|deep|deeply)\b"
+         r"(?!.*\b(?:on|with|against) (?:a|the|some) (?:glass|fence|nail|tin|can|wire|saw)\b)",
+         CrisisKind.SELF_HARM, False),
+        ("call-for-me", r"(?<!\bdo )\b(?:i need|please|i want) you to (?:call|ring|phone|get) "
+         r"(?:the )?(?:\w+ )?(?:police|cops)\b", CrisisKind.DANGER, False),
         ("handle-tried", r"\b(?:door ?knob|door ?handle)s? (?:is |was |keeps |kept |are )?"
          r"(?:rattling|turning|being tried|jiggling)\b", CrisisKind.DANGER, False),
         # A person hit, not "a car hit my fence".
@@ -1051,7 +1061,9 @@ _PAST = re.compile(r"\b(?:used to|in the past|years ago|was suicidal|were suicid
                    # an episode that is over
                    r"as (?:someone|somebody|a person) who (?:has|have|had) been|"
                    r"on the day (?:that |when )?i|(?:was|were) (?:unconscious|out cold|not "
-                   r"breathing) for|did not find out)\b"
+                   r"breathing) for|did not find out|had the (?:\w+ )?experience of|"
+                   r"spent (?:yesterday|last night|the night|the day) in (?:the )?(?:hospital|"
+                   r"a and e))\b"
                    # "No, I'm not going to hurt myself": said to reassure, not a threat.
                    r"|\b(?:not|never) (?:going to|gonna|about to|planning to) (?:kill|hurt|harm|"
                    r"cut|end) my ?self\b|\bi would never (?:kill|hurt|harm) my ?self\b|"
