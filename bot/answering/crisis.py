@@ -793,8 +793,9 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
         # Round 23's training crises (never a test part): a noose of one's own, the urge to
         # cut, death as the only way or better than this, a fire that has just broken out,
         # a door handle being tried now.
-        ("noose-urge", r"\bmy noose\b|\bi (?:have |ve )?(?:tied|made|bought|got) (?:a|the|my) "
-         r"noose\b|\b(?:feel|have|get|getting|got) (?:the|an|this) (?:need|urge) to cut\b"
+        ("self-harm-round23", r"\bmy noose\b|"
+         r"\bi (?:have |ve )?(?:tied|made|bought|got) (?:a|the|my) noose\b|"
+         r"\b(?:feel|have|get|getting|got) (?:the|an|this) (?:need|urge) to cut\b"
          r"(?! (?:the|my|a|some|down|back|costs?|ties|out|in|off))|"
          r"\bmakes? me want to (?:hurt|harm|cut|kill) my ?self\b|"
          r"\bonly way\b(?: \w+){0,6} (?:is|would be|will be) (?:to )?(?:be dead|die|dying|"
@@ -804,6 +805,8 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
          CrisisKind.SELF_HARM, False),
         ("fire-broke-out", r"\bfire (?:has |just |has just )+(?:broke|broken|started) out\b",
          CrisisKind.FIRE, False),
+        ("handle-tried", r"\b(?:door ?knob|door ?handle)s? (?:is |was |keeps |kept |are )?"
+         r"(?:rattling|turning|being tried|jiggling)\b", CrisisKind.DANGER, False),
         # Round 22's training crises: a deep cut just made, and a call for the police made
         # for someone who cannot speak ("I need you to call the police. Do not ring me").
         ("cut-badly", r"\bi (?:have )?(?:just )?cut my (?:stomach|wrists?|arms?|thighs?) "
@@ -812,8 +815,6 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
          CrisisKind.SELF_HARM, False),
         ("call-for-me", r"(?<!\bdo )\b(?:i need|please|i want) you to (?:call|ring|phone|get) "
          r"(?:the )?(?:\w+ )?(?:police|cops)\b", CrisisKind.DANGER, False),
-        ("handle-tried", r"\b(?:door ?knob|door ?handle)s? (?:is |was |keeps |kept |are )?"
-         r"(?:rattling|turning|being tried|jiggling)\b", CrisisKind.DANGER, False),
         # A person hit, not "a car hit my fence".
         ("vehicle-hit", r"\b(?:car|van|lorry|bus|truck|vehicle|driver|motorbike)\b (?:has |"
          r"just )?(?:hit|knocked (?:down|over|off)|run over|ran over) (?:(?:a|an|the|my|some|"
