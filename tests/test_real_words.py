@@ -1009,6 +1009,7 @@ def test_their_look_alikes_are_not_alarms(responder: Responder, text: str) -> No
     ("i just cut my wrist really deep", CrisisKind.SELF_HARM),
     ("i cut my arms with a razor again", CrisisKind.SELF_HARM),
     ("i need you to call the police for me, i cant talk", CrisisKind.DANGER),
+    ("ive been taken by a man please hurry", CrisisKind.DANGER),
 ])
 def test_everyday_emergencies_lead_with_999_and_the_advice_of_their_kind(
         responder: Responder, text: str, kind: CrisisKind) -> None:
@@ -1139,6 +1140,7 @@ def test_cutting_again_oneself_is_still_self_harm(responder: Responder) -> None:
     "do i need you to call the police or can i report it online",
     "i spent last night in a and e with my sons broken arm",
     "we had the awful experience of being burgled, how do we get support",
+    "i have been taken by surprise by how quick the police were",
 ])
 def test_english_everyday_look_alikes_are_not_alarms(responder: Responder, text: str) -> None:
     assert responder.answer(text).crisis is None, text

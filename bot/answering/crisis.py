@@ -813,6 +813,11 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
          r"(?:pretty |really |so |too |very )?(?:bad|badly|deep|deeply)\b"
          r"(?!.*\b(?:on|with|against) (?:a|the|some) (?:glass|fence|nail|tin|can|wire|saw)\b)",
          CrisisKind.SELF_HARM, False),
+        # Taken now: "I've been taken by a man... please hurry" got the self-harm reply.
+        ("taken-now", r"\b(?:i|we) have (?:just )?been (?:kidnapped|abducted|snatched|taken by "
+         r"(?:a|some|two|three|these|this) (?:\w+ )?(?:man|men|guy|guys|people|stranger|"
+         r"strangers|gang))\b(?!.*\b(?:dreams?|dreamt|nightmares?|game|film|movie)\b)",
+         CrisisKind.DANGER, False),
         ("call-for-me", r"(?<!\bdo )\b(?:i need|please|i want) you to (?:call|ring|phone|get) "
          r"(?:the )?(?:\w+ )?(?:police|cops)\b", CrisisKind.DANGER, False),
         # A person hit, not "a car hit my fence".
