@@ -12,6 +12,7 @@ import yaml
 
 from bot.answering import i18n
 from bot.answering.answer import Responder
+from bot.answering.crisis import CrisisKind
 from bot.answering.evaluation import evaluate, load_cases
 from bot.answering.language import detect_language
 from bot.knowledge import check_translations
@@ -554,6 +555,33 @@ def test_polish_safety_words_beside_a_council_service_keep_a_safety_answer(
     reply = i18n.answer(responder, text, "pl")
     assert reply.topic not in ("oos-highways", "oos-parking", "oos-borough-council",
                                "oos-other"), text
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    # Session 16, from the pending real Polish words (training): an ambulance asked for, a
+    # heart attack now, a birth under way, someone told to open their eyes, cutting oneself,
+    # being attacked by several people.
+    ("Proszę przyślijcie karetkę, tata upadł", CrisisKind.MEDICAL),
+    ("chyba mam zawał, boli mnie w klatce", CrisisKind.MEDICAL),
+    ("żona rodzi, już wychodzi główka", CrisisKind.MEDICAL),
+    ("babciu otwórz oczy! babciu!", CrisisKind.MEDICAL),
+    ("znowu kaleczę się żyletką", CrisisKind.SELF_HARM),
+    ("oni mnie atakują pod blokiem", CrisisKind.DANGER),
+])
+def test_polish_everyday_emergencies_lead_with_999(responder: Responder, text: str,
+                                                   kind: CrisisKind) -> None:
+    reply = i18n.answer(responder, text, "pl")
+    assert reply.crisis is not None and reply.crisis.kind is kind, text
+
+
+@pytest.mark.parametrize("text", [
+    "mój tata miał zawał dwa lata temu, gdzie szukać wsparcia",
+    "jak długo czeka się na karetkę w Burton?",
+])
+def test_polish_questions_about_a_heart_attack_or_an_ambulance_are_not_alarms(
+        responder: Responder, text: str) -> None:
+    reply = i18n.answer(responder, text, "pl")
+    assert reply.crisis is None or not reply.crisis.sure, text
 
 
 @pytest.mark.parametrize(("text", "lang", "topic"), [

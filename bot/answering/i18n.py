@@ -245,7 +245,7 @@ _CRISIS_RULES: list[tuple[str, re.Pattern[str], CrisisKind]] = [
          r"\b(?:zgubilam|zgubilem|nie moge znalezc) (?:dziecka|coreczki|synka)\b",
          CrisisKind.CHILD),
         ("pl-hurting-me", r"\b(?:mnie|nas)\b(?: \w+){0,2} (?:bije|bija|uderza|kopie|dusi|katuje|"
-         r"szarpie|gwalci|atakuje|leje|tlucze|maltretuje)\b|\b(?:bije|bija|uderza|kopie|dusi|"
+         r"szarpie|gwalci|atakuje|atakuja|leje|tlucze|maltretuje)\b|\b(?:bije|bija|uderza|kopie|dusi|"
          r"katuje|szarpie|gwalci|atakuje|leje|tlucze) (?:mnie|nas)\b|"
          # Said to the attacker: "przestań mnie bić" ("stop hitting me").
          r"\bprzestan(?:cie)?\b(?: \w+){0,2} (?:bic|uderzac|kopac|dusic|krzywdzic|szarpac)\b",
@@ -277,6 +277,8 @@ _CRISIS_RULES: list[tuple[str, re.Pattern[str], CrisisKind]] = [
          r"\b(?:mysle|planuje|chce popelnic) (?:o )?samobojstw|\bpopelnie samobojstwo\b|"
          r"\bpotne sie\b|\bnie ma sensu zyc\b|\bnie chce mi sie (?:juz )?zyc\b|"
          r"\bskoncz\w* ze soba\b|\bmam dosc (?:zycia|zycia juz)\b|\btne sie\b|"
+         # Session 16, from the pending real Polish words: "kaleczę się" (I cut myself).
+         r"\bkalecze sie\b|"
          # Not "zabiję się ze śmiechu": "I'll die laughing".
          r"(?:\b(?:powiesze|powiesic|zabije) sie|\bsie (?:powiesze|zabije|potne))\b"
          r"(?! ze smiechu| z nudow)|\brzuce sie pod\b|\b(?:wolalbym|wolalabym) nie zyc\b|"
@@ -291,7 +293,14 @@ _CRISIS_RULES: list[tuple[str, re.Pattern[str], CrisisKind]] = [
          r"\bnikt by (?:za mna )?nie (?:tesknil|zatesknil)\w*\b|"
          r"\bnikt nie bedzie (?:za mna )?tesknil\w*\b",
          CrisisKind.SELF_HARM),
-        ("pl-medical", r"\bnie oddycha\b|\bnie (?:moge|mozemy) (?:go|jej) (?:dobudzic|obudzic)\b|"
+        ("pl-medical", r"\bnie oddycha\b|"
+         # Session 16, from the pending real Polish words: an ambulance asked for, a heart
+         # attack now, a birth under way, someone told to open their eyes.
+         r"\b(?:potrzebuje|potrzebujemy|prosze o|prosilbym o|prosilabym o|wezwijcie|"
+         r"wyslijcie|przyslijcie|dzwoncie po) karetk\w*|"
+         r"\b(?:chyba )?(?:mam|ma) zawal\b(?!.*\b(?:temu|kiedys|dawno|w zeszlym)\b)|"
+         r"\bwychodzi (?:juz )?(?:glowka|dziecko)\b|\botworz oczy\b|"
+         r"\bnie (?:moge|mozemy) (?:go|jej) (?:dobudzic|obudzic)\b|"
          r"\b(?:polknal|polknela|przedawkowal|przedawkowala|zazyl|zazyla|wzial|wziela)\b.{0,30}"
          r"\b(?:tabletek|tabletki|leki|lekow|opakowanie)\b|\bstracil[a]? przytomnosc\b|"
          r"\bnieprzytomn\w*\b|"
