@@ -574,6 +574,25 @@ def test_polish_everyday_emergencies_lead_with_999(responder: Responder, text: s
     assert reply.crisis is not None and reply.crisis.kind is kind, text
 
 
+@pytest.mark.parametrize(("text", "lang"), [
+    # Session 16, from the pending real Urdu and Punjabi words (training): robbers in the
+    # house now, someone being abducted now.
+    ("ہمارے گھر میں چور گھس آئے ہیں", "ur"),
+    ("ਕੁਝ ਬੰਦੇ ਇੱਕ ਕੁੜੀ ਨੂੰ ਅਗਵਾ ਕਰਕੇ ਲੈ ਜਾ ਰਹੇ ਹਨ", "pa"),
+])
+def test_urdu_and_punjabi_intruders_and_abductions_now_lead_with_999(
+        responder: Responder, text: str, lang: str) -> None:
+    reply = i18n.answer(responder, text, lang)
+    assert reply.crisis is not None and reply.crisis.kind is CrisisKind.DANGER, text
+
+
+def test_an_urdu_question_about_an_intruder_is_no_sure_alarm(responder: Responder) -> None:
+    # "If someone breaks into the house and I stop them, is the law on my side?"
+    reply = i18n.answer(responder, "اگر کوئی گھر میں گھس آئے اور میں اسے روکوں تو کیا قانون "
+                        "میرے ساتھ ہے؟", "ur")
+    assert reply.crisis is None or not reply.crisis.sure
+
+
 @pytest.mark.parametrize("text", [
     "mój tata miał zawał dwa lata temu, gdzie szukać wsparcia",
     "jak długo czeka się na karetkę w Burton?",

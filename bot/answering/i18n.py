@@ -323,7 +323,11 @@ _CRISIS_RULES: list[tuple[str, re.Pattern[str], CrisisKind]] = [
          r"اغوا|زبردستی)", CrisisKind.CHILD),
         ("ur-hurting-me", r"(?:مجھے|ہمیں|مینوں|سانوں)\b(?: \S+){0,2} (?:مار|پیٹ|کٹ|کُٹ) "
          r"(?:رہا|رہی|رہے|رہیا)\b|\bبچاؤ\b(?! کی| کا| کے)|\bبچاو\b(?! کی| کا| کے)|"
-         r"دروازہ توڑ|خود کو .{0,15}بند کر|گھر میں کوئی گھس|(?:مت|نہ) مارو|مارو (?:مت|نہ)",
+         r"دروازہ توڑ|خود کو .{0,15}بند کر|گھر میں کوئی گھس|(?:مت|نہ) مارو|مارو (?:مت|نہ)|"
+         # Session 16, from the pending real Urdu words: robbers in the house now, someone
+         # being abducted now.
+         r"^(?!.*اگر ).*گھر میں (?:\S+ ){0,2}گھس (?:آئے|آیا|آ گئے|آگئے|آ گیا|آگیا)|"
+         r"اغوا کر (?:کے )?(?:لے جا|لیجا) رہے",
          CrisisKind.DANGER),
         ("ur-self-harm", r"مرنا چاہت|مرنا چاہند|خودکشی (?:کرنا|کر لوں|کرلوں|کروں|کرنے|کر لاں)|"
          r"جینے کا دل نہیں|خود کو ختم|زندگی ختم کر|سب ختم کر دوں|جینا نہیں چاہت|"
@@ -337,7 +341,11 @@ _CRISIS_RULES: list[tuple[str, re.Pattern[str], CrisisKind]] = [
         ("pa-child", r"(?:ਬਚੇ|ਬਚੀ|ਬਚਾ|ਧੀ|ਪੁਤ)\b.{0,25}(?:ਕੁਟ ਰਿਹਾ|ਮਾਰ ਰਿਹਾ|ਲੈ ਗਿਆ|ਅਗਵਾ|ਜਬਰਦਸਤੀ)",
          CrisisKind.CHILD),
         ("pa-hurting-me", r"(?:ਮੈਨੂ|ਸਾਨੂ)\b(?: \S+){0,2} (?:ਕੁਟ|ਮਾਰ) (?:ਰਿਹਾ|ਰਹੀ|ਰਹੇ)|"
-         r"\bਬਚਾਓ\b|ਦਰਵਾਜਾ ਤੋੜ|(?:ਨਾ|ਮਤ) ਮਾਰੋ|ਮਾਰੋ ਨਾ", CrisisKind.DANGER),
+         r"\bਬਚਾਓ\b|ਦਰਵਾਜਾ ਤੋੜ|(?:ਨਾ|ਮਤ) ਮਾਰੋ|ਮਾਰੋ ਨਾ|"
+         # Session 16, from the pending real Punjabi words: someone being abducted now.
+         r"ਅਗਵਾ ਕਰ(?:ਕੇ)? (?:ਲਿਜਾ|ਲੈ ਜਾ) ਰਹੇ|"
+         r"^(?!.*ਜੇ ).*ਘਰ ਵਿ(?:ਚ|ੱਚ) (?:\S+ ){0,2}ਵੜ (?:ਆਏ|ਗਏ|ਆਇਆ|ਗਿਆ)",
+         CrisisKind.DANGER),
         # A knife or "he'll kill me" is often a question or a figure of speech ("knife crime
         # figures", "my boss will kill me"): weak rules, gated below.
         ("ur-threat", r"چاقو|چھری|جان سے مار|مار ڈال", CrisisKind.DANGER),
