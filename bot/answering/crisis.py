@@ -206,6 +206,10 @@ _NOT_BY_ME = (r"(?<!\bi )(?<!\bi am )(?<!\bstop )(?<!\bkeep )(?<!\bi keep )(?<!\
 # fire even beside statistics words ("I want to kill myself, what's the suicide rate").
 _PLEA = r"(?:help|me|us|please|pls|plz|someone|somebody|anyone|anybody|now|quick|quickly|" \
         r"hurry|urgent|asap)"
+# A cut that is not an accident: "i cut my arm badly on some glass at work" is no self-harm.
+_AN_ACCIDENT_NOT = (r"(?!.*\b(?:on|with|against) (?:a|the|some) (?:glass|fence|nail|tin|can|wire|"
+                    r"saw)\b)")
+
 _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
     (name, re.compile(pattern), kind, strong)
     for name, pattern, kind, strong in [
@@ -461,9 +465,7 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
          # "I need to cut myself", not "I need to cut the hedge" or "cut down on drink".
          r"\bneed to cut\b(?! (?:the|a|an|down|back|off|out|up|it|them|this|that|some|costs|"
          r"ties|corners|my (?:hair|nails|grass|hedge|lawn|losses|hours))\b)|"
-         # Not an accident: "i cut my arm badly on some glass at work".
-         r"\b(?:sliced|slit|cut) my (?:skin|wrists?|arms?)\b(?!.*\b(?:on|against) (?:a|the|some) "
-         r"(?:glass|fence|nail|tin|can|wire|saw)\b)|"
+         r"\b(?:sliced|slit|cut) my (?:skin|wrists?|arms?)\b" + _AN_ACCIDENT_NOT + "|"
          r"\bblade across my\b|\b(?:best|easiest|quickest) way to (?:take my|take your|end my|"
          r"end your|kill)\b(?! (?:weeds|slugs|ants|mould|moss|germs|bacteria|rats|mice|flies|wasps|"
          r"time))|\bend things\b|\bpoint (?:of|in) (?:carrying on|continuing|going on|"
@@ -810,8 +812,7 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
         # Round 22's training crises: a deep cut just made, and a call for the police made
         # for someone who cannot speak ("I need you to call the police. Do not ring me").
         ("cut-badly", r"\bi (?:have )?(?:just )?cut my (?:stomach|wrists?|arms?|thighs?) "
-         r"(?:pretty |really |so |too |very )?(?:bad|badly|deep|deeply)\b"
-         r"(?!.*\b(?:on|with|against) (?:a|the|some) (?:glass|fence|nail|tin|can|wire|saw)\b)",
+         r"(?:pretty |really |so |too |very )?(?:bad|badly|deep|deeply)\b" + _AN_ACCIDENT_NOT,
          CrisisKind.SELF_HARM, False),
         # Taken now: "I've been taken by a man... please hurry" got the self-harm reply.
         ("taken-now", r"\b(?:i|we) have (?:just )?been (?:kidnapped|abducted|snatched|taken by "

@@ -298,7 +298,7 @@ _CRISIS_RULES: list[tuple[str, re.Pattern[str], CrisisKind]] = [
          # attack now, a birth under way, someone told to open their eyes.
          r"\b(?:potrzebuje|potrzebujemy|prosze o|prosilbym o|prosilabym o|wezwijcie|"
          r"wyslijcie|przyslijcie|dzwoncie po) karetk\w*|"
-         r"\b(?:chyba )?(?:mam|ma) zawal\b(?!.*\b(?:temu|kiedys|dawno|w zeszlym)\b)|"
+         r"\b(?:mam|ma) zawal\b(?!.*\b(?:temu|kiedys|dawno|w zeszlym)\b)|"
          r"\bwychodzi (?:juz )?(?:glowka|dziecko)\b|\botworz oczy\b|"
          r"\bnie (?:moge|mozemy) (?:go|jej) (?:dobudzic|obudzic)\b|"
          r"\b(?:polknal|polknela|przedawkowal|przedawkowala|zazyl|zazyla|wzial|wziela)\b.{0,30}"
