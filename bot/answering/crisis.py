@@ -206,6 +206,7 @@ _NOT_BY_ME = (r"(?<!\bi )(?<!\bi am )(?<!\bstop )(?<!\bkeep )(?<!\bi keep )(?<!\
 # fire even beside statistics words ("I want to kill myself, what's the suicide rate").
 _PLEA = r"(?:help|me|us|please|pls|plz|someone|somebody|anyone|anybody|now|quick|quickly|" \
         r"hurry|urgent|asap)"
+
 # A cut that is not an accident: "i cut my arm badly on some glass at work" is no self-harm.
 _AN_ACCIDENT_NOT = (r"(?!.*\b(?:on|with|against) (?:a|the|some) (?:glass|fence|nail|tin|can|wire|"
                     r"saw)\b)")
