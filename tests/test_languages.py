@@ -571,7 +571,8 @@ def test_polish_safety_words_beside_a_council_service_keep_a_safety_answer(
 def test_polish_everyday_emergencies_lead_with_999(responder: Responder, text: str,
                                                    kind: CrisisKind) -> None:
     reply = i18n.answer(responder, text, "pl")
-    assert reply.crisis is not None and reply.crisis.kind is kind, text
+    assert reply.crisis is not None and reply.crisis.kind is kind and reply.crisis.sure, text
+    assert "999" in reply.text.split("\n")[0], reply.text
 
 
 @pytest.mark.parametrize(("text", "lang"), [
@@ -584,6 +585,7 @@ def test_urdu_and_punjabi_intruders_and_abductions_now_lead_with_999(
         responder: Responder, text: str, lang: str) -> None:
     reply = i18n.answer(responder, text, lang)
     assert reply.crisis is not None and reply.crisis.kind is CrisisKind.DANGER, text
+    assert reply.crisis.sure and "999" in reply.text.split("\n")[0], reply.text
 
 
 def test_an_urdu_question_about_an_intruder_is_no_sure_alarm(responder: Responder) -> None:
