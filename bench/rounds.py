@@ -3,6 +3,7 @@
     python -m bench.rounds freeze 24        # test24_raw/*.yaml -> test24.yaml
     python -m bench.rounds clean raw/train_round24_crisis.yaml ...
     python -m bench.rounds dump > before.txt  # after a change: > after.txt; diff the two
+    python -m bench.rounds dump-languages > before.txt
 
 * ``freeze N`` assembles a new frozen test part from the helpers' files in ``testN_raw/``:
   every item once, less those whose words are already anywhere in the corpus (a frozen part,
@@ -17,6 +18,8 @@
   the held-out and development sets and the everyday messages. Never a frozen test part, a
   blind or a real language set. Diffing two dumps shows what a rule or wording change did on
   the words it may be tuned on, before the guard reads the frozen parts.
+* ``dump-languages`` does the same for the Polish, Urdu and Punjabi training messages
+  (``tests/data/lang/train/`` and ``pending/``): the crisis each raises in its language.
 
 Matching is on the words, case and spacing aside (:func:`bench.split_corpus._key`); pages
 are compared without scheme, ``www.`` or ``m.``, and trailing slash.
@@ -166,6 +169,31 @@ def dump(leave_out: Iterable[str] = ()) -> Iterator[str]:
         yield f"{name}\t{said}\t{reply.topic or '-'}\t{' '.join(text.split())}"
 
 
+LANG = ROOT / "tests" / "data" / "lang"
+
+
+def language_texts(lang_dir: Path = LANG) -> list[tuple[str, str, str]]:
+    """(file under ``lang_dir``, language, text) of every language training message: only
+    ``train/`` and ``pending/``, never a blind, real or frozen set."""
+    out = []
+    for path in [*sorted((lang_dir / "train").glob("*.yaml")),
+                 *sorted((lang_dir / "pending").glob("*.yaml"))]:
+        found = re.search(r"(?:^|_)(pl|ur|pa)\.yaml$", path.name)
+        if found:
+            name = path.relative_to(lang_dir).as_posix()
+            out += [(name, found.group(1), item["q"]) for item in _items(path)]
+    return out
+
+
+def dump_languages() -> Iterator[str]:
+    """One tab-separated line per language training message: file, crisis kind, text."""
+    from bot.answering import i18n
+
+    for name, lang, text in language_texts():
+        crisis = i18n.detect_crisis(text, lang)
+        yield f"{name}\t{crisis.kind.value if crisis else '-'}\t{' '.join(text.split())}"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.rounds", description=__doc__.split(
         "\n")[0])
@@ -176,6 +204,7 @@ def main(argv: list[str] | None = None) -> int:
     dumping = sub.add_parser("dump", help="the shipped answers to every training-side text")
     dumping.add_argument("--leave-out", action="append", default=[], metavar="NAME",
                          help="a corpus file name to skip (a round not yet first-sighted)")
+    sub.add_parser("dump-languages", help="the crisis each language training message raises")
     options = parser.parse_args(argv)
     try:
         if options.command == "freeze":
@@ -189,8 +218,11 @@ def main(argv: list[str] | None = None) -> int:
             for path in options.files:
                 kept_n, dropped = clean(path.resolve())
                 print(f"{path.name}: {kept_n} kept, {dropped} dropped")
-        else:
+        elif options.command == "dump":
             for line in dump(options.leave_out):
+                print(line)
+        else:
+            for line in dump_languages():
                 print(line)
     except (FileExistsError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)

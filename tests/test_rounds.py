@@ -72,3 +72,9 @@ def test_the_dump_reads_no_frozen_part_or_language_judge() -> None:
     assert "train.yaml" in names and "everyday_messages.txt" in names
     assert not any(name.startswith("test") for name in names)
     assert not any("real" in name or "blind" in name for name in names)
+
+
+def test_the_language_dump_reads_training_messages_only() -> None:
+    found = rounds.language_texts()
+    assert {lang for _, lang, _ in found} == {"pl", "ur", "pa"}
+    assert {name.split("/")[0] for name, _, _ in found} == {"train", "pending"}
