@@ -239,3 +239,18 @@ def test_real_language_sets_do_not_drop(responder: Responder, folder: str, lang:
     assert sum(bool(o.reply["crisis"]) for o in report.outcomes if o.case.crisis) >= flagged
     assert report.false_crises <= false
     assert report.out_of_scope[0] >= declined
+
+
+def test_no_blind_or_real_language_item_is_in_the_language_training_files() -> None:
+    # The judges of every language candidate stay unseen: not one of their messages may be
+    # among the messages the language models and rules are written from.
+    from bench.rounds import language_texts
+
+    def key(text: object) -> str:
+        return " ".join(str(text).lower().split())
+
+    training = {key(text) for _, _, text in language_texts()}
+    lang = ROOT / "tests" / "data" / "lang"
+    for path in [*sorted(lang.glob("blind*/*.yaml")), *sorted(lang.glob("real*/*.yaml"))]:
+        judged = {key(item["q"]) for item in yaml.safe_load(path.read_text(encoding="utf-8"))}
+        assert not judged & training, path
