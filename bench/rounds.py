@@ -12,6 +12,8 @@
 * ``clean FILE...`` drops from a round's training files every item whose words or page are
   in a frozen part, or whose words are elsewhere in the corpus: the test parts win, so a
   page never teaches the model what it is then judged on. The file's opening comments stay.
+  Run it before ``bench.split_corpus`` folds the file into ``train.yaml`` (afterwards every
+  item would be "elsewhere in the corpus").
 * ``dump`` prints what the shipped bot answers (crisis kind and level, topic) to every
   training-side text: the training split, ``written/``, ``raw/`` and ``pending/`` (less the
   files named on the command line with ``--leave-out``, e.g. a round not yet first-sighted),
