@@ -40,6 +40,17 @@ from bot.answering.text import content_tokens, normalise
 
 Ask = Callable[[str], dict[str, Any]]
 LANG_SETS = DATA / "lang"
+CORPUS = DATA / "corpus"
+
+
+def judged_sets() -> list[tuple[str, list[Path]]]:
+    """(label, files) of the sets never tuned on: the English frozen parts, then each
+    language's blind sets and its real sets (tests/data/lang/blind*/, real*/)."""
+    found = [("English frozen parts", sorted(CORPUS.glob("test*.yaml")))]
+    for lang in ("pl", "ur", "pa"):
+        for kind in ("blind", "real"):
+            found.append((f"{kind} {lang}", sorted(LANG_SETS.glob(f"{kind}*/{lang}.yaml"))))
+    return [(label, files) for label, files in found if files]
 DECLINE = "Sorry, I'm not sure I understood that.\n\n" + MENU + "\n\n" + EMERGENCY_LINE
 
 
@@ -258,6 +269,12 @@ def run(responder: Responder) -> Result:
         lang_cases = load_cases(path)
         sets.append((f"{path.stem} ({path.name}, {len(lang_cases)} q)",
                      lambda ask, cases=lang_cases: score_cases(cases, ask)))
+    # The sets nothing is tuned on, each read together as make test guards it: the English
+    # frozen parts of the real-message corpus, and each language's blind and real sets.
+    for label, files in judged_sets():
+        cases = [case for path in files for case in load_cases(path)]
+        sets.append((f"{label} ({len(files)} files, {len(cases)} q)",
+                     lambda ask, cases=cases: score_cases(cases, ask)))
     result = Result(table)
     for label, scorer in sets:
         table.add(label, "", "", "", "")
