@@ -39,14 +39,12 @@ from typing import Any
 
 import yaml
 
+from bench.common import DATA, DEV_QUESTIONS, HELDOUT, HELDOUT_EVAL, KNOWLEDGE, TUNING
 from bench.split_corpus import CORPUS, _key
 
-ROOT = CORPUS.parent.parent.parent
 #: Sets tuned on long ago, read by ``dump`` and checked by ``freeze`` for repeats.
-DEVELOPMENT = (ROOT / "tests" / "data" / "heldout_eval.yaml",
-               ROOT.parent / "shared" / "eval" / "questions.yaml")
-EVERYDAY = tuple(ROOT / "tests" / "data" / name for name in
-                 ("everyday_messages.txt", "heldout_questions.txt", "tuning_questions.txt"))
+DEVELOPMENT = (HELDOUT_EVAL, DEV_QUESTIONS)
+EVERYDAY = (DATA / "everyday_messages.txt", HELDOUT, TUNING)
 
 
 def _items(path: Path) -> list[dict[str, Any]]:
@@ -162,7 +160,7 @@ def dump(leave_out: Iterable[str] = ()) -> Iterator[str]:
     from bot.answering.answer import Responder
     from bot.knowledge import load_knowledge
 
-    responder = Responder(load_knowledge(ROOT / "knowledge"))
+    responder = Responder(load_knowledge(KNOWLEDGE))
     for name, text in training_texts(leave_out=leave_out):
         reply = responder.answer(text)
         # A sure crisis is the reply's crisis; the middle tier its caution.
@@ -171,7 +169,7 @@ def dump(leave_out: Iterable[str] = ()) -> Iterator[str]:
         yield f"{name}\t{said}\t{reply.topic or '-'}\t{' '.join(text.split())}"
 
 
-LANG = ROOT / "tests" / "data" / "lang"
+LANG = DATA / "lang"
 
 
 def language_texts(lang_dir: Path = LANG) -> list[tuple[str, str, str]]:
