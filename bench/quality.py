@@ -32,6 +32,7 @@ from rapidfuzz import fuzz, process
 
 from bench.common import DATA, DEV_QUESTIONS, HELDOUT, HELDOUT_EVAL, TUNING, Result, Table
 from bench.common import ok as ok_text
+from bench.split_corpus import CORPUS
 from bot.answering.answer import EMERGENCY_LINE, MENU, Reply, Responder
 from bot.answering.crisis import detect_crisis
 from bot.answering.evaluation import Case, evaluate, judge, load_cases
@@ -40,7 +41,6 @@ from bot.answering.text import content_tokens, normalise
 
 Ask = Callable[[str], dict[str, Any]]
 LANG_SETS = DATA / "lang"
-CORPUS = DATA / "corpus"
 
 
 def judged_sets() -> list[tuple[str, list[Path]]]:
