@@ -1153,6 +1153,7 @@ def test_english_everyday_look_alikes_are_not_alarms(responder: Responder, text:
     "he was unconscious for about five minutes, it felt like hours",
     "on the day that i sat my last exam i took an overdose",
     "i cut my arm badly on some glass at work",
+    "the only way to get there is to take the bus",
 ])
 def test_a_garden_fire_pit_and_a_past_episode_are_no_sure_alarm(responder: Responder,
                                                                   text: str) -> None:

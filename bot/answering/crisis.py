@@ -1192,7 +1192,9 @@ _EVERYDAY_SENSE = re.compile(
     r"keeps? getting |gets? )?cut\b|"
     r"\b(?:having|had|has|throwing|threw|thrown|chucking|pulling) (?:a |an )?(?:fit|tantrum|"
     r"strop|paddy|hissy fit|wobbly) (?:because|about|over|cause|coz|cos|when|if)\b|"
-    r"\bstuck in (?:traffic|a queue|the queue|a jam|a traffic jam)\b|\bfire ?pits?\b")
+    r"\bstuck in (?:traffic|a queue|the queue|a jam|a traffic jam)\b|\bfire ?pits?\b|"
+    # directions, not an escape: "the only way to get there is to take the bus"
+    r"\bonly way to get (?:there|here|home|to|into town|in to town)\b")
 _NOW = re.compile(r"\b(?:right now|now|help me|please help|hurry|still|tonight|today|"
                   r"at the moment)\b")
 
