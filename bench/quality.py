@@ -41,6 +41,7 @@ from bot.answering.text import content_tokens, normalise
 
 Ask = Callable[[str], dict[str, Any]]
 LANG_SETS = DATA / "lang"
+DECLINE = "Sorry, I'm not sure I understood that.\n\n" + MENU + "\n\n" + EMERGENCY_LINE
 
 
 def judged_sets() -> list[tuple[str, list[Path]]]:
@@ -51,7 +52,6 @@ def judged_sets() -> list[tuple[str, list[Path]]]:
         for kind in ("blind", "real"):
             found.append((f"{kind} {lang}", sorted(LANG_SETS.glob(f"{kind}*/{lang}.yaml"))))
     return [(label, files) for label, files in found if files]
-DECLINE = "Sorry, I'm not sure I understood that.\n\n" + MENU + "\n\n" + EMERGENCY_LINE
 
 
 @dataclass(frozen=True)

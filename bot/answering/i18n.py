@@ -344,7 +344,7 @@ _CRISIS_RULES: list[tuple[str, re.Pattern[str], CrisisKind]] = [
          r"\bਬਚਾਓ\b|ਦਰਵਾਜਾ ਤੋੜ|(?:ਨਾ|ਮਤ) ਮਾਰੋ|ਮਾਰੋ ਨਾ|"
          # Session 16, from the pending real Punjabi words: someone being abducted now.
          r"ਅਗਵਾ ਕਰ(?:ਕੇ)? (?:ਲਿਜਾ|ਲੈ ਜਾ) ਰਹੇ|"
-         r"^(?!.*ਜੇ ).*ਘਰ ਵਿ(?:ਚ|ੱਚ) (?:\S+ ){0,2}ਵੜ (?:ਆਏ|ਗਏ|ਆਇਆ|ਗਿਆ)",
+         r"^(?!.*ਜੇ ).*ਘਰ ਵਿਚ (?:\S+ ){0,2}ਵੜ (?:ਆਏ|ਗਏ|ਆਇਆ|ਗਿਆ)",
          CrisisKind.DANGER),
         # A knife or "he'll kill me" is often a question or a figure of speech ("knife crime
         # figures", "my boss will kill me"): weak rules, gated below.
