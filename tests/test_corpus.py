@@ -75,18 +75,21 @@ KINDS = {"danger", "self_harm", "medical", "fire", "child"}
 #: -35 false alarms) did not ship. Round 23 (session 16) added a fourteenth part,
 #: ``test23.yaml`` (187 real items; first sight 73 right, 33/49 crises, 12/138 false, 34/40
 #: declined, 22/33 kinds); T23 (the topic model retrained with rounds 22 and 23: +13 right, +2
-#: declined) shipped, C23 (-21 crises, -33 false alarms) did not. The fourteen parts together:
+#: declined) shipped, C23 (-21 crises, -33 false alarms) did not. Round 24 (session 17) added
+#: a fifteenth part, ``test24.yaml`` (216 real items; first sight 100 right, 37/53 crises,
+#: 16/163 false, 27/37 declined, 29/37 kinds); T24 (-12 right, -3 declined) and C24 (-39
+#: crises, -41 false alarms) did not ship. The fifteen parts together:
 FLOORS = {
-    "accuracy": 1547 / 2901,
-    "crisis_recall": 513 / 696,
-    "false_crisis_rate": 213 / 2205,  # a ceiling
-    "declined": 387 / 469,
-    "kinds_right": 411 / 513,
+    "accuracy": 1647 / 3117,
+    "crisis_recall": 550 / 749,
+    "false_crisis_rate": 229 / 2368,  # a ceiling
+    "declined": 414 / 506,
+    "kinds_right": 440 / 550,
 }
 #: The frozen test parts, read together.
 TEST_PARTS = ("test.yaml", "test8.yaml", "test10.yaml", "test11.yaml", "test13.yaml",
               "test15.yaml", "test16.yaml", "test17.yaml", "test18.yaml", "test19.yaml",
-              "test20.yaml", "test21.yaml", "test22.yaml", "test23.yaml")
+              "test20.yaml", "test21.yaml", "test22.yaml", "test23.yaml", "test24.yaml")
 
 
 def _items(name: str) -> list[dict[str, object]]:
