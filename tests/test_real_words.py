@@ -108,6 +108,11 @@ def test_spelling_correction_never_turns_one_real_word_into_another() -> None:
         ("Jumping off the gw bridge sorry.", CrisisKind.SELF_HARM),
         ("They won't stop following me!", CrisisKind.DANGER),
         ("Hi mum, the school is in lockdown and we're hiding under the desk", CrisisKind.DANGER),
+        # Round 24's training words (in pending/): fear of dying of a wound wants an
+        # ambulance, not Samaritans; a wish to die keeps Samaritans.
+        ("I've been stabbed in the chest ... I'm going to die.", CrisisKind.MEDICAL),
+        ("im going to die, ive been shot", CrisisKind.MEDICAL),
+        ("i am going to die tonight, i have the pills", CrisisKind.SELF_HARM),
     ],
 )
 def test_plain_words_from_the_training_split_fire_a_rule(text: str, kind: CrisisKind) -> None:

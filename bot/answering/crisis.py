@@ -214,6 +214,14 @@ _AN_ACCIDENT_NOT = (r"(?!.*\b(?:on|with|against) (?:a|the|some) (?:glass|fence|n
 _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
     (name, re.compile(pattern), kind, strong)
     for name, pattern, kind, strong in [
+        # Session 17 (round 24's training crises): "I've been stabbed in the chest ... I'm
+        # going to die" is fear of dying of a wound, not a wish to die; the want-to-die rule
+        # below gave it Samaritans instead of an ambulance. Tried before the self-harm rules.
+        # ("shot down" by a crush is no wound.)
+        ("wounded-dying", r"\b(?:been|got|just been|getting) (?:stabbed|shot|shanked|knifed|"
+         r"glassed|slashed)\b(?! down| of)\b.*\b(?:going to|gonna|about to|will) die\b|"
+         r"\b(?:going to|gonna|about to|will) die\b.*\b(?:been|got|just been) (?:stabbed|shot|"
+         r"shanked|knifed|glassed|slashed)\b(?! down| of)", CrisisKind.MEDICAL, False),
         # --- self-harm and suicidal intent
         ("kill-myself", r"\b(?:kill|killing|hurt|hurting|harm|harming|cut|cutting|hang|hanging|"
          r"poison|poisoning|end) (?:my ?self)\b", CrisisKind.SELF_HARM, True),
