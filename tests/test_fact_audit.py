@@ -196,6 +196,15 @@ def test_no_bare_names(responder: Responder, question: str) -> None:
         assert ":" in line, f"{line!r} gives no way to reach it"
 
 
+def test_a_tenant_is_shown_the_landlords_website(responder: Responder) -> None:
+    # Found on Trent & Dove's own site (knowledge/contacts.yaml says where); the shared facts
+    # give no route, and the contact line used to read "no phone number or website confirmed".
+    reply = responder.answer("my neighbour is a trent and dove tenant and plays loud music "
+                             "every night")
+    assert reply.matched
+    assert "Trent & Dove Housing: https://www.trentanddove.org/" in reply.contacts, reply.contacts
+
+
 def test_trading_standards_only_as_the_plan_describes(kb: KnowledgeBase) -> None:
     for topic in kb.topics.values():
         for sentence in re.split(r"(?<=[.;])\s+", topic.answer):
