@@ -1172,3 +1172,22 @@ def test_a_relative_threatening_suicide_is_not_told_about_domestic_abuse(
     reply = responder.answer("my brother is threatening to kill himself")
     assert reply.crisis is not None and reply.crisis.kind is CrisisKind.SELF_HARM
     assert reply.topic != "domestic-abuse-support"
+
+
+@pytest.mark.parametrize("text", ["i took 20 paracetamol an hour ago",
+                                  "she took 30 of her sertraline",
+                                  "ive just swallowed about 15 tablets"])
+def test_ten_tablets_or_more_at_once_is_an_ambulance(responder: Responder, text: str) -> None:
+    # Session 17, from everyday use: "an hour ago" had made the first only the emergency line
+    # on top, though paracetamol's harm shows hours later.
+    found = detect_crisis(text, use_model=False)
+    assert found is not None and found.sure and found.kind == CrisisKind.MEDICAL, found
+    assert "999" in responder.answer(text).text.split("\n")[0]
+
+
+@pytest.mark.parametrize("text", ["i took 2 paracetamol an hour ago for my headache",
+                                  "i took 12 tablets a day as prescribed",
+                                  "i took 20 paracetamol last week and i was fine"])
+def test_a_days_doses_or_a_headache_are_no_sure_alarm(text: str) -> None:
+    found = detect_crisis(text)
+    assert found is None or not found.sure, found

@@ -272,7 +272,17 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
          r"\b(?:took|taken|swallowed) (?:all|loads of|a lot of|too many|a load of|a bunch of) "
          # Not "meds" or "medication": "i took all my meds this morning" is a day's doses.
          r"(?:my |the |his |her |of )*(?:pills|tablets|antidepressants|painkillers|sleeping "
-         r"pills)\b", CrisisKind.MEDICAL, True),
+         r"pills)\b|"
+         # Session 17: ten or more tablets at once, however long ago today ("i took 20
+         # paracetamol an hour ago" was only the emergency line on top: liver damage from
+         # paracetamol shows late). Not a day's prescribed doses.
+         r"\b(?:took|taken|swallowed|necked|downed)(?: about| around| like| over| nearly)? "
+         r"(?:[1-9]\d+|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|a hundred)"
+         r"(?: of (?:my|the|his|her|mums|dads))? (?:paracetamols?|pills|tablets|painkillers|"
+         r"co codamol|codeine|ibuprofen|aspirin|sertraline|citalopram|fluoxetine|sleeping "
+         r"pills|antidepressants|diazepam|tramadol)\b"
+         r"(?!.*\b(?:a day|per day|each day|every day|daily|a week|as prescribed)\b)",
+         CrisisKind.MEDICAL, True),
         ("wont-wake", r"\b(?:will not|can not|wont|cant|not) wak(?:e|ing) (?:up|him|her|them)\b|"
          r"\bspiked me\b|\b(?:just|i think i have|i have) been spiked\b|"
          # Spiked and feeling it now: "someone spiked my drink and i feel really weird",
@@ -1202,7 +1212,11 @@ _EVERYDAY_SENSE = re.compile(
     r"strop|paddy|hissy fit|wobbly) (?:because|about|over|cause|coz|cos|when|if)\b|"
     r"\bstuck in (?:traffic|a queue|the queue|a jam|a traffic jam)\b|\bfire ?pits?\b|"
     # directions, not an escape: "the only way to get there is to take the bus"
-    r"\bonly way to get (?:there|here|home|to|into town|in to town)\b")
+    r"\bonly way to get (?:there|here|home|to|into town|in to town)\b|"
+    # a painkiller for an everyday pain: "i took 2 paracetamol an hour ago for my headache"
+    # (the count rule still reads an overdose first)
+    r"\bfor (?:my|a|the|her|his) (?:headache|migraine|period pains?|back ?ache|back pain|"
+    r"toothache|cold|flu|hangover|temperature|fever|sore throat)\b")
 _NOW = re.compile(r"\b(?:right now|now|help me|please help|hurry|still|tonight|today|"
                   r"at the moment)\b")
 
