@@ -79,11 +79,13 @@ KINDS = {"danger", "self_harm", "medical", "fire", "child"}
 #: a fifteenth part, ``test24.yaml`` (216 real items; first sight 100 right, 37/53 crises,
 #: 16/163 false, 27/37 declined, 29/37 kinds); T24 (-12 right, -3 declined) and C24 (-39
 #: crises, -41 false alarms) did not ship; a wound feared fatal ("I've been stabbed ... I'm
-#: going to die") then got the ambulance, not Samaritans (+1 kind). The fifteen parts together:
+#: going to die") then got the ambulance, not Samaritans (+1 kind); with the spelling corrector
+#: no longer reading real words as crisis words ("odd" as "overdosed", "conscious" as
+#: "unconscious"), 3 more right and 5 fewer false crises. The fifteen parts together:
 FLOORS = {
-    "accuracy": 1647 / 3117,
+    "accuracy": 1650 / 3117,
     "crisis_recall": 550 / 749,
-    "false_crisis_rate": 229 / 2368,  # a ceiling
+    "false_crisis_rate": 224 / 2368,  # a ceiling
     "declined": 414 / 506,
     "kinds_right": 441 / 550,
 }

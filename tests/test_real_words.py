@@ -72,6 +72,24 @@ def test_spelling_correction_never_turns_one_real_word_into_another() -> None:
         assert detect_crisis(calm, use_model=False) is None, calm
 
 
+@pytest.mark.parametrize("text", ["i feel a bit odd today", "he is conscious and talking now",
+                                  "my phone is echoing on calls", "my car was honking",
+                                  "there is something odd about my neighbour"])
+def test_everyday_words_are_not_read_as_crisis_words(text: str) -> None:
+    # Session 17: the corrector read "odd" as "overdosed", "conscious" as "unconscious",
+    # "echoing" as "choking" and "honking" as "choking": each a sure medical alarm.
+    found = detect_crisis(text)
+    assert found is None or not found.sure, (text, found)
+
+
+@pytest.mark.parametrize("word", ["estranged", "conscious", "subconscious", "wrapping",
+                                  "tripped", "wrapped", "skilled", "stables", "talents",
+                                  "charming", "farming", "warming", "attached", "handing"])
+def test_real_words_are_never_corrected_into_crisis_words(word: str) -> None:
+    # "my estranged husband" read "my strangled husband", "wrapping presents" "raping".
+    assert crisis_module.corrected(f"my {word} one") == f"my {word} one"
+
+
 @pytest.mark.parametrize(
     ("text", "kind"),
     [

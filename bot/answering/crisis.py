@@ -117,7 +117,10 @@ _LEXICON = (
 
 # Real words one edit away from a crisis word: never "correct" them. Found by running common
 # words through the corrector: "turning blue" had become "burning blue" (no rule fired), and
-# "changing myself" "hanging myself" (a false alarm).
+# "changing myself" "hanging myself" (a false alarm). Session 17 ran the word vectors' whole
+# vocabulary (24,216 words) through it: "my estranged husband" had become "strangled",
+# "he is conscious" "unconscious", "wrapping presents" "raping", "i tripped" "trapped". The
+# last three lines are those real words; plurals and tenses of a crisis word still fold.
 _KEEP = frozenset(
     """sitting fitting getting letting setting betting skill still fill hill will kiss mile file
     treating retreating threading
@@ -133,6 +136,10 @@ _KEEP = frozenset(
     turning changing ranging ganging hearing bearing sharing strange stranger strangers boating
     breaching bathing anger hunting creaking drying stubbing hollowing spills
     attack attacks assault assaults strangle strangles threaten threatens
+    attached attracting batting beaming blending burying charming conscious subconscious
+    draped echoing estranged farming flowing freaking grasping handing hurling milling rasped
+    scraping skilled stables straining strapped talents tangled tapped trapping tripped
+    warming wrapped wrapping follower shitting honking
     """.split()
 )
 

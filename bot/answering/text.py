@@ -13,7 +13,9 @@ from functools import lru_cache
 
 # Contractions first, while apostrophes are still there.
 _CONTRACTIONS = [
-    (r"\bod'?d\b", "overdosed"),  # "od'd" before "'d" becomes "would"
+    # "od'd" before "'d" becomes "would"; only with its apostrophe, or "i feel odd" (a
+    # common word) read "i feel overdosed", a sure medical alarm
+    (r"\bod'd\b", "overdosed"),
     (r"\bcan'?t\b", "can not"),
     (r"\bwon'?t\b", "will not"),
     (r"\bain'?t\b", "is not"),
