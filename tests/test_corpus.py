@@ -81,11 +81,12 @@ KINDS = {"danger", "self_harm", "medical", "fire", "child"}
 #: crises, -41 false alarms) did not ship; a wound feared fatal ("I've been stabbed ... I'm
 #: going to die") then got the ambulance, not Samaritans (+1 kind); with the spelling corrector
 #: no longer reading real words as crisis words ("odd" as "overdosed", "conscious" as
-#: "unconscious"), 3 more right and 5 fewer false crises. The fifteen parts together:
+#: "unconscious"), 3 more right and 5 fewer false crises; with "a year ago", a childhood or a
+#: year named as the past, 2 more right and 3 fewer false crises. The fifteen parts together:
 FLOORS = {
-    "accuracy": 1650 / 3117,
+    "accuracy": 1652 / 3117,
     "crisis_recall": 550 / 749,
-    "false_crisis_rate": 224 / 2368,  # a ceiling
+    "false_crisis_rate": 221 / 2368,  # a ceiling
     "declined": 414 / 506,
     "kinds_right": 441 / 550,
 }

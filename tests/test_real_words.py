@@ -1209,3 +1209,19 @@ def test_ten_tablets_or_more_at_once_is_an_ambulance(responder: Responder, text:
 def test_a_days_doses_or_a_headache_are_no_sure_alarm(text: str) -> None:
     found = detect_crisis(text)
     assert found is None or not found.sure, found
+
+
+@pytest.mark.parametrize("text", ["a year ago he hit me", "as a teenager i cut myself",
+                                  "in 2015 i tried to hang myself", "growing up my dad beat me",
+                                  "about a month ago i got locked in the bathroom",
+                                  "that night he strangled me"])
+def test_a_time_gone_by_is_no_sure_alarm(text: str) -> None:
+    # Session 17: the past markers had "months ago" but not "a month ago", and no childhood
+    # or year; each of these was a sure alarm.
+    found = detect_crisis(text)
+    assert found is None or not found.sure, (text, found)
+
+
+def test_the_past_with_danger_now_is_still_an_alarm() -> None:
+    found = detect_crisis("a year ago he hit me and now hes outside my door")
+    assert found is not None and found.sure and found.kind == CrisisKind.DANGER, found

@@ -1096,7 +1096,13 @@ _PAST = re.compile(r"\b(?:used to|in the past|years ago|was suicidal|were suicid
                    r"on the day (?:that |when )?i|(?:was|were) (?:unconscious|out cold|not "
                    r"breathing) for|did not find out|had the (?:\w+ )?experience of|"
                    r"spent (?:yesterday|last night|the night|the day) in (?:the )?(?:hospital|"
-                   r"a and e))\b"
+                   r"a and e)|"
+                   # session 17: the singular of "months ago", a childhood, a year gone by
+                   # ("a year ago he hit me", "as a teenager i cut myself", "in 2015 i tried
+                   # to hang myself" were sure alarms)
+                   r"a (?:week|month|year|fortnight|decade) ago|when i tried to|"
+                   r"as a (?:child|kid|teenager|teen|little girl|little boy|young girl|young boy)|"
+                   r"growing up|(?:back )?in (?:19|20)\d\d|that (?:night|day|evening|morning))\b"
                    # "No, I'm not going to hurt myself": said to reassure, not a threat.
                    r"|\b(?:not|never) (?:going to|gonna|about to|planning to) (?:kill|hurt|harm|"
                    r"cut|end) my ?self\b|\bi would never (?:kill|hurt|harm) my ?self\b|"
