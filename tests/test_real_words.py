@@ -1225,3 +1225,11 @@ def test_a_time_gone_by_is_no_sure_alarm(text: str) -> None:
 def test_the_past_with_danger_now_is_still_an_alarm() -> None:
     found = detect_crisis("a year ago he hit me and now hes outside my door")
     assert found is not None and found.sure and found.kind == CrisisKind.DANGER, found
+
+
+@pytest.mark.parametrize("text", ["sorry my phone's going to die, whats the number for 101",
+                                  "my battery is going to die"])
+def test_a_battery_running_out_is_no_sure_alarm(text: str) -> None:
+    # Session 17: "my phone is going to die" was a sure suicidal alarm (Samaritans first).
+    found = detect_crisis(text)
+    assert found is None or not found.sure, (text, found)

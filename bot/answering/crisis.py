@@ -234,8 +234,9 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
          r"poison|poisoning|end) (?:my ?self)\b", CrisisKind.SELF_HARM, True),
         ("end-my-life", r"\b(?:end|ending|take|taking|took) (?:it all|my (?:own )?life)\b",
          CrisisKind.SELF_HARM, True),
-        ("want-to-die", r"(?<!not )(?<!never )\b(?:want|wants|wanting|going|wish|ready|like) "
-         r"to die\b|"
+        # ("my phone is going to die": its battery, session 17.)
+        ("want-to-die", r"(?<!not )(?<!never )(?<!phone is )(?<!phone )(?<!battery is )"
+         r"(?<!laptop is )\b(?:want|wants|wanting|going|wish|ready|like) to die\b|"
          r"\b(?:going to|gonna|about to|wants to|want to) jump\b|\bjump off\b|"
          r"\b(?:got|have|holding) (?:the |my |all my )?(?:pills|tablets) (?:in my hand|ready|"
          r"lined up)\b|"
@@ -1226,6 +1227,8 @@ _EVERYDAY_SENSE = re.compile(
     r"\bstuck in (?:traffic|a queue|the queue|a jam|a traffic jam)\b|\bfire ?pits?\b|"
     # directions, not an escape: "the only way to get there is to take the bus"
     r"\bonly way to get (?:there|here|home|to|into town|in to town)\b|"
+    # a battery running out: "my battery is going to die"
+    r"\b(?:phone|battery|laptop|ipad|tablet) (?:is )?(?:going to|gonna|about to) die\b|"
     # a painkiller for an everyday pain: "i took 2 paracetamol an hour ago for my headache"
     # (the count rule still reads an overdose first)
     r"\bfor (?:my|a|the|her|his) (?:headache|migraine|period pains?|back ?ache|back pain|"
