@@ -1233,3 +1233,22 @@ def test_a_battery_running_out_is_no_sure_alarm(text: str) -> None:
     # Session 17: "my phone is going to die" was a sure suicidal alarm (Samaritans first).
     found = detect_crisis(text)
     assert found is None or not found.sure, (text, found)
+
+
+@pytest.mark.parametrize("text", ["i cut myself shaving", "i can't breathe for laughing",
+                                  "i'm bleeding from a paper cut lol", "he's dead set on moving",
+                                  "i'm on fire today at work",
+                                  "i can't take this noise anymore"])
+def test_everyday_figures_of_speech_are_no_sure_alarm(text: str) -> None:
+    # Session 17, from everyday messages: each was a sure crisis (a rule or the model).
+    found = detect_crisis(text)
+    assert found is None or not found.sure, (text, found)
+
+
+@pytest.mark.parametrize(("text", "kind"), [("i cut myself with a razor", CrisisKind.SELF_HARM),
+                                            ("i keep cutting myself", CrisisKind.SELF_HARM),
+                                            ("i cant breathe", CrisisKind.MEDICAL),
+                                            ("my dad is on fire help", CrisisKind.FIRE)])
+def test_and_the_real_thing_still_is(text: str, kind: CrisisKind) -> None:
+    found = detect_crisis(text, use_model=False)
+    assert found is not None and found.sure and found.kind == kind, (text, found)

@@ -214,6 +214,11 @@ _NOT_BY_ME = (r"(?<!\bi )(?<!\bi am )(?<!\bstop )(?<!\bkeep )(?<!\bi keep )(?<!\
 _PLEA = r"(?:help|me|us|please|pls|plz|someone|somebody|anyone|anybody|now|quick|quickly|" \
         r"hurry|urgent|asap)"
 
+# How a cut happens by accident: "i cut myself shaving" is no self-harm (session 17).
+_BY_ACCIDENT = (r"(?:shaving|cooking|chopping|gardening|by accident|accidentally|while (?:shaving|"
+                r"cooking|chopping|gardening|cleaning|working)|on (?:a|the|some) (?:glass|tin|can|"
+                r"paper|fence|nail|wire|saw|knife))\b")
+
 # A cut that is not an accident: "i cut my arm badly on some glass at work" is no self-harm.
 _AN_ACCIDENT_NOT = (r"(?!.*\b(?:on|with|against) (?:a|the|some) (?:glass|fence|nail|tin|can|wire|"
                     r"saw)\b)")
@@ -231,7 +236,8 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
          r"shanked|knifed|glassed|slashed)\b(?! down| of)", CrisisKind.MEDICAL, False),
         # --- self-harm and suicidal intent
         ("kill-myself", r"\b(?:kill|killing|hurt|hurting|harm|harming|cut|cutting|hang|hanging|"
-         r"poison|poisoning|end) (?:my ?self)\b", CrisisKind.SELF_HARM, True),
+         r"poison|poisoning|end) (?:my ?self)\b"
+         r"(?! " + _BY_ACCIDENT + r")", CrisisKind.SELF_HARM, True),
         ("end-my-life", r"\b(?:end|ending|take|taking|took) (?:it all|my (?:own )?life)\b",
          CrisisKind.SELF_HARM, True),
         # ("my phone is going to die": its battery, session 17.)
@@ -414,7 +420,8 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
          CrisisKind.DANGER, False),
         # "my feet are on fire", "our quiz team is on fire": not a fire.
         ("fire", r"(?<!feet are )(?<!mouth is )(?<!throat is )(?<!legs are )"
-         r"(?<!team is )\bon fire\b(?! this season)|"
+         # ("i'm on fire today", "you're on fire": doing well; someone ablaze is not typing)
+         r"(?<!team is )(?<!i am )(?<!you are )\bon fire\b(?! this season)|"
          r"(?<!in case )(?<!\bif )(?<!\bwhen )\bthere is a fire\b", CrisisKind.FIRE, False),
         ("trapped", r"\b(?:kidnapped|abducted|held hostage|locked me in|locked in (?:a|the|my) "
          r"room|will not let me (?:leave|out))\b", CrisisKind.DANGER, True),
@@ -560,7 +567,8 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
          r"\b(?:car|road|bad|serious|motorbike) (?:crash|accident|collision)\b(?: \w+){0,3} "
          r"(?:outside|on|at|in|near|just)\b(?!.*\b(?:last|yesterday|ago|every|always|report|"
          r"claim|insurance|figures|statistics|how many)\b)|"
-         r"\b(?:can not|cant|can hardly|hardly|struggling to|trying to) breathe\b|"
+         r"\b(?:can not|cant|can hardly|hardly|struggling to|trying to) breathe\b"
+         r"(?! (?:for|from|with) (?:laughing|laughter)\b)|"
          r"\bbreathing (?:is |has )?gone (?:really )?(?:bad|funny|strange)\b|"
          r"\b(?:turning|gone|going|getting) (?:all )?(?:purple|blue|purply blue)\b|"
          r"\b(?:has|have|is|she|he|it) (?:just )?choked\b|\bchoking on\b|"
@@ -1227,6 +1235,11 @@ _EVERYDAY_SENSE = re.compile(
     r"\bstuck in (?:traffic|a queue|the queue|a jam|a traffic jam)\b|\bfire ?pits?\b|"
     # directions, not an escape: "the only way to get there is to take the bus"
     r"\bonly way to get (?:there|here|home|to|into town|in to town)\b|"
+    # session 17: a noise one cannot stand, a paper cut, "dead set on"
+    r"\b(?:can not|cant|could not|couldnt) (?:take|stand|cope with|handle|bear) (?:this|the|"
+    r"their|his|her|that|all this|all the) (?:noise|music|barking|parking|traffic|smell|mess)\b|"
+    r"\bpaper ?cuts?\b|\bdead (?:set|tired|serious|keen|against)\b|"
+    r"\bbreathe (?:for|from|with) (?:laughing|laughter)\b|\bcut my ?self " + _BY_ACCIDENT + "|"
     # a battery running out: "my battery is going to die"
     r"\b(?:phone|battery|laptop|ipad|tablet) (?:is )?(?:going to|gonna|about to) die\b|"
     # a painkiller for an everyday pain: "i took 2 paracetamol an hour ago for my headache"
