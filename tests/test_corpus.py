@@ -82,13 +82,14 @@ KINDS = {"danger", "self_harm", "medical", "fire", "child"}
 #: going to die") then got the ambulance, not Samaritans (+1 kind); with the spelling corrector
 #: no longer reading real words as crisis words ("odd" as "overdosed", "conscious" as
 #: "unconscious"), 3 more right and 5 fewer false crises; with "a year ago", a childhood or a
-#: year named as the past, 2 more right and 3 fewer false crises. The fifteen parts together:
+#: year named as the past, 2 more right and 3 fewer false crises; with people chasing someone
+#: now a 999 call, one more crisis (and kind) caught. The fifteen parts together:
 FLOORS = {
     "accuracy": 1652 / 3117,
-    "crisis_recall": 550 / 749,
+    "crisis_recall": 551 / 749,
     "false_crisis_rate": 221 / 2368,  # a ceiling
     "declined": 414 / 506,
-    "kinds_right": 441 / 550,
+    "kinds_right": 442 / 551,
 }
 #: The frozen test parts, read together.
 TEST_PARTS = ("test.yaml", "test8.yaml", "test10.yaml", "test11.yaml", "test13.yaml",

@@ -1252,3 +1252,19 @@ def test_everyday_figures_of_speech_are_no_sure_alarm(text: str) -> None:
 def test_and_the_real_thing_still_is(text: str, kind: CrisisKind) -> None:
     found = detect_crisis(text, use_model=False)
     assert found is not None and found.sure and found.kind == kind, (text, found)
+
+
+@pytest.mark.parametrize("text", ["a gang of lads are chasing my son", "someone is chasing me",
+                                  "i need help my ex is here and hes drunk and angry"])
+def test_being_chased_or_an_angry_ex_here_now_is_a_999_call(text: str) -> None:
+    # Session 17, from everyday crisis messages written to probe the rules: both got nothing.
+    found = detect_crisis(text, use_model=False)
+    assert found is not None and found.sure and found.kind == CrisisKind.DANGER, (text, found)
+
+
+@pytest.mark.parametrize("text", ["the council keeps chasing me for council tax",
+                                  "my ex is here to pick up the kids",
+                                  "my kids were chasing each other in the park"])
+def test_chasing_for_money_or_an_ex_collecting_the_kids_is_not(text: str) -> None:
+    found = detect_crisis(text)
+    assert found is None or not found.sure, (text, found)

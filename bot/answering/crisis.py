@@ -879,10 +879,19 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
         ("ex-here-now", r"\b(?:ex|ex partner|ex husband|ex boyfriend|ex wife|ex girlfriend|"
          r"abuser|stalker)\b(?: \w+){0,4}? (?:is|says (?:he|she) is|saying (?:he|she) is) "
          r"(?:outside|at (?:my|the|our) (?:door|front door|back door|window|house|flat|home|"
-         r"gate)|in (?:my|our) (?:garden|drive|driveway|house|flat|hallway))\b"
+         r"gate)|in (?:my|our) (?:garden|drive|driveway|house|flat|hallway)|"
+         # "my ex is here and hes drunk and angry" (session 17); not "here to pick up the kids"
+         r"here\b(?=.*\b(?:drunk|angry|shouting|screaming|threatening|kicking|banging|will not "
+         r"leave|scared|help)\b))\b"
          r"(?! (?:the|a) (?:school|shop|pub|court|work))"
          r"(?!.*\b(?:every|each|always|sometimes|usually|last|yesterday|ago|when|if)\b)",
          CrisisKind.DANGER, False),
+        # Chased by people now (session 17: "a gang of lads are chasing my son" got nothing);
+        # not bailiffs or the council "chasing me for" money.
+        ("chased-now", r"\b(?:a (?:gang|group|man|woman|lad|guy|bloke)|(?:some|these|two|three|"
+         r"four|a group of|a gang of) (?:lads|men|guys|boys|kids|people|youths)|gang|someone|"
+         r"somebody|he|she|they)\b(?: \w+){0,3}? (?:is|are|s|keeps?) chasing (?:me|us|my|him|"
+         r"her|them|a|an)\b(?!.*\b(?:for|about|over)\b)", CrisisKind.DANGER, False),
         ("armed-here", r"\b(?:outside|at (?:the|my|our) (?:door|window|gate)|in (?:the|my|our) "
          r"(?:garden|house|hall|hallway)|here) with a (?:baseball )?(?:bat|hammer|crowbar|knife|"
          r"machete|gun|weapon|axe|golf club)\b", CrisisKind.DANGER, False),
