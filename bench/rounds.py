@@ -44,7 +44,7 @@ from bench.split_corpus import CORPUS, _key
 
 #: Sets tuned on long ago, read by ``dump`` and checked by ``freeze`` for repeats.
 DEVELOPMENT = (HELDOUT_EVAL, DEV_QUESTIONS)
-EVERYDAY = (DATA / "everyday_messages.txt", HELDOUT, TUNING)
+EVERYDAY = (DATA / "everyday_messages.txt", DATA / "everyday_crises.txt", HELDOUT, TUNING)
 
 
 def _items(path: Path) -> list[dict[str, Any]]:

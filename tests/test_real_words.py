@@ -1268,3 +1268,17 @@ def test_being_chased_or_an_angry_ex_here_now_is_a_999_call(text: str) -> None:
 def test_chasing_for_money_or_an_ex_collecting_the_kids_is_not(text: str) -> None:
     found = detect_crisis(text)
     assert found is None or not found.sure, (text, found)
+
+
+def _everyday_crises() -> list[str]:
+    path = ROOT / "tests" / "data" / "everyday_crises.txt"
+    return [line.strip() for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("#")]
+
+
+def test_everyday_crisis_messages_lead_with_999(responder: Responder) -> None:
+    missed = [text for text in _everyday_crises()
+              if (found := detect_crisis(text)) is None or not found.sure
+              or "999" not in responder.answer(text).text.split("\n")[0]]
+    assert len(_everyday_crises()) >= 50
+    assert missed == []
