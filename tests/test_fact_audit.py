@@ -205,6 +205,14 @@ def test_a_tenant_is_shown_the_landlords_website(responder: Responder) -> None:
     assert "Trent & Dove Housing: https://www.trentanddove.org/" in reply.contacts, reply.contacts
 
 
+def test_neighbourhood_watch_is_the_local_police_teams_not_extremism(
+        responder: Responder) -> None:
+    # Session 17: "i want to join neighbourhood watch" got the extremism reporting topic.
+    reply = responder.answer("i want to join neighbourhood watch")
+    assert reply.topic == "neighbourhood-policing", reply.topic
+    assert "Neighbourhood Watch" in reply.text
+
+
 def test_trading_standards_only_as_the_plan_describes(kb: KnowledgeBase) -> None:
     for topic in kb.topics.values():
         for sentence in re.split(r"(?<=[.;])\s+", topic.answer):
