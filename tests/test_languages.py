@@ -638,3 +638,19 @@ def test_urdu_and_punjabi_safety_words_keep_a_safety_answer(responder: Responder
                                                             lang: str) -> None:
     assert i18n.answer(responder, text, lang).topic not in ("oos-highways", "oos-parking",
                                                             "oos-borough-council"), text
+
+
+def test_polish_break_in_with_the_clitic_first_is_a_999_call() -> None:
+    # Session 17: "się" before the verb ("ktoś się włamuje do domu", someone is breaking into
+    # the house) raised nothing; breaking into garages, heard of, is no alarm.
+    found = i18n.detect_crisis("ktoś się włamuje do domu", "pl")
+    assert found is not None and found.sure and found.kind == CrisisKind.DANGER, found
+    calm = i18n.detect_crisis("sąsiadka słyszy jak ktoś się włamuje do garaży w nocy, jak "
+                              "wzmocnić zabezpieczenia?", "pl")
+    assert calm is None or not calm.sure, calm
+
+
+def test_polish_this_is_finishing_me_off_is_no_sure_alarm() -> None:
+    # "to mnie dobija" (this is wearing me down) was a sure danger alarm from the model.
+    found = i18n.detect_crisis("to mnie dobija", "pl")
+    assert found is None or not found.sure, found
