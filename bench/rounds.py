@@ -35,12 +35,15 @@ import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from bench.common import DATA, DEV_QUESTIONS, HELDOUT, HELDOUT_EVAL, KNOWLEDGE, TUNING
 from bench.split_corpus import CORPUS, _key
+
+if TYPE_CHECKING:
+    from bot.answering.crisis import Crisis
 
 #: Sets tuned on long ago, read by ``dump`` and checked by ``freeze`` for repeats.
 DEVELOPMENT = (HELDOUT_EVAL, DEV_QUESTIONS)
@@ -155,6 +158,11 @@ def training_texts(corpus: Path = CORPUS, leave_out: Iterable[str] = ()) -> list
     return texts
 
 
+def _said(crisis: Crisis | None) -> str:
+    """A crisis as the dumps print it: kind/level, or "-"."""
+    return f"{crisis.kind.value}/{crisis.level.value}" if crisis else "-"
+
+
 def dump(leave_out: Iterable[str] = ()) -> Iterator[str]:
     """One tab-separated line per training-side text: file, crisis, topic, text."""
     from bot.answering.answer import Responder
@@ -164,9 +172,8 @@ def dump(leave_out: Iterable[str] = ()) -> Iterator[str]:
     for name, text in training_texts(leave_out=leave_out):
         reply = responder.answer(text)
         # A sure crisis is the reply's crisis; the middle tier its caution.
-        crisis = reply.crisis or reply.caution
-        said = f"{crisis.kind.value}/{crisis.level.value}" if crisis else "-"
-        yield f"{name}\t{said}\t{reply.topic or '-'}\t{' '.join(text.split())}"
+        yield f"{name}\t{_said(reply.crisis or reply.caution)}\t{reply.topic or '-'}\t" \
+              f"{' '.join(text.split())}"
 
 
 LANG = DATA / "lang"
@@ -186,12 +193,12 @@ def language_texts(lang_dir: Path = LANG) -> list[tuple[str, str, str]]:
 
 
 def dump_languages() -> Iterator[str]:
-    """One tab-separated line per language training message: file, crisis kind, text."""
+    """One tab-separated line per language training message: file, crisis (kind/level, as
+    ``dump`` gives it: a sure alarm turned into the emergency line on top shows), text."""
     from bot.answering import i18n
 
     for name, lang, text in language_texts():
-        crisis = i18n.detect_crisis(text, lang)
-        yield f"{name}\t{crisis.kind.value if crisis else '-'}\t{' '.join(text.split())}"
+        yield f"{name}\t{_said(i18n.detect_crisis(text, lang))}\t{' '.join(text.split())}"
 
 
 def main(argv: list[str] | None = None) -> int:

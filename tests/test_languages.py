@@ -654,3 +654,15 @@ def test_polish_this_is_finishing_me_off_is_no_sure_alarm() -> None:
     # "to mnie dobija" (this is wearing me down) was a sure danger alarm from the model.
     found = i18n.detect_crisis("to mnie dobija", "pl")
     assert found is None or not found.sure, found
+
+
+def test_roman_urdu_someone_in_the_house_is_a_999_call() -> None:
+    # Session 17: "koi ghar mein ghus aaya hai" (someone has got into the house) raised
+    # nothing, though the Urdu-script rule read the same words.
+    found = i18n.detect_crisis("koi ghar mein ghus aaya hai", "ur")
+    assert found is not None and found.sure and found.kind == CrisisKind.DANGER, found
+
+
+def test_urdu_bullying_at_school_is_no_sure_alarm() -> None:
+    found = i18n.detect_crisis("meri beti ko school mein tang kiya ja raha hai", "ur")
+    assert found is None or not found.sure, found

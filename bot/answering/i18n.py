@@ -365,6 +365,10 @@ _CRISIS_RULES: list[tuple[str, re.Pattern[str], CrisisKind]] = [
         ("roman-danger", r"(?<!log )\b(?:maar|mar|peet|kutt|kut) (?:raha|rahi|rahe|reha|rahya)\b|"
          r"\bbachao\b(?! ka| ke| ki)|"  # "aag se bachao ka plan": a fire-safety plan
          r"\bghar (?:mein|men|main|vich|wich) koi ghus|"
+         # Session 17: "koi ghar mein ghus aaya hai" (someone has got into the house) raised
+         # nothing; the Urdu-script rule above reads this order already.
+         r"^(?!.*\bagar\b).*\bghar (?:mein|men|main|vich|wich) (?:\w+ ){0,2}ghus (?:aaya|aya|aaye|"
+         r"aye|gaya|gaye|gya|gye|aa gaya|aa gaye|aa gya|aa gye|aagaya|aagaye)\b|"
          # Said to the attacker: "mat maro", "mainu na maaro" ("don't hit me").
          r"\b(?:mat|na|nah) (?:maro|maaro)\b|\b(?:maro|maaro) (?:mat|na)\b", CrisisKind.DANGER),
         ("roman-threat", r"\bjaan se maar|\bmaar dal(?:ega|egi|enge|o)\b|\bchaku\b|\bchhuri\b",
@@ -487,6 +491,11 @@ _SMOKING = _folded(r"\b(?:papieros\w*|fajk\w*|trawk\w*|jointa?|skreta|ziol\w*|ma
 
 
 # Online, on the internet. (Not "a message" or "a text": threats of violence now come by text.)
+# Being bothered or bullied ("meri beti ko school mein tang kiya ja raha hai" was a sure child
+# alarm from the model, session 17): a report to make, with the emergency line on top, unless
+# the message says now. Not threats: "dhamkiyan de rahe" is often danger now.
+_HARASSED = _folded(r"\btang (?:kar|kiya|karte|karti|karta|karna|krte|krta)\w*|تنگ (?:کر|کیا)|"
+                    r"ਤੰਗ ਕਰ")
 _ONLINE = _folded(r"\b(?:online|internet|internecie|internetu|w sieci)\b|آن لائن|انٹرنیٹ|"
                   r"ਆਨਲਾਈਨ|ਇੰਟਰਨੈੱਟ")
 
@@ -528,7 +537,8 @@ def _at_most_possible(text: str, folded: str, kind: CrisisKind) -> bool:
             or (kind in (CrisisKind.MEDICAL, CrisisKind.DANGER)
                 and bool(_DEALING.search(folded)))
             or (kind is CrisisKind.DANGER and bool(_ONLINE.search(folded))
-                and not _NOW.search(folded)))
+                and not _NOW.search(folded))
+            or (bool(_HARASSED.search(folded)) and not _NOW.search(folded)))
 
 
 def detect_crisis(text: str, language: str, *, use_model: bool = True) -> Crisis | None:
