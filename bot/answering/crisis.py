@@ -247,6 +247,12 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
          r"\b(?:got|have|holding) (?:the |my |all my )?(?:pills|tablets) (?:in my hand|ready|"
          r"lined up)\b|"
          r"\bwant to be dead\b|\bbetter off dead\b|\bno reason to live\b|"
+         # Session 17: looking up how ("i've been researching ways to die" was only the
+         # emergency line on top).
+         r"\b(?:researching|researched|looking up|looked up|googling|googled|searching|searched) "
+         r"(?:ways|how|the best way|the easiest way|methods) (?:to|of) (?:die|dying|kill my ?self|"
+         r"killing my ?self|end it|ending it|end my life|ending my life|suicide)\b"
+         r"(?!.*\b(?:essay|homework|history|book|novel|film|game|story|character)\b)|"
          # Session 14: "i just want the pain to stop", "im tired of living", "life isnt worth
          # living", "i want to go to sleep and not wake up" (a collapse, said the medical
          # rule), "i keep thinking about driving into a wall" (the night-out topic).
