@@ -72,16 +72,6 @@ def test_spelling_correction_never_turns_one_real_word_into_another() -> None:
         assert detect_crisis(calm, use_model=False) is None, calm
 
 
-@pytest.mark.parametrize("text", ["i feel a bit odd today", "he is conscious and talking now",
-                                  "my phone is echoing on calls", "my car was honking",
-                                  "there is something odd about my neighbour"])
-def test_everyday_words_are_not_read_as_crisis_words(text: str) -> None:
-    # Session 17: the corrector read "odd" as "overdosed", "conscious" as "unconscious",
-    # "echoing" as "choking" and "honking" as "choking": each a sure medical alarm.
-    found = detect_crisis(text)
-    assert found is None or not found.sure, (text, found)
-
-
 @pytest.mark.parametrize("word", ["estranged", "conscious", "subconscious", "wrapping",
                                   "tripped", "wrapped", "skilled", "stables", "talents",
                                   "charming", "farming", "warming", "attached", "handing"])
@@ -1227,29 +1217,14 @@ def test_the_past_with_danger_now_is_still_an_alarm() -> None:
     assert found is not None and found.sure and found.kind == CrisisKind.DANGER, found
 
 
-@pytest.mark.parametrize("text", ["sorry my phone's going to die, whats the number for 101",
-                                  "my battery is going to die"])
-def test_a_battery_running_out_is_no_sure_alarm(text: str) -> None:
-    # Session 17: "my phone is going to die" was a sure suicidal alarm (Samaritans first).
-    found = detect_crisis(text)
-    assert found is None or not found.sure, (text, found)
-
-
-@pytest.mark.parametrize("text", ["i cut myself shaving", "i can't breathe for laughing",
-                                  "i'm bleeding from a paper cut lol", "he's dead set on moving",
-                                  "i'm on fire today at work",
-                                  "i can't take this noise anymore"])
-def test_everyday_figures_of_speech_are_no_sure_alarm(text: str) -> None:
-    # Session 17, from everyday messages: each was a sure crisis (a rule or the model).
-    found = detect_crisis(text)
-    assert found is None or not found.sure, (text, found)
-
-
 @pytest.mark.parametrize(("text", "kind"), [("i cut myself with a razor", CrisisKind.SELF_HARM),
                                             ("i keep cutting myself", CrisisKind.SELF_HARM),
                                             ("i cant breathe", CrisisKind.MEDICAL),
                                             ("my dad is on fire help", CrisisKind.FIRE)])
-def test_and_the_real_thing_still_is(text: str, kind: CrisisKind) -> None:
+def test_the_real_thing_beside_a_figure_of_speech_still_is_a_999_call(
+        text: str, kind: CrisisKind) -> None:
+    # The figures of speech session 17 calmed ("i cut myself shaving", "i can't breathe for
+    # laughing", "i'm on fire today at work") are in tests/data/everyday_messages.txt.
     found = detect_crisis(text, use_model=False)
     assert found is not None and found.sure and found.kind == kind, (text, found)
 
