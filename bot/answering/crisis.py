@@ -231,7 +231,7 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
         # below gave it Samaritans instead of an ambulance. Tried before the self-harm rules.
         # ("shot down" by a crush is no wound.)
         ("wounded-dying", r"\b(?:been|got|just been|getting) (?:stabbed|shot|shanked|knifed|"
-         r"glassed|slashed)\b(?! down| of)\b.*\b(?:going to|gonna|about to|will) die\b|"
+         r"glassed|slashed)\b(?! down| of).*\b(?:going to|gonna|about to|will) die\b|"
          r"\b(?:going to|gonna|about to|will) die\b.*\b(?:been|got|just been) (?:stabbed|shot|"
          r"shanked|knifed|glassed|slashed)\b(?! down| of)", CrisisKind.MEDICAL, False),
         # --- self-harm and suicidal intent

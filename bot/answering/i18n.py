@@ -490,12 +490,14 @@ _SMOKING = _folded(r"\b(?:papieros\w*|fajk\w*|trawk\w*|jointa?|skreta|ziol\w*|ma
                    r"cigret\w*|charas|weed|vaping)\b|سگریٹ|چرس|حقہ|ਸਿਗਰਟ|ਚਰਸ|ਹੁੱਕਾ")
 
 
-# Online, on the internet. (Not "a message" or "a text": threats of violence now come by text.)
 # Being bothered or bullied ("meri beti ko school mein tang kiya ja raha hai" was a sure child
 # alarm from the model, session 17): a report to make, with the emergency line on top, unless
 # the message says now. Not threats: "dhamkiyan de rahe" is often danger now.
 _HARASSED = _folded(r"\btang (?:kar|kiya|karte|karti|karta|karna|krte|krta)\w*|تنگ (?:کر|کیا)|"
                     r"ਤੰਗ ਕਰ")
+
+
+# Online, on the internet. (Not "a message" or "a text": threats of violence now come by text.)
 _ONLINE = _folded(r"\b(?:online|internet|internecie|internetu|w sieci)\b|آن لائن|انٹرنیٹ|"
                   r"ਆਨਲਾਈਨ|ਇੰਟਰਨੈੱਟ")
 
@@ -530,7 +532,8 @@ def _at_most_possible(text: str, folded: str, kind: CrisisKind) -> bool:
     cries); a fire of someone smoking ("sąsiad pali trawkę": "pali" is smokes as well as
     burns); a medical emergency or danger of drugs being sold ("drugs bik rahe hain");
     danger of harassment online ("koi mujhe online tang kar raha hai"), unless the message
-    says now ("the man from online is outside now")."""
+    says now ("the man from online is outside now"); a figure of speech ("to mnie dobija");
+    being bothered or bullied ("tang kiya ja raha hai"), unless the message says now."""
     return (bool(_PAST.search(folded)) or len(text.split()) < MODEL_SURE_MIN_WORDS
             or bool(_FIGURES.search(folded))
             or (kind is CrisisKind.FIRE and bool(_SMOKING.search(folded)))
