@@ -214,7 +214,9 @@ _NOT_BY_ME = (r"(?<!\bi )(?<!\bi am )(?<!\bstop )(?<!\bkeep )(?<!\bi keep )(?<!\
 _PLEA = r"(?:help|me|us|please|pls|plz|someone|somebody|anyone|anybody|now|quick|quickly|" \
         r"hurry|urgent|asap)"
 
-# How a cut happens by accident: "i cut myself shaving" is no self-harm (session 17).
+# How a cut happens by accident: "i cut myself shaving" is no self-harm (session 17). Read
+# right after "cut myself", so "on a knife" can be here; _AN_ACCIDENT_NOT below looks anywhere
+# later in the message, where "with a knife" is self-harm, so the two lists stay apart.
 _BY_ACCIDENT = (r"(?:shaving|cooking|chopping|gardening|by accident|accidentally|while (?:shaving|"
                 r"cooking|chopping|gardening|cleaning|working)|on (?:a|the|some) (?:glass|tin|can|"
                 r"paper|fence|nail|wire|saw|knife))\b")
