@@ -125,8 +125,11 @@ def detect_crisis(text: str, *, use_model: bool = True) -> Crisis | None:
 # danger, not only a fight), so those rules are tried first.
 _BY_PRIORITY = sorted(_RULES, key=lambda rule: rule[2] not in (CrisisKind.CHILD, CrisisKind.FIRE))
 
-_NOW = re.compile(r"\b(?:right now|now|help me|please help|hurry|still|tonight|today|"
-                  r"at the moment)\b")
+# Session 18: "still" after "was" or "were" ("when i was still at school") is no "now",
+# nor "better now" ("... but im doing much better now").
+_NOW = re.compile(r"\b(?:right now|(?<!better )(?<!fine )(?<!okay )(?<!ok )(?<!safe )"
+                  r"(?<!alright )(?<!well )now|help me|please help|hurry|(?<!\bwas )"
+                  r"(?<!\bwere )still|tonight|today|at the moment)\b")
 
 
 def is_info_question(corrected_text: str) -> bool:

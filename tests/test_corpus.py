@@ -83,11 +83,14 @@ KINDS = {"danger", "self_harm", "medical", "fire", "child"}
 #: no longer reading real words as crisis words ("odd" as "overdosed", "conscious" as
 #: "unconscious"), 3 more right and 5 fewer false crises; with "a year ago", a childhood or a
 #: year named as the past, 2 more right and 3 fewer false crises; with people chasing someone
-#: now a 999 call, one more crisis (and kind) caught. The fifteen parts together:
+#: now a 999 call, one more crisis (and kind) caught. Session 18: with "nine nine nine" in
+#: words, two or more weapons, a fire so many metres away and a child being hurt heard now
+#: read as crises, and "when i was still...", thoughts someone never had and a warning that
+#: people will die on a road not read as ones, one fewer false crisis. The fifteen parts:
 FLOORS = {
     "accuracy": 1652 / 3117,
     "crisis_recall": 551 / 749,
-    "false_crisis_rate": 221 / 2368,  # a ceiling
+    "false_crisis_rate": 220 / 2368,  # a ceiling
     "declined": 414 / 506,
     "kinds_right": 442 / 551,
 }

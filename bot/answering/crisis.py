@@ -360,8 +360,14 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
         # for the garden, or "a folding knife with a blade under 3 inches", is not a threat.
         ("armed", r"(?<!knife )(?<!knives )(?<!incidents )\b(?:has|got|with|holding|waving|"
          r"brandishing|pulled|pulling) (?:a |an |out a |his |her )?(?:knife|gun|machete|weapon|"
-         r"blade|axe|ax)\b(?! for)",
+         r"blade|axe|ax)\b(?! for)|"
+         # session 18: more than one ("walking around ... with two knives")
+         r"(?<!knife )(?<!incidents )\b(?:has|got|with|holding|waving|carrying) (?:two|2|three|"
+         r"3|some|several) (?:knife|knives|guns?|machetes?|weapons?|blades?)\b",
          CrisisKind.DANGER, False),
+        # "nine nine nine please": the number said in words, as a caller would.
+        ("999-in-words", r"\b(?:call |ring |dial |get |phone )?nine nine nine\b(?! (?:mean|means|"
+         r"is for|stands for)\b)", CrisisKind.DANGER, False),
         ("in-danger", r"\b(?:i am|we are|am|are|i feel|she is|he is|they are) in (?:immediate )?"
          r"danger\b|\b(?:i am|we are) not safe\b|\bimmediate danger\b", CrisisKind.DANGER, True),
         ("being-attacked", r"\b(?:being|getting|just been) (?:sexually |physically )?(?:attacked|"
@@ -748,8 +754,8 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
          r"ages|night|park)\b|\bleft in a (?:hot )?car\b|"
          r"\b(?:get|into|in) (?:his|a|the) (?:car|van)\b.*\b(?:my (?:little )?(?:boy|girl|son|"
          r"daughter)|school ?(?:girl|kids|boy))\b|\b(?:shaking|shook) the baby\b|"
-         r"\b(?:hitting|beating|battering) (?:\w+ ){0,3}(?:kid|child|little (?:brother|sister|"
-         r"boy|girl))\b", CrisisKind.CHILD, False),
+         r"\b(?:hitting|beating|battering|abusing|hurting) (?:\w+ ){0,3}(?:kid|child|little "
+         r"(?:brother|sister|boy|girl))\b", CrisisKind.CHILD, False),
         # --- held-out misses again, after round 5 (training only)
         ("dying-inside", r"\b(?:i am|really|just) dying inside\b", CrisisKind.SELF_HARM, False),
         ("ambulance-coming", r"\bwhere is (?:the|that|my) ambulance\b|"
@@ -784,7 +790,11 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
          r"(?:front |back )?(?:window|door|house|car))\b|"
          r"\b(?:burning|alight|on fire|lit)\b.{0,40}\bthrough (?:my|our|the) letter ?box\b|"
          r"\b(?:set|setting|set light to) (?:a |the )?\w+ (?:alight|on fire|ablaze) in (?:the|our) "
-         r"(?:corridor|stairwell|hallway|landing|block)\b", CrisisKind.FIRE, True),
+         r"(?:corridor|stairwell|hallway|landing|block)\b|"
+         # session 18: how near it is ("it's only about 200 metres away now")
+         r"\b(?:fire|flames|blaze|wildfire|it is|its)\b(?: \w+){0,4} (?:only|just) (?:about "
+         r"|around )?\d+ ?(?:metres|meters|m|yards|feet|ft) (?:away|from (?:us|our|my|the "
+         r"house))\b", CrisisKind.FIRE, True),
         # Badly hurt now: bleeding a lot, a head injury or a broken limb after a fall, an
         # electric shock, a deep cut ("Stabbed. Bleeding loads", "fallen and cracked his head").
         ("hurt-badly", r"\bbleeding (?:loads|lots|so much|badly|heavily|everywhere|out)\b|"
@@ -1132,6 +1142,9 @@ _PAST = re.compile(r"\b(?:used to|in the past|years ago|was suicidal|were suicid
                    # "No, I'm not going to hurt myself": said to reassure, not a threat.
                    r"|\b(?:not|never) (?:going to|gonna|about to|planning to) (?:kill|hurt|harm|"
                    r"cut|end) my ?self\b|\bi would never (?:kill|hurt|harm) my ?self\b|"
+                   # session 18: "I can honestly say that I have never had those thoughts"
+                   r"\b(?:have|had) never (?:had|felt) (?:those|these|such|any|suicidal) "
+                   r"(?:thoughts|feelings|urges)\b|"
                    r"\b(?:i am|im) not (?:considering|thinking (?:of|about)|planning (?:on|to)) "
                    r"(?:ending my life|killing my ?self|suicide|hurting my ?self)\b")
 
@@ -1167,7 +1180,12 @@ _FIGURATIVE = re.compile(
     r"\btook (?:one|a|a quick|one quick) (?:look|glance) at\b|"
     # Worn out or bored, not dead ("im dead tired" was a sure self-harm crisis). Not "scared
     # to death": someone in danger says it.
-    r"\bdead (?:tired|beat|on my feet)\b|\b(?:bored|tired) to death\b")
+    r"\bdead (?:tired|beat|on my feet)\b|\b(?:bored|tired) to death\b|"
+    # A warning about a danger to the public, not a wish: "people, especially cyclists, are
+    # surely going to die unless potholes are eradicated".
+    r"\b(?:people|cyclists|pedestrians|residents|drivers|motorists|walkers)\b(?: \w+){0,3} "
+    r"(?:are|will) (?:surely |definitely |certainly )?(?:going to |gonna )?(?:die|be killed) "
+    r"(?:unless|if|before)\b")
 
 # Asking *about* crime or suicide, not living through it.
 _STATS = re.compile(
@@ -1263,8 +1281,11 @@ _EVERYDAY_SENSE = re.compile(
     # (the count rule still reads an overdose first)
     r"\bfor (?:my|a|the|her|his) (?:headache|migraine|period pains?|back ?ache|back pain|"
     r"toothache|cold|flu|hangover|temperature|fever|sore throat)\b")
-_NOW = re.compile(r"\b(?:right now|now|help me|please help|hurry|still|tonight|today|"
-                  r"at the moment)\b")
+# Session 18: not "still" after "was" or "were" ("when i was still at school i tried to..."),
+# nor "better now" or "fine now" ("... but im doing much better now"): a story told after.
+_NOW = re.compile(r"\b(?:right now|(?<!better )(?<!fine )(?<!okay )(?<!ok )(?<!safe )"
+                  r"(?<!alright )(?<!well )now|help me|please help|hurry|(?<!\bwas )"
+                  r"(?<!\bwere )still|tonight|today|at the moment)\b")
 
 
 # A prefilter for the rules, so a message is not searched with every one of them: for each
