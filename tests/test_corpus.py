@@ -86,9 +86,10 @@ KINDS = {"danger", "self_harm", "medical", "fire", "child"}
 #: now a 999 call, one more crisis (and kind) caught. Session 18: with "nine nine nine" in
 #: words, two or more weapons, a fire so many metres away and a child being hurt heard now
 #: read as crises, and "when i was still...", thoughts someone never had and a warning that
-#: people will die on a road not read as ones, one fewer false crisis. The fifteen parts:
+#: people will die on a road not read as ones, one fewer false crisis; with a bus lane fine
+#: declined as a parking charge, one more right. The fifteen parts:
 FLOORS = {
-    "accuracy": 1652 / 3117,
+    "accuracy": 1653 / 3117,
     "crisis_recall": 551 / 749,
     "false_crisis_rate": 220 / 2368,  # a ceiling
     "declined": 414 / 506,
