@@ -126,8 +126,8 @@ def detect_crisis(text: str, *, use_model: bool = True) -> Crisis | None:
 _BY_PRIORITY = sorted(_RULES, key=lambda rule: rule[2] not in (CrisisKind.CHILD, CrisisKind.FIRE))
 
 # Session 18: "still" after "was" or "were" ("when i was still at school") is no "now",
-# nor "better now" ("... but im doing much better now").
-_NOW = re.compile(r"\b(?:right now|(?<!better )(?<!fine )(?<!okay )(?<!ok )(?<!safe )"
+# nor "better now" ("... but im doing much better now") or an age ("im 34 now").
+_NOW = re.compile(r"\b(?:right now|(?<![0-9] )(?<!better )(?<!fine )(?<!okay )(?<!ok )(?<!safe )"
                   r"(?<!alright )(?<!well )now|help me|please help|hurry|(?<!\bwas )"
                   r"(?<!\bwere )still|tonight|today|at the moment)\b")
 
