@@ -666,3 +666,35 @@ def test_roman_urdu_someone_in_the_house_is_a_999_call() -> None:
 def test_urdu_bullying_at_school_is_no_sure_alarm() -> None:
     found = i18n.detect_crisis("meri beti ko school mein tang kiya ja raha hai", "ur")
     assert found is None or not found.sure, found
+
+
+@pytest.mark.parametrize("text", [
+    # Session 18: shapes a helper's blind probe messages (/tmp/p25) showed missing, in words
+    # of the developer's own. "پچھلے دروازے" is the back door and "ਪਿਛਲੀ ਖਿੜਕੀ" the back
+    # window, not "last": the look back silenced every rule.
+    "کوئی پچھلے دروازے سے اندر آ گیا ہے، ہم اوپر چھپے ہیں",
+    "ਕੋਈ ਪਿਛਲੀ ਖਿੜਕੀ ਤੋੜ ਕੇ ਘਰ ਅੰਦਰ ਵੜ ਗਿਆ",
+    "ek aadmi bachi ko gaari mein bitha ke le gaya",
+    "kitchen jal raha hai kya karun",
+    "abbu ke seene mein bahut dard hai aur paseena aa raha hai",
+    "sąsiad leży na ziemi i nie kontaktuje",
+    "dziecko wbiegło na tory",
+    # minutes ago is now, though "ਸੀ" (was) marks the past
+    "ਮੇਰੀ ਧੀ ਪਾਰਕ ਵਿੱਚੋਂ ਗੁਆਚ ਗਈ, ਪੰਜ ਮਿੰਟ ਪਹਿਲਾਂ ਇੱਥੇ ਸੀ",
+])
+def test_probe_crises_get_999_first_in_the_language(responder: Responder, text: str) -> None:
+    reply = responder.answer(text)
+    assert reply.crisis is not None and reply.crisis.sure, text
+    assert "999" in reply.sections()[0][1].split("\n")[0]
+
+
+@pytest.mark.parametrize("text", [
+    "w pokoju światło się pali całą noc, czy to dużo prądu",  # the light is on
+    "ta robota mnie zabije, znowu nadgodziny",  # this job will kill me
+    "ktoś zablokował mi samochód na parkingu",  # someone has blocked my car in
+    "یہ بارش تو مار ڈالے گی",  # this rain will kill (me)
+    "sharm se mar gayi main jab sab ne dekha",  # I died of shame
+])
+def test_probe_look_alikes_are_no_sure_alarm(responder: Responder, text: str) -> None:
+    crisis = responder.answer(text).crisis
+    assert crisis is None or not crisis.sure, text

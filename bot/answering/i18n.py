@@ -242,7 +242,10 @@ _CRISIS_RULES: list[tuple[str, re.Pattern[str], CrisisKind]] = [
          # Session 12: a child lost or gone now ("moje dziecko zniknęło w sklepie").
          r"\b(?:dziecko|coreczka|synek)\b.{0,20}\b(?:zniknel\w*|zniknal\w*|zaginel\w*|"
          r"zaginal\w*)\b(?!.*\b(?:temu|kiedys|dawno|w zeszlym)\b)|"
-         r"\b(?:zgubilam|zgubilem|nie moge znalezc) (?:dziecka|coreczki|synka)\b",
+         r"\b(?:zgubilam|zgubilem|nie moge znalezc) (?:dziecka|coreczki|synka)\b|"
+         # Session 18: a child on the railway line now ("mały wszedł na tory").
+         r"\b(?:maly|mala|dziecko|synek|coreczka|chlopiec|dziewczynka|syn|corka)\b.{0,30}"
+         r"\bna tor(?:y|ach)\b",
          CrisisKind.CHILD),
         ("pl-hurting-me", r"\b(?:mnie|nas)\b(?: \w+){0,2} (?:bije|bija|uderza|kopie|dusi|katuje|"
          r"szarpie|gwalci|atakuje|atakuja|leje|tlucze|maltretuje)\b|\b(?:bije|bija|uderza|kopie|dusi|"
@@ -296,6 +299,8 @@ _CRISIS_RULES: list[tuple[str, re.Pattern[str], CrisisKind]] = [
          r"\bnikt nie bedzie (?:za mna )?tesknil\w*\b",
          CrisisKind.SELF_HARM),
         ("pl-medical", r"\bnie oddycha\b|"
+         # Session 18 (probe messages a helper wrote blind): unresponsive, convulsing now.
+         r"\bnie kontaktuje\b(?!.*\b(?:temu|kiedys|dawno)\b)|"
          # Session 16, from the pending real Polish words: an ambulance asked for, a heart
          # attack now, a birth under way, someone told to open their eyes.
          r"\b(?:potrzebuje|potrzebujemy|prosze o|prosilbym o|prosilabym o|wezwijcie|"
@@ -316,37 +321,53 @@ _CRISIS_RULES: list[tuple[str, re.Pattern[str], CrisisKind]] = [
          r"on|ona) tonie\b(?! w (?:dlugach|pracy|papierach|dokumentach))",
          CrisisKind.MEDICAL),
         # "pali się termin" (a deadline is burning) is no fire.
-        ("pl-fire", r"\b(?:pali|palimy) sie\b(?! (?:termin|grunt|deadline))|\bsie pali\b|"
+        # Nor "światło się pali" (the light is on), session 18.
+        ("pl-fire", r"\b(?:pali|palimy) sie\b(?! (?:termin|grunt|deadline|swiatlo|lampa|lampka|"
+         r"swieczka|znicz|latarnia))|(?<!swiatlo )(?<!lampa )(?<!lampka )(?<!swieczka )"
+         r"(?<!znicz )(?<!latarnia )\bsie pali\b|"
          r"(?<!istny )(?<!prawdziwy )\bpozar\b|\bplonie\b|"  # "istny pożar": chaos
          r"\b(?:pelno|gesty) dym|\bdym (?:na klatce|w mieszkaniu|w domu|w kuchni)\b|\bogien w\b",
          CrisisKind.FIRE),
         # --- Urdu and Shahmukhi Punjabi (Arabic script, folded)
         ("ur-child", r"(?:بچے|بچی|بچہ|بیٹی|بیٹے)\b.{0,25}(?:مار رہا|مار رہی|پیٹ رہا|"
-         r"اغوا|زبردستی)", CrisisKind.CHILD),
+         r"اغوا|زبردستی)|"
+         # Session 18: a child gone from sight by water, or lost, now (Urdu and Shahmukhi).
+         r"(?:بیٹا|بیٹی|بچہ|بچی|بچے|منڈا|کڑی|پتر)\b.{0,40}(?:پانی میں گر|نہر میں گر|دریا میں گر|"
+         r"نظر (?:نہیں|نئیں) (?:آ رہا|آ رہی|آندا|آندی|آ رہیا)|گم ہو گیا|گم ہو گئی|گواچ گیا|"
+         r"گواچ گئی)",
+         CrisisKind.CHILD),
         ("ur-hurting-me", r"(?:مجھے|ہمیں|مینوں|سانوں)\b(?: \S+){0,2} (?:مار|پیٹ|کٹ|کُٹ) "
          r"(?:رہا|رہی|رہے|رہیا)\b|\bبچاؤ\b(?! کی| کا| کے)|\bبچاو\b(?! کی| کا| کے)|"
          r"دروازہ توڑ|خود کو .{0,15}بند کر|گھر میں کوئی گھس|(?:مت|نہ) مارو|مارو (?:مت|نہ)|"
          # Session 16, from the pending real Urdu words: robbers in the house now, someone
          # being abducted now.
          r"^(?!.*اگر ).*گھر میں (?:\S+ ){0,2}گھس (?:آئے|آیا|آ گئے|آگئے|آ گیا|آگیا)|"
-         r"اغوا کر (?:کے )?(?:لے جا|لیجا) رہے",
+         r"اغوا کر (?:کے )?(?:لے جا|لیجا) رہے|"
+         # Session 18 (probe messages a helper wrote blind): a man in the house now, people
+         # hiding from him.
+         r"^(?!.*اگر ).*گھر (?:کے )?اندر (?:\S+ ){0,2}(?:آ گیا|آگیا|آ گئے|آگئے|گھس)|"
+         r"(?:اوپر|الماری|کمرے|باتھ روم|غسل خانے)\S* (?:\S+ ){0,2}چھپ(?:ے|ی|ا) (?:ہیں|ہوں|ہوئے)",
          CrisisKind.DANGER),
         ("ur-self-harm", r"مرنا چاہت|مرنا چاہند|خودکشی (?:کرنا|کر لوں|کرلوں|کروں|کرنے|کر لاں)|"
          r"جینے کا دل نہیں|خود کو ختم|زندگی ختم کر|سب ختم کر دوں|جینا نہیں چاہت|"
-         r"مر جانا چاہت|"
+         r"مر جانا چاہت|ہمیشہ کے (?:لیے|لئے) سو ج|"
          # Session 13: "everyone would be happier without me", "nobody will miss me".
          r"میرے بغیر.{0,20}(?:خوش|بہتر)(?!.*(?:تھی|تھا|تھے))|کوئی مجھے یاد نہیں کرے گا",
          CrisisKind.SELF_HARM),
-        ("ur-medical", r"سانس نہیں|ہوش میں نہیں|بے ہوش|بیہوش|گولیاں کھا", CrisisKind.MEDICAL),
+        ("ur-medical", r"سانس نہیں|ہوش میں نہیں|بے ہوش|بیہوش|گولیاں کھا|"
+         r"سینے (?:میں|وچ) (?:شدید |بہت |تیز )?درد", CrisisKind.MEDICAL),
         ("ur-fire", r"آگ لگ", CrisisKind.FIRE),
         # --- Gurmukhi (folded: no addak, tippi, bindi or nukta)
-        ("pa-child", r"(?:ਬਚੇ|ਬਚੀ|ਬਚਾ|ਧੀ|ਪੁਤ)\b.{0,25}(?:ਕੁਟ ਰਿਹਾ|ਮਾਰ ਰਿਹਾ|ਲੈ ਗਿਆ|ਅਗਵਾ|ਜਬਰਦਸਤੀ)",
+        ("pa-child", r"(?:ਬਚੇ|ਬਚੀ|ਬਚਾ|ਧੀ|ਪੁਤ)\b.{0,25}(?:ਕੁਟ ਰਿਹਾ|ਮਾਰ ਰਿਹਾ|ਲੈ ਗਿਆ|ਅਗਵਾ|ਜਬਰਦਸਤੀ)|"
+         r"(?:ਪੁੱਤ|ਧੀ|ਬੱਚਾ|ਬੱਚੀ|ਮੁੰਡਾ|ਕੁੜੀ)\b.{0,40}(?:ਗੁਆਚ ਗਿਆ|ਗੁਆਚ ਗਈ|ਗੁੰਮ ਹੋ|ਨਜ਼ਰ ਨਹੀਂ ਆ|"
+         r"ਪਾਣੀ ਵਿੱਚ ਡਿੱਗ|ਨਹਿਰ ਵਿੱਚ ਡਿੱਗ)",
          CrisisKind.CHILD),
         ("pa-hurting-me", r"(?:ਮੈਨੂ|ਸਾਨੂ)\b(?: \S+){0,2} (?:ਕੁਟ|ਮਾਰ) (?:ਰਿਹਾ|ਰਹੀ|ਰਹੇ)|"
          r"\bਬਚਾਓ\b|ਦਰਵਾਜਾ ਤੋੜ|(?:ਨਾ|ਮਤ) ਮਾਰੋ|ਮਾਰੋ ਨਾ|"
          # Session 16, from the pending real Punjabi words: someone being abducted now.
          r"ਅਗਵਾ ਕਰ(?:ਕੇ)? (?:ਲਿਜਾ|ਲੈ ਜਾ) ਰਹੇ|"
-         r"^(?!.*ਜੇ ).*ਘਰ ਵਿਚ (?:\S+ ){0,2}ਵੜ (?:ਆਏ|ਗਏ|ਆਇਆ|ਗਿਆ)",
+         r"^(?!.*ਜੇ ).*ਘਰ ਵਿਚ (?:\S+ ){0,2}ਵੜ (?:ਆਏ|ਗਏ|ਆਇਆ|ਗਿਆ)|"
+         r"^(?!.*ਜੇ ).*ਘਰ (?:ਦੇ )?ਅੰਦਰ (?:\S+ ){0,2}ਵੜ (?:ਆਏ|ਗਏ|ਆਇਆ|ਗਿਆ)",
          CrisisKind.DANGER),
         # A knife or "he'll kill me" is often a question or a figure of speech ("knife crime
         # figures", "my boss will kill me"): weak rules, gated below.
@@ -356,11 +377,17 @@ _CRISIS_RULES: list[tuple[str, re.Pattern[str], CrisisKind]] = [
          r"ਸਭ ਖਤਮ ਕਰ|ਜੀਣਾ ਨਹੀ ਚਾਹੁਦ|"
          r"ਮੇਰੇ ਬਿਨਾ.{0,20}(?:ਖੁਸ|ਬਿਹਤਰ|ਚੰਗਾ|ਸੌਖਾ)(?!.*(?:ਸੀ|ਸਨ)(?!\S))|ਕੋਈ ਮੈਨੂ ਯਾਦ ਨਹੀ ਕਰੇਗਾ",
          CrisisKind.SELF_HARM),
-        ("pa-medical", r"ਸਾਹ ਨਹੀ|ਹੋਸ ਵਿਚ ਨਹੀ|ਬੇਹੋਸ|ਗੋਲੀਆ ਖਾ", CrisisKind.MEDICAL),
+        ("pa-medical", r"ਸਾਹ ਨਹੀ|ਹੋਸ ਵਿਚ ਨਹੀ|ਬੇਹੋਸ|ਗੋਲੀਆ ਖਾ|ਛਾਤੀ (?:ਵਿੱਚ|ਚ) (?:ਬਹੁਤ |ਤੇਜ਼ )?ਦਰਦ",
+         CrisisKind.MEDICAL),
         ("pa-fire", r"ਅਗ ਲਗ", CrisisKind.FIRE),
         # --- Roman Urdu and Punjabi
         ("roman-child", r"\b(?:beti|beta|bacha|bachi|bache|dhee|putt)\b.{0,25}\b(?:agwa|"
-         r"zabardasti|maar raha|kutt reha)\b", CrisisKind.CHILD),
+         r"zabardasti|maar raha|kutt reha)\b|"
+         # Session 18: a child put in a car and taken, lost or gone from sight now.
+         r"\b(?:gaari|gari|gaadi|gadi|car) (?:mein|me|ch|vich) bitha (?:ke|kar) le (?:gaya|gya|"
+         r"gayi|gyi|gye)\b|"
+         r"\b(?:bacha|bachi|beta|beti|munda|kudi|putt|puttar)\b.{0,40}\b(?:gayab|gum ho|kho "
+         r"gaya|kho gayi|gwach gaya|nazar nahi aa|paani (?:mein|ch|vich) gir)", CrisisKind.CHILD),
         # "log mar rahe hain": people are dying (in the news), not "maar rahe" (hitting).
         ("roman-danger", r"(?<!log )\b(?:maar|mar|peet|kutt|kut) (?:raha|rahi|rahe|reha|rahya)\b|"
          r"\bbachao\b(?! ka| ke| ki)|"  # "aag se bachao ka plan": a fire-safety plan
@@ -379,10 +406,20 @@ _CRISIS_RULES: list[tuple[str, re.Pattern[str], CrisisKind]] = [
          r"\bjee?na nahi chaht[aie]\b|\bmar jana chaht[aie]\b|\bmar jana chahnd[aie]\b|"
          r"\bmere (?:bina|baghair|bagair|binaa)\b.{0,20}\b(?:khush|behtar|behter|changa|sukhi)\b"
          r"(?!.*\b(?:the|thi|tha|thay|thee|si|san)\b)|"
-         r"\bkoi (?:mujhe|menu|mainu|mennu) yaad nahi kare",
+         r"\bkoi (?:mujhe|menu|mainu|mennu) yaad nahi kare|"
+         r"\bhamesha (?:ke liye|ke liay|layi|lai) so ja",
          CrisisKind.SELF_HARM),
-        ("roman-medical", r"\bsaans nahi|\bbehosh\b|\bbe hosh\b", CrisisKind.MEDICAL),
+        ("roman-medical", r"\bsaans nahi|\bbehosh\b|\bbe hosh\b|"
+         r"\b(?:sari|saari|sab|saarian|tamam) (?:pills|goliyan|golian|goliaan|dawai|dawaiyan|"
+         r"tablets) kha|"
+         r"\b(?:chest|seene|seena|sine|chhati|chaati) (?:ch|mein|me|vich|wich) (?:bahut |bohat |"
+         r"tez )?dard\b", CrisisKind.MEDICAL),
         ("roman-fire", r"\baag lag", CrisisKind.FIRE),
+        # Session 18: burning now ("kamra jal raha hai", the room is burning), or set alight
+        # just now: not a weak rule, so "kya karun" (what do I do) does not quiet it.
+        ("roman-burning", r"\baag laga (?:di|dee|dii|diya|dita|ditti)\b|"
+         r"\b(?:kamra|ghar|kitchen|gaari|gari|gadi|makan|parda|parde|dukan) (?:\w+ )?jal (?:raha|"
+         r"rahi|rahe|reha|rahya)\b", CrisisKind.FIRE),
     ]
 ]
 # Gurmukhi after folding has no bindi or tippi: "ਨਹੀਂ" becomes "ਨਹੀ", "ਮੈਨੂੰ" "ਮੈਨੂ".
@@ -391,7 +428,12 @@ _CRISIS_RULES: list[tuple[str, re.Pattern[str], CrisisKind]] = [
 _PAST = _folded(
     r"(?<!\S)(?:kiedys|wczesniej|dawno|lat temu|rok temu|w przeszlosci|pichle|pichhle|"
     r"(?<!od )wczoraj|w zeszlym (?:tygodniu|miesiacu|roku)|tydzien temu|miesiac temu|kal raat|"
-    r"saal pehle|saal pehlan|تھا|تھی|پچھلے|پچھلی|کل رات|سال پہلے|ਪਿਛਲੇ|ਪਿਛਲੀ|ਸੀ|ਕੱਲ੍ਹ ਰਾਤ)(?!\S)")
+    r"saal pehle|saal pehlan|تھا|تھی|کل رات|سال پہلے|ਸੀ|ਕੱਲ੍ਹ ਰਾਤ|"
+    # "پچھلے دروازے" is the back door, "ਪਿਛਲੀ ਖਿੜਕੀ" the back window, not "last" (session 18)
+    r"پچھلے(?! دروازے| دروازہ| صحن| کمرے| گیٹ| کھڑکی)|پچھلی(?! کھڑکی| گلی)|"
+    r"ਪਿਛਲੇ(?! ਦਰਵਾਜ਼ੇ| ਦਰਵਾਜੇ| ਕਮਰੇ| ਵਿਹੜੇ)|ਪਿਛਲੀ(?! ਖਿੜਕੀ| ਗਲੀ)|"
+    # once, long ago: "ik vaar aag lagi si"
+    r"(?:ik vaar|ik vari|ek baar|ek dafa|ik dafa)\b.{0,30}\b(?:si|tha|thi|thay|the))(?!\S)")
 
 
 @dataclass(frozen=True)
@@ -447,9 +489,14 @@ _WEAK = frozenset({"ur-threat", "pa-threat", "roman-threat", "pl-fire", "ur-fire
 
 
 # "czy już można" is "can one yet", not "already now".
-_NOW = _folded(r"\b(?:teraz|(?<!czy )juz|w tej chwili|wlasnie|ratunku|pomocy|szybko|abhi|abi|"
+# Nor "już" in "już wszystko ugasiła" (already put out) or "już po wszystkim" (all over).
+_NOW = _folded(r"\b(?:teraz|(?<!czy )juz(?! (?:wszystko |to |ogien |pozar )?(?:ugasil\w*|"
+               r"ugaszon\w*|po wszystkim|jest ok|jest dobrze|wszystko dobrze|bezpieczn\w*))|"
+               r"w tej chwili|wlasnie|ratunku|pomocy|szybko|abhi|abi|"
                r"hun(?! theek| thik)|jaldi|foran|help)\b|ابھی|فوراً|فورا|جلدی|بچاؤ|ہن (?!ٹھیک)|"
-               r"چھیتی|ਹੁਣ(?! ਕੀ| ਠੀਕ)|ਛੇਤੀ|ਜਲਦੀ|ਬਚਾਓ")
+               r"چھیتی|ਹੁਣ(?! ਕੀ| ਠੀਕ)|ਛੇਤੀ|ਜਲਦੀ|ਬਚਾਓ|"
+               # minutes ago is now: "ਦੋ ਮਿੰਟ ਪਹਿਲਾਂ ਇੱਥੇ ਸੀ" (session 18)
+               r"منٹ پہلے|منٹ پہلاں|ਮਿੰਟ ਪਹਿਲਾਂ|\bmin(?:ute|ut|at)?s? (?:pehle|pehlan|pahle)\b")
 _INFO = _folded(r"\b(?:statystyk\w*|ile (?:bylo|jest|razy)|czy (?:to )?(?:legaln\w*|nielegaln\w*|"
                 r"wolno|mozna|karalne)|jak (?:zglosic|moge|mozna|pomoc|wspierac|rozmawiac|"
                 r"rozpoznac|zapobiec|sie przygotowac)|co (?:robic|zrobic|sie stalo|grozi)|"
@@ -473,14 +520,31 @@ _JOKING = _folded(r"\b(?:haha\w*|hehe\w*|xd|lol|zly czat|zart\w*|zartuje|zab|zeb
 # Only the weak fire rules listen to these.
 _FIRE_IDIOM = _folded(r"\b(?:munh|muh|mirch\w*|taane|taana|over|wicket|wickets|khala|"
                       r"tan badan)\b|منہ|مرچ|اوور|وکٹ|طعن|تن بدن|ਮੂੰਹ|ਮਿਰਚ|ਓਵਰ|ਵਿਕਟ|ਤਨ ਬਦਨ")
-_IDIOM = _folded(r"\b(?:szef\w*|upal\w*|gorac\w*|egzamin\w*|boss|garmi|exam)\b|باس|گرمی|"
+_IDIOM = _folded(r"\b(?:szef\w*|upal\w*|gorac\w*|egzamin\w*|boss|garmi|exam)\b|"
+                 # session 18: "zabije mnie ta praca" (this job will kill me)
+                 r"\b(?:ta|ten|te) (?:praca|robota|nocka|nocki|zmiana|zmiany|magazyn|szkola)\b|"
+                 r"باس|گرمی|"
+                 # session 18: rain "will kill me"; a cut while cooking, dressed already
+                 r"بارش|\bbarish\b|ਬਾਰਿਸ਼|ਮੀਂਹ|سبزی|ہانڈی|پلاسٹر|\bsabzi\b|\bhandi\b|"
+                 r"\bplaster\b|ਸਬਜ਼ੀ|ਪਲਾਸਟਰ|"
                  r"امتحان|بجلی کا بل|ਬੌਸ|ਗਰਮੀ|ਇਮਤਿਹਾਨ")
 
 
 # Figures of speech the Polish model took for danger (session 17: "to mnie dobija", this is
 # finishing me off, was a sure alarm): the model may add the emergency line, no more.
 _FIGURES = _folded(r"\b(?:to|ta \w+|ten \w+|te \w+|wszystko|praca|szkola|szef) mnie dobija\b|"
-                   r"\bumieram ze smiechu\b|\bumre z (?:nudow|glodu|smiechu)\b")
+                   r"\bumieram ze smiechu\b|\bumre z (?:nudow|glodu|smiechu)\b|"
+                   # session 18: a car blocked in ("ktoś zablokował mi auto") was a danger
+                   r"\bzablokowa\w* (?:mi |nam )?(?:auto|samochod|wyjazd|podjazd|brame)\b|"
+                   # session 18: "this exam took my life", "I died of shame", a small burn
+                   # cooled and dressed, a doctor's appointment, "just asking", a match
+                   r"\bjaan (?:le li|nikal di|kadh ditti|kadh di)\b|جان (?:لے لی|نکال دی|کڈھ دتی)|"
+                   r"ਜਾਨ (?:ਕੱਢ ਦਿੱਤੀ|ਲੈ ਲਈ)|\bsharm (?:se|naal|nal) mar|شرم (?:سے|نال) مر|"
+                   # (not "پٹی", a blister strip of tablets as well as a bandage; not a match,
+                   # where a player may be badly hurt)
+                   r"ਸ਼ਰਮ ਨਾਲ ਮਰ|\b(?:thanda pani|plaster)\b|ٹھنڈا پانی|پلاسٹر|"
+                   r"ਠੰਢਾ ਪਾਣੀ|ਪਲਾਸਟਰ|\bappointment\b|اپوائنٹمنٹ|ਅਪੌਇੰਟਮੈਂਟ|"
+                   r"\bbas (?:puch|pooch)|بس (?:پچھ|پوچھ|پُچھ)|ਬੱਸ ਪੁੱਛ|\bjust asking\b")
 
 
 # Smoking: cigarettes, weed, a joint, a vape, a hookah, hashish. (Not "shisha": in Urdu and
