@@ -1052,7 +1052,11 @@ def test_crashes_told_of_or_asked_about_and_police_call_backs_are_not_alarms(
 
 @pytest.mark.parametrize("text", ["i smell gas in my flat",
                                   "there is a strong smell of gas in the stairwell",
-                                  "who do i call about gas"])
+                                  "who do i call about gas",
+                                  # session 18: other words in the message won it over
+                                  "can smell gas on the landing and next door wont answer",
+                                  "stinks of gas in my nans kitchen and the hob is on",
+                                  "gas hissing out of the pipe by the meter"])
 def test_a_smell_of_gas_gets_the_gas_emergency_line(responder: Responder, text: str) -> None:
     # Session 14: "i smell gas in my flat" got drugs reporting.
     reply = responder.answer(text)
@@ -1060,7 +1064,8 @@ def test_a_smell_of_gas_gets_the_gas_emergency_line(responder: Responder, text: 
 
 
 @pytest.mark.parametrize("text", ["my gas bill is too high",
-                                  "can i get a free carbon monoxide alarm"])
+                                  "can i get a free carbon monoxide alarm",
+                                  "kids doing laughing gas in the park every night"])
 def test_gas_bills_and_free_alarms_are_not_the_gas_leak_advice(responder: Responder,
                                                                text: str) -> None:
     assert responder.answer(text).topic != "gas-leak", text

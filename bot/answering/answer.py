@@ -138,6 +138,16 @@ _ABOUT_THE_BOT = re.compile(
 _ANYONE_THERE = re.compile(r"(?:(?:hi|hello|hey) )?(?:is )?(?:any|some) ?(?:one|body) "
                            r"(?:there|here|out there)")
 
+# A smell of gas gets the gas emergency advice, whatever else the message names ("can smell gas
+# really strong in the hallway and my neighbour's not answering" got the noise topic, "smell
+# of gas in me mams kitchen" out of scope: session 18's probe messages). Not a gas bill, a
+# meter reading, tear gas or laughing gas: a smell, a leak, an escape or a hiss.
+GAS_LEAK = "gas-leak"
+_GAS_SMELL = re.compile(r"\b(?:smell|smells|smelling|smelt|smelled|stink|stinks|stinking|reek|"
+                        r"reeks|whiff) (?:\w+ ){0,2}(?:of )?gas\b(?! (?:bill|meter reading|"
+                        r"price|prices|supplier|company))|\bgas (?:smell|leak|leaking|escape|"
+                        r"escaping|hissing|is hissing|is leaking)\b|\bhissing (?:of )?gas\b")
+
 # Every number here is in knowledge/contacts.yaml (emergency, samaritans, shout, nhs-111);
 # tests/test_crisis.py checks that they still are.
 CRISIS_TEXT = {
@@ -474,6 +484,11 @@ class Responder:
         elif (second_opinion and self.use_topic_model and kinds is None
                 and (crisis is None or not crisis.sure)):
             result = self._second_opinion(matching, result)
+        if (kinds is None and GAS_LEAK in self.kb.topics and _GAS_SMELL.search(normalise(text))
+                and (result.best is None or result.best.id != GAS_LEAK)):
+            gas = Candidate(GAS_LEAK, self.kb.topics[GAS_LEAK].title, 1.0)
+            result = MatchResult(gas, 1.0, result.candidates,
+                                 [result.best] if result.best else [])
         reply = self._from_match(result)
         if crisis is None:
             return self._fit_role(text, reply)
