@@ -87,9 +87,10 @@ KINDS = {"danger", "self_harm", "medical", "fire", "child"}
 #: words, two or more weapons, a fire so many metres away and a child being hurt heard now
 #: read as crises, and "when i was still...", thoughts someone never had and a warning that
 #: people will die on a road not read as ones, one fewer false crisis; with a bus lane fine
-#: declined as a parking charge, one more right. The fifteen parts:
+#: declined as a parking charge, one more right; with a syringe found in a park reported as
+#: drug litter, one more right. The fifteen parts:
 FLOORS = {
-    "accuracy": 1653 / 3117,
+    "accuracy": 1654 / 3117,
     "crisis_recall": 551 / 749,
     "false_crisis_rate": 220 / 2368,  # a ceiling
     "declined": 414 / 506,

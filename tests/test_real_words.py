@@ -1262,3 +1262,11 @@ def test_everyday_crisis_messages_lead_with_999(responder: Responder) -> None:
               or "999" not in responder.answer(text).text.split("\n")[0]]
     assert len(_everyday_crises()) >= 50
     assert missed == []
+
+
+def test_a_needle_found_in_the_park_gets_drug_reporting_and_not_to_touch_it(
+        responder: Responder) -> None:
+    # Session 18: "if i find a syringe in the park..." (a probe message) got parking fines.
+    reply = responder.answer("found a used syringe in the park")
+    assert reply.topic == "drugs-report", reply.topic
+    assert "do not touch it" in reply.text
