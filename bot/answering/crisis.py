@@ -1144,6 +1144,11 @@ _PAST = re.compile(r"\b(?:used to|in the past|years ago|was suicidal|were suicid
                    # "No, I'm not going to hurt myself": said to reassure, not a threat.
                    r"|\b(?:not|never) (?:going to|gonna|about to|planning to) (?:kill|hurt|harm|"
                    r"cut|end) my ?self\b|\bi would never (?:kill|hurt|harm) my ?self\b|"
+                   # session 18: a TV drama; bleeding stopped (not "been clean 8 months": said
+                   # with a blade in hand again)
+                   r"\b(?:tv|hospital|police|crime|medical) drama\b|\bsoap opera\b|\bon screen\b|"
+                   r"\bon (?:the )?(?:telly|tv)\b|\beastenders\b|\bcoronation street\b|"
+                   r"\bemmerdale\b|\bholby\b|\bstopped (?:bleeding )?now\b|"
                    # session 18: a fire put out; "no self harm or anything"
                    r"\b(?:i|we|he|she|they) (?:put|had put) (?:it|the fire|the flames) out\b|"
                    r"\bno (?:self harm|self harming|suicidal (?:thoughts|feelings))\b|"
@@ -1177,6 +1182,12 @@ _FIGURATIVE = re.compile(
     r"\b(?:dog|dogs|cat|cats|puppy|kitten|kids|baby|weather|cold|stairs|gym|diet|hill|"
     r"this job|work) (?:is |are )?(?:\w+ )?trying to kill me\b|"
     r"\b(?:metaphorically|figuratively) speaking\b|"
+    # session 18: choking on an exam question, dying of shame, dying with the flu
+    r"\bchok(?:ing|ed) (?:on|in) (?:the|that|my|a) (?:last |final |first |easy )?(?:question|"
+    r"exam|test|penalty|shot|putt|lines?|words?|interview|final|match|speech)\b|"
+    r"\bdie (?:of|from) (?:shame|embarrassment|boredom|laughter|laughing|cringe)\b|"
+    r"\bdying (?:with|of|from) (?:this|a|the|my) (?:flu|man flu|cold|hangover|cough|headache|"
+    r"virus|bug)\b|"
     r"\b(?:depression|anxiety|grief|reality|tiredness|fatigue) (?:has been |is |keeps )?"
     r"(?:really )?hitting me\b|"
     r"\b(?:cut|cutting) (?:down|back) on\b|"
@@ -1304,10 +1315,12 @@ _EVERYDAY_SENSE = re.compile(
     r"\bfor (?:my|a|the|her|his) (?:headache|migraine|period pains?|back ?ache|back pain|"
     r"toothache|cold|flu|hangover|temperature|fever|sore throat)\b")
 # Session 18: not "still" after "was" or "were" ("when i was still at school i tried to..."),
-# nor "better now" or "fine now" ("... but im doing much better now"): a story told after.
+# nor "better now" or "fine now" ("... but im doing much better now"), "4 years now" or
+# "stopped now" ("it wont stop bleeding, stopped now"): a story told after.
 _NOW = re.compile(r"\b(?:right now|(?<![0-9] )(?<!better )(?<!fine )(?<!okay )(?<!ok )(?<!safe )"
-                  r"(?<!alright )(?<!well )now|help me|please help|hurry|(?<!\bwas )"
-                  r"(?<!\bwere )still|tonight|today|at the moment)\b")
+                  r"(?<!alright )(?<!well )(?<!years )(?<!months )(?<!weeks )(?<!stopped )now|"
+                  r"help me|please help|hurry|(?<!\bwas )(?<!\bwere )still|tonight|today|"
+                  r"at the moment)\b")
 
 
 # A prefilter for the rules, so a message is not searched with every one of them: for each
