@@ -1,0 +1,61 @@
+"""The probe messages (tests/data/probes/README.md) keep what session 18's fixes gave them:
+crises that lead with 999, and look-alikes that raise no sure alarm. Floors, not goals: the
+rules were written from these messages, so they guard against a drop, nothing more."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.answering.answer import Responder
+from tests.conftest import ROOT
+
+PROBES = ROOT / "tests" / "data" / "probes"
+
+#: file: (crises that must lead with 999, most sure alarms on the look-alikes), as read on
+#: 2026-12-06 after session 18's fixes.
+FLOORS = {
+    "en_crisis.txt": (127, 0),
+    "en_calm.txt": (0, 2),
+    "en_calm2.txt": (0, 4),
+    "pl.txt": (77, 1),
+    "pl2.txt": (82, 8),
+    "urpa.txt": (79, 1),
+    "urpa2.txt": (82, 8),
+}
+
+
+def read(path: Path) -> list[tuple[str, bool]]:
+    """(text, is a crisis) per message line: ``text | kind`` (``none``: a look-alike), or
+    the bare text, a crisis in a file whose name says so."""
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        text, sep, kind = line.rpartition(" | ")
+        if sep:
+            out.append((text, kind.strip() != "none"))
+        else:
+            out.append((line, "crisis" in path.stem))
+    return out
+
+
+def test_every_probe_file_has_a_floor() -> None:
+    assert sorted(p.name for p in PROBES.glob("*.txt")) == sorted(FLOORS)
+
+
+@pytest.mark.parametrize("name", sorted(FLOORS))
+def test_probe_messages_keep_their_crisis_replies(responder: Responder, name: str) -> None:
+    led = alarms = 0
+    for text, is_crisis in read(PROBES / name):
+        reply = responder.answer(text)
+        sure = reply.crisis is not None and reply.crisis.sure
+        if is_crisis:
+            led += sure and "999" in reply.sections()[0][1]
+        else:
+            alarms += sure
+    least, most = FLOORS[name]
+    assert led >= least, f"{name}: {led} crises led with 999, at least {least} expected"
+    assert alarms <= most, f"{name}: {alarms} sure alarms on look-alikes, at most {most}"
