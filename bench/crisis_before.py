@@ -47,6 +47,7 @@ from bot.answering.crisis import (
     _LEXICON,
     _MISSPELLINGS,
     _PAST,
+    _POSSIBLE_RULES,
     _RULES,
     _STATS,
     INFO_SURE_SCORE,
@@ -118,7 +119,14 @@ def detect_crisis(text: str, *, use_model: bool = True) -> Crisis | None:
     for name, pattern, kind, strong in _BY_PRIORITY:
         if pattern.search(s) and (strong or not info_question):
             return Crisis(kind, name)
-    return _model_crisis(s, info_question) if use_model else None
+    found = _model_crisis(s, info_question) if use_model else None
+    if use_model and found is None and not info_question:
+        # Session 18's middle-tier rules (after the speed work), read as the shipped code
+        # reads them.
+        for name, pattern, kind in _POSSIBLE_RULES:
+            if pattern.search(s):
+                return Crisis(CrisisKind(kind.value), name, Level.POSSIBLE)
+    return found
 
 
 # A child or a fire is named for what it is ("my dad is hitting the kids right now" is a child in

@@ -13,16 +13,19 @@ from tests.conftest import ROOT
 
 PROBES = ROOT / "tests" / "data" / "probes"
 
-#: file: (crises that must lead with 999, most sure alarms on the look-alikes), as read on
-#: 2026-12-06 after session 18's fixes.
+#: file: (crises whose reply is a sure crisis that leads with 999, most sure alarms on the
+#: look-alikes, crises whose reply's first line gives 999 (a sure crisis or the emergency line
+#: on top of the answer), most look-alikes whose first line does), as read on 2026-12-06
+#: after session 18's fixes. (A look-alike's first line may give 999 by design: the domestic
+#: abuse answers, for one, begin with it.)
 FLOORS = {
-    "en_crisis.txt": (127, 0),
-    "en_calm.txt": (0, 2),
-    "en_calm2.txt": (0, 4),
-    "pl.txt": (77, 1),
-    "pl2.txt": (82, 8),
-    "urpa.txt": (79, 1),
-    "urpa2.txt": (82, 8),
+    "en_crisis.txt": (127, 0, 184, 0),
+    "en_calm.txt": (0, 2, 0, 39),
+    "en_calm2.txt": (0, 4, 0, 52),
+    "pl.txt": (77, 1, 79, 10),
+    "pl2.txt": (82, 8, 91, 17),
+    "urpa.txt": (79, 1, 80, 9),
+    "urpa2.txt": (82, 8, 85, 11),
 }
 
 
@@ -48,14 +51,19 @@ def test_every_probe_file_has_a_floor() -> None:
 
 @pytest.mark.parametrize("name", sorted(FLOORS))
 def test_probe_messages_keep_their_crisis_replies(responder: Responder, name: str) -> None:
-    led = alarms = 0
+    led = alarms = first_led = first_calm = 0
     for text, is_crisis in read(PROBES / name):
         reply = responder.answer(text)
         sure = reply.crisis is not None and reply.crisis.sure
+        first = "999" in reply.text.split("\n")[0]
         if is_crisis:
             led += sure and "999" in reply.sections()[0][1]
+            first_led += first
         else:
             alarms += sure
-    least, most = FLOORS[name]
+            first_calm += first
+    least, most, least_first, most_first = FLOORS[name]
     assert led >= least, f"{name}: {led} crises led with 999, at least {least} expected"
     assert alarms <= most, f"{name}: {alarms} sure alarms on look-alikes, at most {most}"
+    assert first_led >= least_first, f"{name}: {first_led} crises with 999 first"
+    assert first_calm <= most_first, f"{name}: {first_calm} look-alikes with 999 first"
