@@ -629,7 +629,66 @@ def detect_crisis(text: str, language: str, *, use_model: bool = True) -> Crisis
         return Crisis(kind, "model", Level.SURE, p)
     if p >= POSSIBLE_SCORE:
         return Crisis(kind, "model", Level.POSSIBLE, p)
+    # (Nor for anything "temu", ago: "dwa lata temu połknęłam garść tabletek" is told after.)
+    if looking_back or _ASKING.search(folded) or _INFO.search(folded) or " temu" in folded:
+        return None
+    for name, pattern, rule_kind in _POSSIBLE_RULES:
+        if pattern.search(folded):
+            return Crisis(rule_kind, name, Level.POSSIBLE)
     return None
+
+
+# Shapes of danger now from session 18's second batch of probe messages (tests/data/probes/
+# pl2.txt, urpa2.txt, written blind by helpers). As sure rules they read one more right answer
+# and one fewer false alarm on the Polish blind sets and one more crisis on the Punjabi ones,
+# but one right answer fewer and one false alarm more on the real Urdu set, so they were
+# reverted; as the middle tier (the emergency line on top of the answer, after the rules and
+# the model, never for a question or a look back) they cost a calm message one line.
+_POSSIBLE_RULES: list[tuple[str, re.Pattern[str], CrisisKind]] = [
+    (name, _rule(name, pattern), kind) for name, pattern, kind in [
+        ("pl-possible-danger", r"\b(?:wali|dobija sie|lomocze)(?: \w+)? (?:w|do) drzwi\b|"
+         r"\bzastawil\w* (?:\w+ )?(?:komoda|szafa|lozkiem|krzeslem|stolem)\b|"
+         r"\bwlamanie (?:teraz|w tej chwili|trwa)\b|"
+         r"\b(?:zadzwon|dzwon|dzwoncie|zadzwoncie)(?: \w+)? (?:na|pod) (?:999|policje)\b|"
+         r"\b(?:z nozem|z nozami|z maczeta)\b.{0,30}\b(?:otoczyl\w*|napadl\w*|goni\w*)\b",
+         CrisisKind.DANGER),
+        ("pl-possible-self-harm", r"\bz cieciem\b|"
+         r"\b(?:polknalem|polknelam|wzialem|wzielam|lyknalem|lyknelam|zjadlem|zjadlam)\b.{0,30}"
+         r"\b(?:opakowani\w*|paczk\w*|tabletek|tabletki|lekow|leki|paracetamol\w*|"
+         r"zopiklon\w*|ibupromu|proszkow)\b", CrisisKind.SELF_HARM),
+        ("pl-possible-medical", r"\bledwo (?:zipie|oddycha|dyszy)\b|\bprzysypal\w*\b|"
+         r"\b(?:zadzwon|dzwon|dzwoncie|zadzwoncie)(?: \w+)? po (?:karetke|pogotowie)\b",
+         CrisisKind.MEDICAL),
+        ("pl-possible-fire", r"\bfajczy sie (?:chata|dom|mieszkanie|auto|blok|kuchnia|garaz)\b|"
+         r"\bplomien\w* (?:z|na|bucha\w* z) (?:dachu|okna|okien|kuchni|mieszkania|piwnicy)\b|"
+         r"\b(?:stoi|stoja|cala \w+|caly \w+|cale \w+) w (?:plomieniach|ogniu)\b|"
+         r"\bdym (?:z|spod) (?:piwnicy|klatki|okna|drzwi|mieszkania|kuchni)\b|"
+         r"\b(?:zadzwon|dzwon|dzwoncie|zadzwoncie)(?: \w+)? po straz\b", CrisisKind.FIRE),
+        ("pl-possible-child", r"\b(?:zgubil|zgubila) sie (?:syn|corka|dziecko|synek|coreczka|"
+         r"maly|mala)\b|\b(?:wsiadl|wsiadla) do (?:auta|samochodu) z (?:jakims|obcym|"
+         r"nieznajomym|jakas)\b|\bdziecko\b.{0,60}\b(?:zatlucze|zabije|udusi)\b",
+         CrisisKind.CHILD),
+        ("ur-possible-self-harm", r"رسی تیار|پھندا|پھندہ", CrisisKind.SELF_HARM),
+        ("ur-possible-medical", r"(?:ہل|آنکھیں کھول|جواب دے) (?:نہیں|نئیں) (?:رہا|رہی|رہے)|"
+         r"آواز (?:اچانک )?لڑکھڑا|منہ ٹیڑھا|دمے کا دورہ", CrisisKind.MEDICAL),
+        ("ur-possible-fire", r"شعلے|لپٹیں", CrisisKind.FIRE),
+        ("ur-possible-danger", r"میرا سر .{0,20}مارا|پٹرول (?:لیایا|لایا|لے کے|ڈال)",
+         CrisisKind.DANGER),
+        ("pa-possible-medical", r"ਖੱਬੀ ਬਾਂਹ ਸੁੰਨ|ਛਾਤੀ.{0,30}ਬਾਂਹ ਸੁੰਨ|ਹਿੱਲ ਨਹੀਂ ਰਿਹਾ|ਹਿੱਲ ਨਹੀਂ ਰਹੀ",
+         CrisisKind.MEDICAL),
+        ("pa-possible-danger", r"ਮੇਰਾ ਸਿਰ .{0,20}ਮਾਰਿਆ", CrisisKind.DANGER),
+        ("roman-possible-self-harm", r"\brassi tayyar|\bphanda\b|\brailing ke (?:dusri|doosri|"
+         r"dooji|duji) (?:taraf|passe)\b|\bcut (?:kiya|kia|kar liya|kar lia) (?:hai|he|ae)\b",
+         CrisisKind.SELF_HARM),
+        ("roman-possible-medical", r"\bawaz (?:achanak )?larkhara|\bek taraf ka (?:haath|munh|"
+         r"chehra)\b|\bhaath uth nahi raha\b|\basthma attack\b|\binhaler (?:se )?(?:koi )?farq "
+         r"nahi|\bpump kamm nahi karda\b|\bsaah charhda\b|\bbol (?:bhi )?nahi pa (?:raha|rahi)\b|"
+         r"\bgaram (?:chah|chai|pani|paani|tel)\b.{0,30}\b(?:sutt|gir|dol)\b|\bchamdi uth",
+         CrisisKind.MEDICAL),
+        ("roman-possible-child", r"\b(?:bachon|bache|bachi|bacha|bachiyon) ko\b.{0,30}\b(?:gaari|"
+         r"gari|gaadi|gadi|car) (?:mein|me|ch|vich) bula (?:raha|rahi|rahe)\b", CrisisKind.CHILD),
+    ]
+]
 
 
 # --------------------------------------------------------------------------- matching
