@@ -698,3 +698,10 @@ def test_probe_crises_get_999_first_in_the_language(responder: Responder, text: 
 def test_probe_look_alikes_are_no_sure_alarm(responder: Responder, text: str) -> None:
     crisis = responder.answer(text).crisis
     assert crisis is None or not crisis.sure, text
+
+
+def test_an_idiom_word_does_not_quiet_danger_named_with_it(responder: Responder) -> None:
+    # Session 18: rain "that will kill me" and a knife slipping while cooking are idioms only
+    # in those shapes; "he is outside in the rain breaking the door" is danger now.
+    reply = responder.answer("وہ بارش میں باہر کھڑا ہے اور دروازہ توڑ رہا ہے")
+    assert reply.crisis is not None and reply.crisis.sure

@@ -524,9 +524,11 @@ _IDIOM = _folded(r"\b(?:szef\w*|upal\w*|gorac\w*|egzamin\w*|boss|garmi|exam)\b|"
                  # session 18: "zabije mnie ta praca" (this job will kill me)
                  r"\b(?:ta|ten|te) (?:praca|robota|nocka|nocki|zmiana|zmiany|magazyn|szkola)\b|"
                  r"باس|گرمی|"
-                 # session 18: rain "will kill me"; a cut while cooking, dressed already
-                 r"بارش|\bbarish\b|ਬਾਰਿਸ਼|ਮੀਂਹ|سبزی|ہانڈی|پلاسٹر|\bsabzi\b|\bhandi\b|"
-                 r"\bplaster\b|ਸਬਜ਼ੀ|ਪਲਾਸਟਰ|"
+                 # session 18: rain that "will kill me"; a knife slipping while cooking. Only
+                 # those shapes: "he is outside in the rain breaking the door" is danger.
+                 r"(?:بارش|\bbarish|ਬਾਰਿਸ਼|ਮੀਂਹ)\S* (?:\S+ ){0,3}(?:مار ڈال|maar dal|ਮਾਰ ਦੇ)|"
+                 r"(?:سبزی|ہانڈی|\bsabzi|\bhandi|ਸਬਜ਼ੀ)\S* (?:\S+ ){0,4}(?:چھری|چاقو|chhuri|"
+                 r"chaku|ਛੁਰੀ|ਚਾਕੂ)|"
                  r"امتحان|بجلی کا بل|ਬੌਸ|ਗਰਮੀ|ਇਮਤਿਹਾਨ")
 
 
