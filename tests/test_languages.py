@@ -700,8 +700,14 @@ def test_probe_look_alikes_are_no_sure_alarm(responder: Responder, text: str) ->
     assert crisis is None or not crisis.sure, text
 
 
-def test_an_idiom_word_does_not_quiet_danger_named_with_it(responder: Responder) -> None:
+@pytest.mark.parametrize("text", [
+    "وہ بارش میں باہر کھڑا ہے اور دروازہ توڑ رہا ہے",
+    "barish mein bahar khada hai aur mujhe maar raha hai",
+    "ਮੀਂਹ ਵਿੱਚ ਬਾਹਰ ਖੜ੍ਹਾ ਦਰਵਾਜਾ ਤੋੜ ਰਿਹਾ",
+])
+def test_an_idiom_word_does_not_quiet_danger_named_with_it(text: str) -> None:
     # Session 18: rain "that will kill me" and a knife slipping while cooking are idioms only
-    # in those shapes; "he is outside in the rain breaking the door" is danger now.
-    reply = responder.answer("وہ بارش میں باہر کھڑا ہے اور دروازہ توڑ رہا ہے")
-    assert reply.crisis is not None and reply.crisis.sure
+    # in those shapes; someone outside in the rain breaking the door or hitting me is danger
+    # now, by the rules alone (the first version quieted them).
+    found = i18n.rule_crisis(text)
+    assert found is not None and found.kind is CrisisKind.DANGER, text
