@@ -433,7 +433,9 @@ _PAST = _folded(
     r"پچھلے(?! دروازے| دروازہ| صحن| کمرے| گیٹ| کھڑکی)|پچھلی(?! کھڑکی| گلی)|"
     r"ਪਿਛਲੇ(?! ਦਰਵਾਜ਼ੇ| ਦਰਵਾਜੇ| ਕਮਰੇ| ਵਿਹੜੇ)|ਪਿਛਲੀ(?! ਖਿੜਕੀ| ਗਲੀ)|"
     # once, long ago: "ik vaar aag lagi si"
-    r"(?:ik vaar|ik vari|ek baar|ek dafa|ik dafa)\b.{0,30}\b(?:si|tha|thi|thay|the))(?!\S)")
+    # (not "ek baar phir", once again, and not "the", English's article in a mixed message)
+    r"(?:ik vaar|ik vari|ek baar|ek dafa|ik dafa)\b(?! (?:phir|fir|pher|aur|hor))"
+    r".{0,30}\b(?:si|tha|thi|thay))(?!\S)")
 
 
 @dataclass(frozen=True)
