@@ -331,7 +331,9 @@ _CRISIS_RULES: list[tuple[str, re.Pattern[str], CrisisKind]] = [
         # --- Urdu and Shahmukhi Punjabi (Arabic script, folded)
         ("ur-child", r"(?:بچے|بچی|بچہ|بیٹی|بیٹے)\b.{0,25}(?:مار رہا|مار رہی|پیٹ رہا|"
          r"اغوا|زبردستی)|"
-         # Session 18: a child gone from sight by water, or lost, now (Urdu and Shahmukhi).
+         # Session 18: a child gone from sight by water, or lost, now (Urdu and Shahmukhi);
+         # not a child's phone, bag or keys lost.
+         r"^(?!.*(?:فون|موبائل|بیگ|چابی|پرس|بٹوہ|کتاب|جوتے)).*"
          r"(?:بیٹا|بیٹی|بچہ|بچی|بچے|منڈا|کڑی|پتر)\b.{0,40}(?:پانی میں گر|نہر میں گر|دریا میں گر|"
          r"نظر (?:نہیں|نئیں) (?:آ رہا|آ رہی|آندا|آندی|آ رہیا)|گم ہو گیا|گم ہو گئی|گواچ گیا|"
          r"گواچ گئی)",
@@ -359,6 +361,7 @@ _CRISIS_RULES: list[tuple[str, re.Pattern[str], CrisisKind]] = [
         ("ur-fire", r"آگ لگ", CrisisKind.FIRE),
         # --- Gurmukhi (folded: no addak, tippi, bindi or nukta)
         ("pa-child", r"(?:ਬਚੇ|ਬਚੀ|ਬਚਾ|ਧੀ|ਪੁਤ)\b.{0,25}(?:ਕੁਟ ਰਿਹਾ|ਮਾਰ ਰਿਹਾ|ਲੈ ਗਿਆ|ਅਗਵਾ|ਜਬਰਦਸਤੀ)|"
+         r"^(?!.*(?:ਫੋਨ|ਫ਼ੋਨ|ਮੋਬਾਈਲ|ਬੈਗ|ਚਾਬੀ|ਪਰਸ|ਕਿਤਾਬ|ਜੁੱਤੀ)).*"
          r"(?:ਪੁੱਤ|ਧੀ|ਬੱਚਾ|ਬੱਚੀ|ਮੁੰਡਾ|ਕੁੜੀ)\b.{0,40}(?:ਗੁਆਚ ਗਿਆ|ਗੁਆਚ ਗਈ|ਗੁੰਮ ਹੋ|ਨਜ਼ਰ ਨਹੀਂ ਆ|"
          r"ਪਾਣੀ ਵਿੱਚ ਡਿੱਗ|ਨਹਿਰ ਵਿੱਚ ਡਿੱਗ)",
          CrisisKind.CHILD),
@@ -386,6 +389,8 @@ _CRISIS_RULES: list[tuple[str, re.Pattern[str], CrisisKind]] = [
          # Session 18: a child put in a car and taken, lost or gone from sight now.
          r"\b(?:gaari|gari|gaadi|gadi|car) (?:mein|me|ch|vich) bitha (?:ke|kar) le (?:gaya|gya|"
          r"gayi|gyi|gye)\b|"
+         r"^(?!.*\b(?:phone|mobile|bag|keys|chabi|purse|wallet|batua|kitab|book|shoes|joote|"
+         r"jootay|jutti)\b).*"
          r"\b(?:bacha|bachi|beta|beti|munda|kudi|putt|puttar)\b.{0,40}\b(?:gayab|gum ho|kho "
          r"gaya|kho gayi|gwach gaya|nazar nahi aa|paani (?:mein|ch|vich) gir)", CrisisKind.CHILD),
         # "log mar rahe hain": people are dying (in the news), not "maar rahe" (hitting).
