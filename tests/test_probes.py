@@ -19,7 +19,7 @@ PROBES = ROOT / "tests" / "data" / "probes"
 #: after session 18's fixes. (A look-alike's first line may give 999 by design: the domestic
 #: abuse answers, for one, begin with it.)
 FLOORS = {
-    "en_crisis.txt": (127, 0, 184, 0),
+    "en_crisis.txt": (127, 0, 183, 0),
     "en3.txt": (90, 9, 113, 41),  # held out: its first sight, nothing written from it
     "en_calm.txt": (0, 2, 0, 39),
     "en_calm2.txt": (0, 4, 0, 52),

@@ -1380,11 +1380,14 @@ _POSSIBLE_RULES: list[tuple[str, re.Pattern[str], CrisisKind]] = [
          r"\b(?:someone|somebody|a man|a guy|a bloke|a car|a van|he|they|this man|this guy|"
          r"some \w+)(?: has| is|s| have| are)? (?:been )?following me\b(?! (?:on|online)\b)|"
          r"\bswinging (?:punches |a \w+ )?at (?:me|us|her|him|my \w+)\b|"
-         r"\b(?:someone|somebody|a man|a guy|a bloke|he|they)(?: is|s| are)? in (?:the|our|my) "
-         r"(?:garden shed|shed|garden|back garden)\b|\b(?:tapping|knocking|banging) on (?:the|my) "
-         r"(?:car )?window\b|\bstaring (?:at|in|through) (?:my|our|the) window\b|"
-         r"\bgot something (?:in|up) his sleeve\b|\bturning round\b.*\b(?:van|car)\b|"
-         r"\b(?:van|car)\b.*\bturning round\b", CrisisKind.DANGER),
+         # (a stranger, not "he" or "they": "he is in the garden" is most often family)
+         r"\b(?:someone|somebody|a man|a guy|a bloke|a stranger)(?: is|s)? in (?:the|our|my) "
+         r"(?:garden shed|shed|garden|back garden)\b|"
+         r"\b(?:someone|somebody|a man|man|a guy|a bloke|bloke|a stranger)\b(?: \w+){0,2} "
+         r"(?:keeps? |is )?(?:tapping|knocking|banging) on (?:the|my) (?:car )?window\b|"
+         r"\b(?:someone|somebody|a man|a guy|a bloke|a stranger|he is|he s)\b(?: \w+){0,4} "
+         r"staring (?:at|in|through) (?:my|our|the) window\b|"
+         r"\bgot something (?:in|up) his sleeve\b", CrisisKind.DANGER),
         # Suicidal in other words.
         ("suicidal-shapes", r"\b(?:last time i will|last time ill|last time i ll) (?:message|"
          r"text|talk to|speak to|bother) (?:anyone|anybody|you|people)\b|\bsorry for being a "
