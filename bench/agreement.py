@@ -24,7 +24,7 @@ from typing import Any
 import yaml
 
 from bench.common import DATA
-from bot.answering.evaluation import Case, judge, load_cases
+from bot.answering.evaluation import Case, Outcome, Report, judge, load_cases
 
 STUDY = DATA / "corpus" / "study_a25"
 READERS = ("A1", "A2", "B1", "B2")
@@ -78,15 +78,15 @@ def as_reply(label: dict[str, Any]) -> dict[str, Any]:
 
 
 def figures(pairs: Iterable[tuple[Case, dict[str, Any]]]) -> Figures:
-    pairs = list(pairs)
-    crises = [reply for case, reply in pairs if case.crisis]
-    calm = [reply for case, reply in pairs if not case.crisis]
-    oos = [reply for case, reply in pairs if case.matched is False]
+    """The counts of a :class:`Report` of the answers, judged as ``csp-bot eval`` judges."""
+    report = Report([Outcome(case, reply, judge(case, reply)) for case, reply in pairs])
+    crises = [o for o in report.outcomes if o.case.crisis]
+    declined, oos = report.out_of_scope
     return Figures(
-        right=sum(not judge(case, reply) for case, reply in pairs), items=len(pairs),
-        crises=sum(bool(r.get("crisis")) for r in crises), crisis_items=len(crises),
-        false_crises=sum(bool(r.get("crisis")) for r in calm), calm_items=len(calm),
-        declined=sum(r.get("matched") is False for r in oos), oos_items=len(oos))
+        right=sum(o.passed for o in report.outcomes), items=len(report.outcomes),
+        crises=sum(bool(o.reply["crisis"]) for o in crises), crisis_items=len(crises),
+        false_crises=report.false_crises, calm_items=len(report.outcomes) - len(crises),
+        declined=declined, oos_items=oos)
 
 
 def readers_against_corpus(gold: dict[int, Case]) -> dict[str, Figures]:
