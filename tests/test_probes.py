@@ -25,8 +25,10 @@ FLOORS = {
     "en_calm2.txt": (0, 4, 0, 52),
     "pl.txt": (77, 1, 79, 10),
     "pl2.txt": (82, 8, 98, 17),
+    "pl3.txt": (45, 6, 52, 11),  # held out: its first sight, nothing written from it
     "urpa.txt": (79, 1, 80, 9),
     "urpa2.txt": (82, 8, 94, 11),
+    "urpa3.txt": (57, 10, 63, 12),  # held out: its first sight, nothing written from it
 }
 
 
