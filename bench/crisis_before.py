@@ -46,6 +46,7 @@ from bot.answering.crisis import (
     _KEEP,
     _LEXICON,
     _MISSPELLINGS,
+    _NOW,
     _PAST,
     _POSSIBLE_RULES,
     _RULES,
@@ -133,13 +134,6 @@ def detect_crisis(text: str, *, use_model: bool = True) -> Crisis | None:
 # danger, not only a fight), so those rules are tried first.
 _BY_PRIORITY = sorted(_RULES, key=lambda rule: rule[2] not in (CrisisKind.CHILD, CrisisKind.FIRE))
 
-# Session 18: "still" after "was" or "were" ("when i was still at school") is no "now",
-# nor "better now" ("... but im doing much better now"), an age ("im 34 now"), "4 years
-# now" or "stopped now".
-_NOW = re.compile(r"\b(?:right now|(?<![0-9] )(?<!better )(?<!fine )(?<!okay )(?<!ok )(?<!safe )"
-                  r"(?<!alright )(?<!well )(?<!years )(?<!months )(?<!weeks )(?<!stopped )now|"
-                  r"help me|please help|hurry|(?<!\bwas )(?<!\bwere )still|tonight|today|"
-                  r"at the moment)\b")
 
 
 def is_info_question(corrected_text: str) -> bool:
