@@ -639,12 +639,19 @@ def detect_crisis(text: str, language: str, *, use_model: bool = True) -> Crisis
     if p >= POSSIBLE_SCORE:
         return Crisis(kind, "model", Level.POSSIBLE, p)
     # (Nor for anything "temu", ago: "dwa lata temu połknęłam garść tabletek" is told after.)
-    if looking_back or _ASKING.search(folded) or _INFO.search(folded) or " temu" in folded:
+    # (Nor said with a laugh, read before folding drops the emoji, nor an "if".)
+    if (looking_back or _ASKING.search(folded) or _INFO.search(folded) or " temu" in folded
+            or _LAUGHING.search(text.lower()) or "اگر " in folded):
         return None
     for name, pattern, rule_kind in _POSSIBLE_RULES:
         if pattern.search(folded):
             return Crisis(rule_kind, name, Level.POSSIBLE)
     return None
+
+
+# A laughing face or "haha": no middle tier from these rules ("امی ... میرا گلا دبا دیں گی 😂",
+# mum will strangle me if I leave the dishes again).
+_LAUGHING = _folded(r"😂|🤣|😆|\b(?:haha\w*|hehe\w*|lol|xd|lmao)\b")
 
 
 # Shapes of danger now from session 18's second batch of probe messages (tests/data/probes/
@@ -696,6 +703,29 @@ _POSSIBLE_RULES: list[tuple[str, re.Pattern[str], CrisisKind]] = [
          CrisisKind.MEDICAL),
         ("roman-possible-child", r"\b(?:bachon|bache|bachi|bacha|bachiyon) ko\b.{0,30}\b(?:gaari|"
          r"gari|gaadi|gadi|car) (?:mein|me|ch|vich) bula (?:raha|rahi|rahe)\b", CrisisKind.CHILD),
+        # Session 18, fourth probe batch (tests/data/probes/lang4.txt, a tuning set).
+        ("pl-possible-more", r"\bwbiegl\w* (?:do|z) .{0,40}\b(?:palkami|nozami|nozem|bronia|"
+         r"maczet\w*)\b|\bkaza (?:wszystkim |nam )?klekac\b|\bdosypal\w* (?:mi |jej |jemu )?"
+         r"(?:czegos|cos)\b|\bczegos (?:mi |jej )?dosypal\w*", CrisisKind.DANGER),
+        ("pl-possible-fire-more", r"\b\w+ w ogniu\b|\bplomienie w oknie\b|\bwidac plomienie\b",
+         CrisisKind.FIRE),
+        ("pl-possible-self-harm-more", r"\b(?:ide|pojde|chce) spac na zawsze\b|\b(?:weszlam|"
+         r"wszedlem|wchodze|ide) do (?:trentu|rzeki|wody|kanalu)\b", CrisisKind.SELF_HARM),
+        ("pl-possible-medical-more", r"\bwidac pepowine\b|\b(?:sie dlawi|dlawi sie)\b|"
+         r"\bma goraczke\b.{0,30}\bdrgawki\b|\boczy (?:do gory|uciekaja)\b", CrisisKind.MEDICAL),
+        ("ur-possible-more", r"گل توں پھڑ|گلا دبا|مینوں مار دیوے گا|مجھے مار دے گا|ہتھوڑا مار|"
+         r"گڈی نال لوکاں نوں مار", CrisisKind.DANGER),
+        ("ur-possible-self-harm-more", r"(?:پکھے|پنکھے) (?:نال|سے) (?:رسی|دوپٹہ|چنی)|"
+         r"(?:رسی|دوپٹہ|چنی) (?:پکھے|پنکھے) (?:نال|سے)|کنارے (?:تے|پر) پیر لٹک|"
+         r"انسولین کی ساری", CrisisKind.SELF_HARM),
+        ("ur-possible-medical-more", r"رنگ نیلا|بلاں نیلے|ہونٹ نیلے|چہرہ نیلا|ساہ رک گیا|"
+         r"سانس رک گئی|سٹروک|گلے سے سیٹی|ہونٹ سوج|پانی (?:وچ|میں) (?:ڈگ|گر) پیا|ٹنکی میں گر|"
+         r"ڈب (?:ریا|رہا|رہی)", CrisisKind.MEDICAL),
+        ("ur-possible-fire-more", r"جل اٹھا|دھوئیں سے بھر", CrisisKind.FIRE),
+        ("roman-possible-more", r"\bpulse nahi mil|\bcpr karo\b|\bfit pe (?:rahe|raha|rahi)\b|"
+         r"\bgardan akri|\bpurple daane\b", CrisisKind.MEDICAL),
+        ("roman-possible-fire-more", r"^(?=.*\baag\b)(?=.*\b(?:kitchen|kamra|help|jaldi)\b)",
+         CrisisKind.FIRE),
     ]
 ]
 
