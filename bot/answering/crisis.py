@@ -1418,7 +1418,8 @@ _POSSIBLE_RULES: list[tuple[str, re.Pattern[str], CrisisKind]] = [
          r"\b(?:leg|legs|feet) (?:over|dangling over|hanging over) (?:the )?(?:wall|edge|railing|"
          r"side|barrier)\b|\b(?:sat|sitting|stood|standing) on the (?:\w+ )?(?:bridge )?"
          r"(?:railing|ledge|parapet)\b|\bwaiting for the (?:freight|next|fast) (?:one|train)\b|"
-         r"\bbetter off with the (?:life )?insurance\b|\bsaved (?:them|it|my \w+) up\b.*\b(?:taking|"
+         r"\bbetter off with the (?:life )?insurance\b|\bsaved (?:them|it|"
+         r"my \w+) up\b.*\b(?:taking|"
          r"take) them all\b|\bif i stop replying\b|\bseeing if it holds\b|"
          r"\b(?:scarf|belt|lead|cord|rope) is strong enough\b|\bholding (?:the|a) (?:knife|blade|"
          r"razor) (?:against|to) my (?:wrist|wrists|arm|throat)\b|\bgo off the (?:balcony|roof|"
@@ -1436,22 +1437,28 @@ _POSSIBLE_RULES: list[tuple[str, re.Pattern[str], CrisisKind]] = [
          r"\bwaving a (?:broken )?(?:glass|bottle)\b|\btied (?:my|our) (?:\w+ )?up\b|"
          r"\bflicking a knife\b|\bgot out with a (?:bat|knife|hammer|machete|crowbar)\b",
          CrisisKind.DANGER),
-        ("child-shapes-4", r"\bholding (?:the|our|my|a) (?:baby|toddler|child|little one) (?:over|out "
-         r"of)\b|\b(?:drop|throw) (?:her|him|the baby) (?:if|off|out)\b|\b(?:walking|running) "
+        ("child-shapes-4",
+         r"\bholding (?:the|our|my|a) (?:baby|toddler|child|little one) (?:over|out of)\b|"
+         r"\b(?:drop|throw) (?:her|him|the baby) (?:if|off|out)\b|\b(?:walking|running) "
          r"(?:down|along|in) the middle of (?:the )?(?:\w+ )?road\b|\bbundled into\b|"
          r"\bput (?:his|her) hand over (?:her|his) mouth\b|\b(?:dog|dogs) (?:has |have )?got hold "
          r"of (?:their|the|a|my|our) (?:toddler|child|baby|kid|little one)\b|"
-         r"\b(?:toddler|baby|child|kid|little one)\b.*\b(?:strapped in|locked in|left in) (?:a|the) "
+         r"\b(?:toddler|baby|child|kid|little one)\b.*\b(?:strapped in|locked in|"
+         r"left in) (?:a|the) "
          r"car\b|\bhead (?:is )?stuck (?:between|in)\b|\ball floppy\b",
          CrisisKind.CHILD),
-        ("medical-shapes-4", r"\bpregnant\b.*\bbleeding\b|\b(?:epipen|epi pen|inhaler)\b.*\b(?:not|nt|"
-         r"nothing|no) (?:done|doing|working|work|help)\w*\b|\bfitting for (?:\d+|over|more than|ages)"
+        ("medical-shapes-4",
+         r"\bpregnant\b.*\bbleeding\b|\b(?:epipen|epi pen|inhaler)\b.*\b(?:not|nt|nothing|no)"
+         r" (?:done|doing|working|work|help)\w*\b|\bfitting for (?:\d+|"
+         r"over|more than|ages)"
          r"\b|\bcarbon monoxide (?:alarm|detector)\b.*\b(?:dizzy|sick|headache|collapsed|drowsy)\b|"
          r"\b(?:arm|hand|leg|fingers?) (?:\w+ )?(?:dragged|caught|trapped) in (?:the|a) (?:machine|"
          r"escalator|mangle|press)\b|\bmangled\b|\bon the floor\b.*\bsince (?:last night|"
          r"yesterday|this morning)\b", CrisisKind.MEDICAL),
-        ("fire-shapes-4", r"\bpetrol bomb\b|\b(?:full of|filling with) (?:black )?(?:smoke|flames)\b|"
-         r"\b(?:room|carpet|carpets|bedsheets|curtains|sofa|thatch|roof|conservatory)(?: is|s| are)? "
+        ("fire-shapes-4",
+         r"\bpetrol bomb\b|\b(?:full of|filling with) (?:black )?(?:smoke|flames)\b|"
+         r"\b(?:room|carpet|carpets|bedsheets|curtains|sofa|thatch|roof|"
+         r"conservatory)(?: is|s| are)? "
          r"(?:going up|catching|burning|smoking|alight|melting)\b|\b(?:alight|burning|fire)\b.*"
          r"\b(?:heading for|coming towards|coming toward)\b|\bsparks (?:are )?(?:landing|coming)\b|"
          r"\bhair (?:has |s )?caught\b|\bset the \w+ (?:bin )?going\b|\b\w+ s alight\b",
