@@ -1414,16 +1414,21 @@ _POSSIBLE_RULES: list[tuple[str, re.Pattern[str], CrisisKind]] = [
          r"calmer|ready)\b|\btonight is the night\b|\btallest (?:car park|building|bridge)\b|"
          r"\b(?:it will|itll|it ll) (?:all )?be over\b|\bno (?:version of the )?future i want\b|"
          # session 18, fourth probe batch (tests/data/probes/en4.txt, a tuning set)
-         r"\b(?:written|wrote|left) (?:\w+ )?letters? for (?:everyone|everybody|my \w+)\b|"
+         r"\b(?:written|wrote|left) (?:\w+ )?letters? for (?:everyone|everybody)\b|"
          r"\b(?:leg|legs|feet) (?:over|dangling over|hanging over) (?:the )?(?:wall|edge|railing|"
          r"side|barrier)\b|\b(?:sat|sitting|stood|standing) on the (?:\w+ )?(?:bridge )?"
-         r"(?:railing|ledge|parapet)\b|\bwaiting for the (?:freight|next|fast) (?:one|train)\b|"
-         r"\bbetter off with the (?:life )?insurance\b|\bsaved (?:them|it|"
-         r"my \w+) up\b.*\b(?:taking|"
-         r"take) them all\b|\bif i stop replying\b|\bseeing if it holds\b|"
-         r"\b(?:scarf|belt|lead|cord|rope) is strong enough\b|\bholding (?:the|a) (?:knife|blade|"
-         r"razor) (?:against|to) my (?:wrist|wrists|arm|throat)\b|\bgo off the (?:balcony|roof|"
-         r"bridge|car park)\b|\bup to my (?:waist|chest|neck)\b|\binjected all the insulin\b",
+         r"(?:railing|ledge|parapet)\b|\bwaiting for the freight\b|"
+         r"\bbetter off with the (?:life )?insurance\b|"
+         r"\bsaved (?:them|it|my \w+) up\b.*\b(?:taking|take) them all\b|"
+         r"\bif i stop replying\b(?!.*\b(?:phone|battery|signal|wifi|data|busy)\b)|"
+         r"\b(?:belt|rope|lead|scarf|cord|banister|noose)\b.*\bseeing if it holds\b|"
+         r"\b(?:scarf|belt|lead|cord|rope) is strong enough\b|"
+         r"\bholding (?:the|a) (?:knife|blade|razor) (?:against|to) my (?:wrist|wrists|arm|"
+         r"throat)\b|"
+         r"\bgo off the (?:balcony|roof|bridge|car park)\b|"
+         r"\b(?:stood|standing|walking|waded|wading) (?:\w+ ){0,3}up to my (?:waist|chest|neck)\b|"
+         r"\bup to my (?:waist|chest|neck) in (?:the )?(?:water|river|trent|canal|sea)\b|"
+         r"\binjected all the insulin\b",
          CrisisKind.SELF_HARM),
         ("danger-shapes-4", r"\bpulled (?:a |his |out a )?(?:knife|blade|machete|gun) on\b|"
          r"\b(?:grabbed|got hold of) my (?:arm|wrist|hair|hood)\b.*\bdragging me\b|"
@@ -1433,35 +1438,39 @@ _POSSIBLE_RULES: list[tuple[str, re.Pattern[str], CrisisKind]] = [
          r"\b(?:a|the) (?:bottle|knife|blade|glass) to (?:a|her|his|my|the) (?:\w+ )?(?:neck|"
          r"throat)\b|\bpushed into (?:a|the) (?:car )?boot\b|\bspraying (?:something|stuff|"
          r"liquid|petrol) through (?:my|our|the) letter ?box\b|\bflashed (?:a|the|his) gun\b|"
-         r"\bhas a gun\b|\blet (?:himself|herself|themselves) in\b|\bwith a petrol can\b|"
-         r"\bwaving a (?:broken )?(?:glass|bottle)\b|\btied (?:my|our) (?:\w+ )?up\b|"
-         r"\bflicking a knife\b|\bgot out with a (?:bat|knife|hammer|machete|crowbar)\b",
+         r"\bhas a gun\b(?! licen)|\bwith a petrol can\b|\bwaving a (?:broken )?(?:glass|bottle)\b|"
+         r"\btied (?:my|our) (?:dad|mum|mam|husband|wife|partner|son|daughter|brother|sister|nan|"
+         r"grandad|friend|mate) up\b|\bflicking a knife\b|"
+         r"\bgot out with a (?:bat|knife|hammer|machete|crowbar)\b",
          CrisisKind.DANGER),
         ("child-shapes-4",
          r"\bholding (?:the|our|my|a) (?:baby|toddler|child|little one) (?:over|out of)\b|"
-         r"\b(?:drop|throw) (?:her|him|the baby) (?:if|off|out)\b|\b(?:walking|running) "
+         r"\b(?:drop|throw) (?:her|him|the baby) (?:if i|out of)\b|\b(?:walking|running) "
          r"(?:down|along|in) the middle of (?:the )?(?:\w+ )?road\b|\bbundled into\b|"
          r"\bput (?:his|her) hand over (?:her|his) mouth\b|\b(?:dog|dogs) (?:has |have )?got hold "
          r"of (?:their|the|a|my|our) (?:toddler|child|baby|kid|little one)\b|"
          r"\b(?:toddler|baby|child|kid|little one)\b.*\b(?:strapped in|locked in|"
-         r"left in) (?:a|the) "
-         r"car\b|\bhead (?:is )?stuck (?:between|in)\b|\ball floppy\b",
+         r"left in) (?:a|the) car\b|"
+         r"\b(?:baby|toddler|child|kid|little one|daughter|son)\b.{0,40}\bhead (?:is )?stuck "
+         r"(?:between|in)\b|\b(?:baby|toddler|child|kid|little one|she|he|her|him) (?:is |s |has "
+         r"gone |gone |went )?all floppy\b",
          CrisisKind.CHILD),
         ("medical-shapes-4",
          r"\bpregnant\b.*\bbleeding\b|\b(?:epipen|epi pen|inhaler)\b.*\b(?:not|nt|nothing|no)"
-         r" (?:done|doing|working|work|help)\w*\b|\bfitting for (?:\d+|"
-         r"over|more than|ages)"
-         r"\b|\bcarbon monoxide (?:alarm|detector)\b.*\b(?:dizzy|sick|headache|collapsed|drowsy)\b|"
+         r" (?:done|doing|working|work|help)\w*\b|\bfitting for (?:over |more than )?\d+ "
+         r"(?:minutes|mins)\b|"
+         r"\bcarbon monoxide (?:alarm|detector)\b.*\b(?:dizzy|sick|headache|collapsed|drowsy)\b|"
          r"\b(?:arm|hand|leg|fingers?) (?:\w+ )?(?:dragged|caught|trapped) in (?:the|a) (?:machine|"
          r"escalator|mangle|press)\b|\bmangled\b|\bon the floor\b.*\bsince (?:last night|"
          r"yesterday|this morning)\b", CrisisKind.MEDICAL),
         ("fire-shapes-4",
          r"\bpetrol bomb\b|\b(?:full of|filling with) (?:black )?(?:smoke|flames)\b|"
-         r"\b(?:room|carpet|carpets|bedsheets|curtains|sofa|thatch|roof|"
-         r"conservatory)(?: is|s| are)? "
+         r"\b(?:room|carpet|carpets|bedsheets|curtains|sofa|thatch|conservatory)(?: is|s| are)? "
          r"(?:going up|catching|burning|smoking|alight|melting)\b|\b(?:alight|burning|fire)\b.*"
          r"\b(?:heading for|coming towards|coming toward)\b|\bsparks (?:are )?(?:landing|coming)\b|"
-         r"\bhair (?:has |s )?caught\b|\bset the \w+ (?:bin )?going\b|\b\w+ s alight\b",
+         r"\bhair (?:has |s )?caught(?: fire| alight)?$|"
+         r"\bhair (?:has |s )?caught (?:fire|alight)\b|"
+         r"\bset the (?:wheelie )?bins? (?:going|alight)\b|\b\w+ s alight\b",
          CrisisKind.FIRE),
     ]
 ]
