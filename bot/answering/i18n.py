@@ -710,15 +710,17 @@ _POSSIBLE_RULES: list[tuple[str, re.Pattern[str], CrisisKind]] = [
         ("pl-possible-fire-more", r"\b\w+ w ogniu\b|\bplomienie w oknie\b|\bwidac plomienie\b",
          CrisisKind.FIRE),
         ("pl-possible-self-harm-more", r"\b(?:ide|pojde|chce) spac na zawsze\b|\b(?:weszlam|"
-         r"wszedlem|wchodze|ide) do (?:trentu|rzeki|wody|kanalu)\b", CrisisKind.SELF_HARM),
-        ("pl-possible-medical-more", r"\bwidac pepowine\b|\b(?:sie dlawi|dlawi sie)\b|"
+         r"wszedlem) do (?:trentu|rzeki|kanalu) w ubraniu\b|\bwoda (?:do|po) (?:piersi|szyi)\b",
+         CrisisKind.SELF_HARM),
+        ("pl-possible-medical-more", r"\bwidac pepowine\b|\b(?:sie dlawi|dlawi sie)\b"
+         r"(?! ze smiechu)|"
          r"\bma goraczke\b.{0,30}\bdrgawki\b|\boczy (?:do gory|uciekaja)\b", CrisisKind.MEDICAL),
         ("ur-possible-more", r"گل توں پھڑ|گلا دبا|مینوں مار دیوے گا|مجھے مار دے گا|ہتھوڑا مار|"
          r"گڈی نال لوکاں نوں مار", CrisisKind.DANGER),
         ("ur-possible-self-harm-more", r"(?:پکھے|پنکھے) (?:نال|سے) (?:رسی|دوپٹہ|چنی)|"
          r"(?:رسی|دوپٹہ|چنی) (?:پکھے|پنکھے) (?:نال|سے)|کنارے (?:تے|پر) پیر لٹک|"
          r"انسولین کی ساری", CrisisKind.SELF_HARM),
-        ("ur-possible-medical-more", r"رنگ نیلا|بلاں نیلے|ہونٹ نیلے|چہرہ نیلا|ساہ رک گیا|"
+        ("ur-possible-medical-more", r"رنگ نیلا ہو|بلاں نیلے|ہونٹ نیلے|چہرہ نیلا|ساہ رک گیا|"
          r"سانس رک گئی|سٹروک|گلے سے سیٹی|ہونٹ سوج|پانی (?:وچ|میں) (?:ڈگ|گر) پیا|ٹنکی میں گر|"
          r"ڈب (?:ریا|رہا|رہی)", CrisisKind.MEDICAL),
         ("ur-possible-fire-more", r"جل اٹھا|دھوئیں سے بھر", CrisisKind.FIRE),
