@@ -1283,14 +1283,16 @@ def detect_crisis(text: str, *, use_model: bool = True) -> Crisis | None:
     if found is None and not info_question:
         # Like the model, a middle tier: not with use_model=False ("rules only", which the
         # other languages' detection reads for sure English words first).
-        return _possible_rule(s)
+        return possible_rule(s, _POSSIBLE_RULES)
     return found
 
 
-def _possible_rule(corrected_text: str) -> Crisis | None:
-    """The middle tier from a rule (:data:`_POSSIBLE_RULES`): the first that matches."""
-    for name, pattern, kind in _POSSIBLE_RULES:
-        if pattern.search(corrected_text):
+def possible_rule(text: str,
+                  rules: Iterable[tuple[str, re.Pattern[str], CrisisKind]]) -> Crisis | None:
+    """The middle tier from a rule: the first of ``rules`` (this module's
+    :data:`_POSSIBLE_RULES`, or another language's) that matches ``text``."""
+    for name, pattern, kind in rules:
+        if pattern.search(text):
             return Crisis(kind, name, Level.POSSIBLE)
     return None
 

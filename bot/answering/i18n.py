@@ -28,7 +28,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.answering.crisis import MODEL_SURE_MIN_WORDS, Crisis, CrisisKind, Level
+from bot.answering.crisis import MODEL_SURE_MIN_WORDS, Crisis, CrisisKind, Level, possible_rule
 from bot.answering.crisis import detect_crisis as detect_english_crisis
 from bot.answering.crisis_model import CrisisModel
 from bot.answering.language import POLISH, PUNJABI, SUPPORTED, URDU, detect_language
@@ -232,8 +232,15 @@ def _rule(name: str, pattern: str) -> re.Pattern[str]:
     return _folded(pattern)
 
 
-_CRISIS_RULES: list[tuple[str, re.Pattern[str], CrisisKind]] = [
-    (name, _rule(name, pattern), kind) for name, pattern, kind in [
+_Rules = list[tuple[str, re.Pattern[str], CrisisKind]]
+
+
+def _compiled(table: list[tuple[str, str, CrisisKind]]) -> _Rules:
+    """A rule table with each pattern compiled as :func:`_rule` does."""
+    return [(name, _rule(name, pattern), kind) for name, pattern, kind in table]
+
+
+_CRISIS_RULES: _Rules = _compiled([
         # --- Polish (folded: no diacritics)
         ("pl-child", r"\b(?:bije|katuje|krzywdzi|kopie|dusi|leje)\b.{0,20}\b(?:dziecko|dzieci|"
          r"syna|corke|coreczke|synka|niemowle)\b|\b(?:ojczym|ojciec|tata|tato|mama|matka|"
@@ -425,8 +432,7 @@ _CRISIS_RULES: list[tuple[str, re.Pattern[str], CrisisKind]] = [
         ("roman-burning", r"\baag laga (?:di|dee|dii|diya|dita|ditti)\b|"
          r"\b(?:kamra|ghar|kitchen|gaari|gari|gadi|makan|parda|parde|dukan) (?:\w+ )?jal (?:raha|"
          r"rahi|rahe|reha|rahya)\b", CrisisKind.FIRE),
-    ]
-]
+])
 # Gurmukhi after folding has no bindi or tippi: "ਨਹੀਂ" becomes "ਨਹੀ", "ਮੈਨੂੰ" "ਮੈਨੂ".
 # Looking back, or asking: "bił mnie kiedyś", "مارا تھا" are not matched by the present-tense
 # rules above; the model only gives the middle tier for them (see _PAST).
@@ -643,10 +649,7 @@ def detect_crisis(text: str, language: str, *, use_model: bool = True) -> Crisis
     if (looking_back or _ASKING.search(folded) or _INFO.search(folded) or " temu" in folded
             or _LAUGHING.search(text.lower()) or "اگر " in folded):
         return None
-    for name, pattern, rule_kind in _POSSIBLE_RULES:
-        if pattern.search(folded):
-            return Crisis(rule_kind, name, Level.POSSIBLE)
-    return None
+    return possible_rule(folded, _POSSIBLE_RULES)
 
 
 # A laughing face or "haha": no middle tier from these rules ("امی ... میرا گلا دبا دیں گی 😂",
@@ -660,8 +663,7 @@ _LAUGHING = _folded(r"😂|🤣|😆|\b(?:haha\w*|hehe\w*|lol|xd|lmao)\b")
 # but one right answer fewer and one false alarm more on the real Urdu set, so they were
 # reverted; as the middle tier (the emergency line on top of the answer, after the rules and
 # the model, never for a question or a look back) they cost a calm message one line.
-_POSSIBLE_RULES: list[tuple[str, re.Pattern[str], CrisisKind]] = [
-    (name, _rule(name, pattern), kind) for name, pattern, kind in [
+_POSSIBLE_RULES: _Rules = _compiled([
         ("pl-possible-danger", r"\b(?:wali|dobija sie|lomocze)(?: \w+)? (?:w|do) drzwi\b|"
          r"\bzastawil\w* (?:\w+ )?(?:komoda|szafa|lozkiem|krzeslem|stolem)\b|"
          r"\bwlamanie (?:teraz|w tej chwili|trwa)\b|"
@@ -728,8 +730,7 @@ _POSSIBLE_RULES: list[tuple[str, re.Pattern[str], CrisisKind]] = [
          r"\bgardan akri|\bpurple daane\b", CrisisKind.MEDICAL),
         ("roman-possible-fire-more", r"^(?=.*\baag\b)(?=.*\b(?:kitchen|kamra|help|jaldi)\b)",
          CrisisKind.FIRE),
-    ]
-]
+])
 
 
 # --------------------------------------------------------------------------- matching
