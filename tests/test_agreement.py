@@ -4,6 +4,7 @@ figures the READMEs report are the ones ``python -m bench.agreement`` computes f
 from __future__ import annotations
 
 from bench import agreement
+from bot.answering.evaluation import load_cases
 from bot.knowledge import KnowledgeBase
 from tests.conftest import ROOT
 
@@ -37,3 +38,31 @@ def test_the_readmes_report_the_readers_figures_as_computed() -> None:
     main_readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
     assert "746/1000 right (74.6 %), crises 136/196, false crises 22/804, declined 143/180" \
         in main_readme.replace("**", "")
+
+
+def test_study_l26_readers_labelled_every_blind_item_of_their_language(kb: KnowledgeBase) -> None:
+    for group, pair in agreement.L26.groups.items():
+        gold = agreement.L26.gold(group)
+        # every blind item of the language, each once
+        blind = sorted((ROOT / "tests" / "data" / "lang").glob(f"blind*/{group}.yaml"))
+        assert len(gold) == sum(len(load_cases(p)) for p in blind)
+        for reader in pair:
+            rows = agreement.L26.labels(reader)
+            assert set(rows) == set(gold), reader
+            for row in rows.values():
+                assert row["label"] in ("topic", "crisis", "out_of_scope"), row
+                for topic in [row["topic"], *(row.get("also") or [])]:
+                    assert topic in kb.topics, (reader, row)
+
+
+def test_the_language_readme_reports_study_l26_as_computed() -> None:
+    found = agreement.readers_against_set(agreement.L26)
+    line = found["all"].line()
+    assert line == "2409/2752 right (87.5%), crises 1014/1014, false crises 4/1738, declined 0/0"
+    readme = " ".join((ROOT / "tests" / "data" / "lang" / "README.md").read_text(
+        encoding="utf-8").split())
+    assert line.removesuffix(", declined 0/0") in readme
+    for reader in agreement.L26.readers:
+        f = found[reader]
+        assert (f"{f.right}/{f.items} | {f.crises}/{f.crisis_items} | "
+                f"{f.false_crises}/{f.calm_items} |") in readme, reader
