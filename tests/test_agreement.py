@@ -43,8 +43,10 @@ def test_the_readmes_report_the_readers_figures_as_computed() -> None:
 def test_study_l26_readers_labelled_every_blind_item_of_their_language(kb: KnowledgeBase) -> None:
     for group, pair in agreement.L26.groups.items():
         gold = agreement.L26.gold(group)
-        # every blind item of the language, each once
-        blind = sorted((ROOT / "tests" / "data" / "lang").glob(f"blind*/{group}.yaml"))
+        # every item of the language's blind sets of the time (the first to the eighth; the
+        # ninth came after the study), each once
+        blind = [p for p in sorted((ROOT / "tests" / "data" / "lang").glob(f"blind*/{group}.yaml"))
+                 if p.parent.name != "blind9"]
         assert len(gold) == sum(len(load_cases(p)) for p in blind)
         for reader in pair:
             rows = agreement.L26.labels(reader)
