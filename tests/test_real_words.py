@@ -525,6 +525,20 @@ def test_everyday_worries_get_the_topic_that_fits(responder: Responder, text: st
     assert responder.answer(text).topic == topic, text
 
 
+@pytest.mark.parametrize("text", ["is the park safe at night",
+                                  "is it safe to walk through the park after dark"])
+def test_a_park_is_not_a_car_park(responder: Responder, text: str) -> None:
+    # Session 19: the topic model declined both as parking tickets.
+    reply = responder.answer(text)
+    assert reply.topic != "oos-parking" and reply.matched, text
+
+
+@pytest.mark.parametrize("text", ["how do i pay a parking ticket",
+                                  "our neighbour parks his van in front of our house every night"])
+def test_parking_is_still_parking(responder: Responder, text: str) -> None:
+    assert responder.answer(text).topic == "oos-parking", text
+
+
 @pytest.mark.parametrize("text", ["my baby isnt breathing", "My baby is turning blue",
                                   "baby choking on a grape"])
 def test_a_baby_not_breathing_gets_the_ambulance_first(responder: Responder, text: str) -> None:

@@ -360,7 +360,8 @@ _RULES: list[tuple[str, re.Pattern[str], CrisisKind, bool]] = [
         # for the garden, or "a folding knife with a blade under 3 inches", is not a threat.
         ("armed", r"(?<!knife )(?<!knives )(?<!incidents )\b(?:has|got|with|holding|waving|"
          r"brandishing|pulled|pulling) (?:a |an |out a |his |her )?(?:knife|gun|machete|weapon|"
-         r"blade|axe|ax)\b(?! for)|"
+         # (not a gun licence or permit: "my son has a gun licence, is that ok")
+         r"blade|axe|ax)\b(?! for| licen[cs]e| permit| certificate)|"
          # session 18: more than one ("walking around ... with two knives")
          r"(?<!knife )(?<!incidents )\b(?:has|got|with|holding|waving|carrying) (?:two|2|three|"
          r"3|some|several) (?:knife|knives|guns?|machetes?|weapons?|blades?)\b",
