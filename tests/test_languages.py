@@ -713,3 +713,20 @@ def test_an_idiom_word_does_not_quiet_danger_named_with_it(text: str) -> None:
     # now, by the rules alone (the first version quieted them).
     found = i18n.rule_crisis(text)
     assert found is not None and found.kind is CrisisKind.DANGER, text
+
+
+@pytest.mark.parametrize("text", [
+    "arms te phir cut kar lye, khoon band nahi ho reha",  # cut my arms again, it won't stop
+    "ਖੂਨ ਨਹੀਂ ਰੁਕ ਰਿਹਾ",  # the bleeding won't stop
+    "khoon band nahi ho raha naak se kya karun",  # a nosebleed that won't stop
+])
+def test_bleeding_that_will_not_stop_gets_999_first(responder: Responder, text: str) -> None:
+    # Session 19: with Urdu's models retrained in round 28, the first was no crisis at all.
+    reply = responder.answer(text)
+    assert reply.crisis is not None and reply.crisis.sure, text
+    assert "999" in reply.sections()[0][1].split("\n")[0]
+
+
+def test_bleeding_told_afterwards_is_no_alarm(responder: Responder) -> None:
+    crisis = responder.answer("pichle saal khoon band nahi ho raha tha operation ke baad").crisis
+    assert crisis is None or not crisis.sure

@@ -462,7 +462,7 @@ def crisis_model(language: str) -> CrisisModel | None:
     return CrisisModel.load(path) if path.is_file() else None
 
 
-def rule_crisis(text: str) -> Crisis | None:
+def rule_crisis(text: str, rules: _Rules | None = None) -> Crisis | None:
     """The first rule of any supported language that fires, or ``None``.
 
     As in English, looking back ("rok temu", "pichle saal") keeps every rule quiet unless the
@@ -470,6 +470,7 @@ def rule_crisis(text: str) -> Crisis | None:
     knife, a fire, "he'll kill me") also stay quiet for a question ("knife crime figures",
     "what to do if a fire starts"), and a danger rule for a figure of speech ("my boss will
     kill me", "this heat is killing me"): written from the training messages' hard negatives.
+    ``rules``: another table read the same way (:data:`_LATE_RULES`).
     """
     s = fold(text)
     asking = bool(_ASKING.search(s))
@@ -479,7 +480,7 @@ def rule_crisis(text: str) -> Crisis | None:
     idiom = bool(_IDIOM.search(s))
     joking = bool(_JOKING.search(s))
     fire_idiom = bool(_FIRE_IDIOM.search(s))
-    for name, pattern, kind in _CRISIS_RULES:
+    for name, pattern, kind in _CRISIS_RULES if rules is None else rules:
         # Someone else hurt, as a suspicion or a question ("I think the coach hurts
         # children, who do I tell?"), is a worry to report, as in the English rules.
         if asking and kind is CrisisKind.CHILD and not name.startswith("roman"):
@@ -653,6 +654,9 @@ def detect_crisis(text: str, language: str, *, use_model: bool = True) -> Crisis
     p, kind = scores.crisis, CrisisKind(scores.kind)
     if p >= SURE_SCORES.get(language, SURE_SCORE) and not _at_most_possible(text, folded, kind):
         return Crisis(kind, "model", Level.SURE, p)
+    late = rule_crisis(text, _LATE_RULES)
+    if late is not None:
+        return late
     if p >= POSSIBLE_SCORE:
         return Crisis(kind, "model", Level.POSSIBLE, p)
     # (Nor for anything "temu", ago: "dwa lata temu połknęłam garść tabletek" is told after.)
@@ -661,6 +665,25 @@ def detect_crisis(text: str, language: str, *, use_model: bool = True) -> Crisis
             or _LAUGHING.search(text.lower()) or "اگر " in folded):
         return None
     return possible_rule(folded, _POSSIBLE_RULES)
+
+
+# Read after the model, so that a kind the model is sure of stands (a cut that will not stop
+# bleeding is self-harm in its training messages, a child's nosebleed after a beating a child
+# in danger): bleeding that will not stop, in every script, from session 19 ("arms te phir
+# cut kar lye, khoon band nahi ho reha", a probe message the retrained Urdu model let through).
+# Self-harm when the message says the writer cut themselves, a medical emergency otherwise.
+_LATE_RULES: _Rules = _compiled([
+        ("bleeding-self-harm", r"^(?=.*(?:\b(?:cut|kaat|kat|blade|kaata|kati|kaati|katt)\b|کاٹ|کٹ|"
+         r"بلیڈ|ਕੱਟ|ਬਲੇਡ))(?=.*(?:\bkhoon (?:band )?(?:nahi|nai|nahin|ni|nhi) (?:ruk|rukk|tham)|"
+         r"\bkhoon band (?:nahi|nai|nahin|ni|nhi) (?:ho|hon|hunda)\b|خون (?:بند )?(?:نہیں|نئیں|نی) "
+         r"(?:رک|تھم)|خون بند (?:نہیں|نئیں|نی) (?:ہو|ہوندا)|ਖੂਨ (?:ਬੰਦ )?(?:ਨਹੀਂ|ਨਹੀ|ਨੀ) (?:ਰੁਕ|ਥੰਮ)|"
+         r"ਖੂਨ ਬੰਦ (?:ਨਹੀਂ|ਨਹੀ|ਨੀ) (?:ਹੋ|ਹੁੰਦਾ)))", CrisisKind.SELF_HARM),
+        ("bleeding", r"\bkhoon (?:band )?(?:nahi|nai|nahin|ni|nhi) (?:ruk|rukk|tham)|"
+         r"\bkhoon band (?:nahi|nai|nahin|ni|nhi) (?:ho|hon|hunda)\b|"
+         r"خون (?:بند )?(?:نہیں|نئیں|نی) (?:رک|تھم)|خون بند (?:نہیں|نئیں|نی) (?:ہو|ہوندا)|"
+         r"ਖੂਨ (?:ਬੰਦ )?(?:ਨਹੀਂ|ਨਹੀ|ਨੀ) (?:ਰੁਕ|ਥੰਮ)|ਖੂਨ ਬੰਦ (?:ਨਹੀਂ|ਨਹੀ|ਨੀ) (?:ਹੋ|ਹੁੰਦਾ)",
+         CrisisKind.MEDICAL),
+])
 
 
 # A laughing face or "haha": no middle tier from these rules ("امی ... میرا گلا دبا دیں گی 😂",
