@@ -338,6 +338,11 @@ def cross_validate_language(lang: str, rows: list[tuple[str, str]], folds: int =
     Shows what the model would do if it were trusted with sure crises at each threshold."""
     from bot.answering import i18n
 
+    # CSP_RULE_VETO="ur=0.1": the rules' veto to try (i18n.RULE_VETO_BELOW; "ur=" for none).
+    veto = os.environ.get("CSP_RULE_VETO")
+    if veto is not None:
+        i18n.RULE_VETO_BELOW = {k: float(v) for k, v in (
+            part.split("=") for part in veto.split(",") if part) if v}
     pages = [page for _, _, page in language_messages(lang)]
     written = len(pages)
     fold_of = [page_fold(i, page, folds) for i, page in enumerate(pages)]

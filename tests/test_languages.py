@@ -730,3 +730,29 @@ def test_bleeding_that_will_not_stop_gets_999_first(responder: Responder, text: 
 def test_bleeding_told_afterwards_is_no_alarm(responder: Responder) -> None:
     crisis = responder.answer("pichle saal khoon band nahi ho raha tha operation ke baad").crisis
     assert crisis is None or not crisis.sure
+
+
+@pytest.mark.parametrize("text", [
+    # news of a stabbing, asked about: the Roman Urdu threat rule fires on "chaku mara"
+    "TV pe khabar dekhi ke Burton mein ek aadmi ko chaku mara gaya, kaunsi jagah thi? mera beta "
+    "wahan kaam karta hai",
+])
+def test_the_language_model_vetoes_a_rule_on_a_calm_message(responder: Responder,
+                                                            text: str) -> None:
+    # Round 29 (L29w): the Urdu and Punjabi models, which learned the calm look-alikes, keep a
+    # rule's alarm to the middle tier when they are all but sure the message is calm: the
+    # answer with the emergency line on top, not the crisis reply.
+    reply = responder.answer(text)
+    assert reply.crisis is None or not reply.crisis.sure, text
+    assert reply.caution is not None and "999" in reply.text.split("\n")[0]
+
+
+@pytest.mark.parametrize("text", [
+    "wo chaku le ke darwaze pe khara hai abhi, jaldi aao",
+    "ਉਹ ਚਾਕੂ ਲੈ ਕੇ ਦਰਵਾਜ਼ੇ ਤੇ ਖੜ੍ਹਾ ਹੈ, ਜਲਦੀ ਆਓ",
+    "mera shohar mujhe maar raha hai abhi",
+    "meri madad karo",
+])
+def test_the_veto_leaves_a_threat_now_alone(responder: Responder, text: str) -> None:
+    reply = responder.answer(text)
+    assert reply.crisis is not None and reply.crisis.sure, text
