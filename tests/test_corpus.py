@@ -230,10 +230,15 @@ BLIND8_FLOORS = {"pl": (57 / 64, 23 / 24, 1), "ur": (56 / 64, 22 / 24, 0),
 #: 20/24, 0.
 BLIND9_FLOORS = {"pl": (56 / 63, 21 / 23, 1), "ur": (60 / 64, 24 / 24, 1),
                  "pa": (54 / 64, 21 / 24, 0)}
+#: The tenth blind sets (session 19, read once by its end state; README, "tenth blind sets").
+#: The session's start state read Polish 57/64, 23/24, 2; Urdu 57/64, 23/24, 3; Punjabi 56/64,
+#: 22/24, 1.
+BLIND10_FLOORS = {"pl": (57 / 64, 23 / 24, 2), "ur": (55 / 64, 24 / 24, 2),
+                  "pa": (54 / 64, 22 / 24, 2)}
 _BLIND_FLOORS = {"blind": BLIND_FLOORS, "blind2": BLIND2_FLOORS, "blind3": BLIND3_FLOORS,
                 "blind4": BLIND4_FLOORS, "blind5": BLIND5_FLOORS, "blind6": BLIND6_FLOORS,
                 "blind7": BLIND7_FLOORS, "blind8": BLIND8_FLOORS,
-                "blind9": BLIND9_FLOORS}
+                "blind9": BLIND9_FLOORS, "blind10": BLIND10_FLOORS}
 
 
 @pytest.mark.parametrize(("folder", "lang"), [(folder, lang) for folder, floors in
