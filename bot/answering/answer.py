@@ -210,7 +210,6 @@ CRISIS_TOPICS: dict[CrisisKind, frozenset[str]] = {
     CrisisKind.MEDICAL: frozenset(),
     CrisisKind.FIRE: frozenset(),
 }
-#: Support for a particular group, kept over the general domestic abuse topic when sure.
 # A park is a green space before it is a car park: "is the park safe at night" was declined
 # as parking tickets by the topic model. Its guess of parking is set aside for "the park"
 # (or a park named as a place) when nothing in the message is about vehicles (session 19).
@@ -222,6 +221,7 @@ _VEHICLES = re.compile(r"\b(?:car|cars|van|vans|vehicles?|truck|lorry|motor\w*|d
                        r"space|spaces|spot|pcn|penalty|pay|paid|parking|parked|clamp\w*|tow\w*)\b")
 
 
+#: Support for a particular group, kept over the general domestic abuse topic when sure.
 _SPECIFIC_SUPPORT = frozenset({"male-victims", "lgbt-abuse", "honour-based-abuse"})
 #: The topic a sure crisis leads to when the matcher found nothing that fits.
 _CRISIS_DEFAULT = {CrisisKind.CHILD: "child-safeguarding-report"}
