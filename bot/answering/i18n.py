@@ -696,17 +696,15 @@ def detect_crisis(text: str, language: str, *, use_model: bool = True) -> Crisis
 # in danger): bleeding that will not stop, in every script, from session 19 ("arms te phir
 # cut kar lye, khoon band nahi ho reha", a probe message the retrained Urdu model let through).
 # Self-harm when the message says the writer cut themselves, a medical emergency otherwise.
+_BLEEDING = (r"\bkhoon (?:band )?(?:nahi|nai|nahin|ni|nhi) (?:ruk|rukk|tham)|"
+             r"\bkhoon band (?:nahi|nai|nahin|ni|nhi) (?:ho|hon|hunda)\b|"
+             r"خون (?:بند )?(?:نہیں|نئیں|نی) (?:رک|تھم)|خون بند (?:نہیں|نئیں|نی) (?:ہو|ہوندا)|"
+             r"ਖੂਨ (?:ਬੰਦ )?(?:ਨਹੀਂ|ਨਹੀ|ਨੀ) (?:ਰੁਕ|ਥੰਮ)|ਖੂਨ ਬੰਦ (?:ਨਹੀਂ|ਨਹੀ|ਨੀ) (?:ਹੋ|ਹੁੰਦਾ)")
+_CUT_MYSELF = r"\b(?:cut|kaat|kat|blade|kaata|kati|kaati|katt)\b|کاٹ|کٹ|بلیڈ|ਕੱਟ|ਬਲੇਡ"
 _LATE_RULES: _Rules = _compiled([
-        ("bleeding-self-harm", r"^(?=.*(?:\b(?:cut|kaat|kat|blade|kaata|kati|kaati|katt)\b|کاٹ|کٹ|"
-         r"بلیڈ|ਕੱਟ|ਬਲੇਡ))(?=.*(?:\bkhoon (?:band )?(?:nahi|nai|nahin|ni|nhi) (?:ruk|rukk|tham)|"
-         r"\bkhoon band (?:nahi|nai|nahin|ni|nhi) (?:ho|hon|hunda)\b|خون (?:بند )?(?:نہیں|نئیں|نی) "
-         r"(?:رک|تھم)|خون بند (?:نہیں|نئیں|نی) (?:ہو|ہوندا)|ਖੂਨ (?:ਬੰਦ )?(?:ਨਹੀਂ|ਨਹੀ|ਨੀ) (?:ਰੁਕ|ਥੰਮ)|"
-         r"ਖੂਨ ਬੰਦ (?:ਨਹੀਂ|ਨਹੀ|ਨੀ) (?:ਹੋ|ਹੁੰਦਾ)))", CrisisKind.SELF_HARM),
-        ("bleeding", r"\bkhoon (?:band )?(?:nahi|nai|nahin|ni|nhi) (?:ruk|rukk|tham)|"
-         r"\bkhoon band (?:nahi|nai|nahin|ni|nhi) (?:ho|hon|hunda)\b|"
-         r"خون (?:بند )?(?:نہیں|نئیں|نی) (?:رک|تھم)|خون بند (?:نہیں|نئیں|نی) (?:ہو|ہوندا)|"
-         r"ਖੂਨ (?:ਬੰਦ )?(?:ਨਹੀਂ|ਨਹੀ|ਨੀ) (?:ਰੁਕ|ਥੰਮ)|ਖੂਨ ਬੰਦ (?:ਨਹੀਂ|ਨਹੀ|ਨੀ) (?:ਹੋ|ਹੁੰਦਾ)",
-         CrisisKind.MEDICAL),
+        ("bleeding-self-harm", rf"^(?=.*(?:{_CUT_MYSELF}))(?=.*(?:{_BLEEDING}))",
+         CrisisKind.SELF_HARM),
+        ("bleeding", _BLEEDING, CrisisKind.MEDICAL),
 ])
 
 
