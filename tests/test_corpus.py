@@ -196,12 +196,13 @@ def test_figures_on_the_frozen_test_split_do_not_drop(responder: Responder) -> N
 #: for on the others. Round 29: the Urdu and Punjabi models' veto on the rules (L29w, 0.05):
 #: Urdu 447/501, 178/185, 7 false; Punjabi 498/566, 193/209, 4 false; no set lower. The
 #: eleventh blind sets then sent Urdu's models back to L10b's (one more false crisis there
-#: without the veto), the veto kept: Urdu's floors are that state's figures.
-BLIND_FLOORS = {"pl": (50 / 53, 17 / 17, 0), "ur": (44 / 53, 15 / 17, 0),
+#: without the veto), the veto kept; a twelfth Urdu set brought them back with the veto
+#: (L30), and Urdu's floors are that state's figures.
+BLIND_FLOORS = {"pl": (50 / 53, 17 / 17, 0), "ur": (50 / 53, 17 / 17, 0),
                 "pa": (48 / 54, 16 / 17, 0)}
 #: The second blind sets (tests/data/lang/blind2/, session 6, written by helpers that never
 #: saw the bot).
-BLIND2_FLOORS = {"pl": (56 / 64, 22 / 24, 2), "ur": (55 / 64, 23 / 24, 3),
+BLIND2_FLOORS = {"pl": (56 / 64, 22 / 24, 2), "ur": (57 / 64, 23 / 24, 3),
                  "pa": (59 / 64, 23 / 24, 1)}
 #: The third blind sets (tests/data/lang/blind3/, session 7, written the same way). First
 #: sight of the session-6 state: Polish 50/64, 22/24, 4; Urdu 46/64, 20/24, 4; Punjabi 49/64,
@@ -210,44 +211,48 @@ BLIND3_FLOORS = {"pl": (56 / 64, 24 / 24, 3), "ur": (57 / 64, 24 / 24, 1),
                  "pa": (56 / 64, 22 / 24, 0)}
 #: The fourth blind sets (tests/data/lang/blind4/, session 7's second round). First sight of
 #: L7r: Polish 48/64, 24/24, 4; Urdu 51/64, 20/24, 1; Punjabi 50/64, 22/24, 2.
-BLIND4_FLOORS = {"pl": (56 / 64, 24 / 24, 3), "ur": (56 / 64, 21 / 24, 1),
+BLIND4_FLOORS = {"pl": (56 / 64, 24 / 24, 3), "ur": (54 / 64, 21 / 24, 1),
                  "pa": (56 / 64, 24 / 24, 0)}
 #: The fifth blind sets (tests/data/lang/blind5/, session 7's third round). First sight of
 #: L8: Polish 53/64, 24/24, 4; Urdu 55/64, 24/24, 3; Punjabi 49/64, 19/24, 0.
-BLIND5_FLOORS = {"pl": (53 / 64, 24 / 24, 3), "ur": (56 / 64, 23 / 24, 2),
+BLIND5_FLOORS = {"pl": (53 / 64, 24 / 24, 3), "ur": (58 / 64, 23 / 24, 1),
                  "pa": (56 / 64, 21 / 24, 0)}
 #: The sixth blind sets (Urdu and Punjabi only, session 7's fourth round). First sight of
 #: L9b: Urdu 54/64, 23/24, 1; Punjabi 53/64, 22/24, 4.
-BLIND6_FLOORS = {"ur": (55 / 64, 24 / 24, 1), "pa": (55 / 64, 22 / 24, 2)}
+BLIND6_FLOORS = {"ur": (55 / 64, 24 / 24, 0), "pa": (55 / 64, 22 / 24, 2)}
 #: The seventh blind sets (Polish and Punjabi, session 7's fifth round): first sight of L10b,
 #: which stayed shipped (L11 did not ship).
 BLIND7_FLOORS = {"pl": (55 / 64, 23 / 24, 3), "pa": (57 / 64, 22 / 24, 0)}
 #: The eighth blind sets (Urdu and Punjabi, session 8; Polish's helper never wrote its set).
 #: First sight of the shipped state then: Urdu 53/64, 21/24, 0; Punjabi 50/64, 21/24, 3.
 #: Polish's (session 9, shipped state with the greetings fix): 57/64, 23/24, 1.
-BLIND8_FLOORS = {"pl": (57 / 64, 23 / 24, 1), "ur": (54 / 64, 22 / 24, 0),
+BLIND8_FLOORS = {"pl": (57 / 64, 23 / 24, 1), "ur": (56 / 64, 22 / 24, 0),
                  "pa": (57 / 64, 22 / 24, 1)}
 #: The ninth blind sets (session 19, round 27, by helpers that never saw the bot). First sight
 #: of the shipped state (fa149fd): Polish 56/63, 21/23, 1; Urdu 58/64, 23/24, 3; Punjabi 50/64,
 #: 20/24, 0.
-BLIND9_FLOORS = {"pl": (56 / 63, 21 / 23, 1), "ur": (59 / 64, 23 / 24, 2),
+BLIND9_FLOORS = {"pl": (56 / 63, 21 / 23, 1), "ur": (60 / 64, 24 / 24, 1),
                  "pa": (54 / 64, 21 / 24, 0)}
 #: The tenth blind sets (session 19, read once by its end state; README, "tenth blind sets").
 #: The session's start state read Polish 57/64, 23/24, 2; Urdu 57/64, 23/24, 3; Punjabi 56/64,
 #: 22/24, 1.
-BLIND10_FLOORS = {"pl": (57 / 64, 23 / 24, 2), "ur": (58 / 64, 23 / 24, 2),
+BLIND10_FLOORS = {"pl": (57 / 64, 23 / 24, 2), "ur": (55 / 64, 24 / 24, 2),
                   "pa": (54 / 64, 22 / 24, 2)}
 #: The eleventh blind sets (session 19, 200 items a language, a confirmatory read of rounds 28
 #: and 29; README, "eleventh blind sets"): the state that read decided, Urdu's models back to
 #: the start state's (L10b) with the veto kept. Start state: Polish 170/199, 72/80, 3; Urdu
 #: 151/200, 70/80, 7; Punjabi 159/200, 71/80, 13.
-BLIND11_FLOORS = {"pl": (170 / 199, 72 / 80, 3), "ur": (151 / 200, 70 / 80, 6),
+BLIND11_FLOORS = {"pl": (170 / 199, 72 / 80, 3), "ur": (160 / 200, 74 / 80, 4),
                   "pa": (165 / 200, 75 / 80, 8)}
+#: The twelfth blind set (Urdu only, session 19, 200 items): it judged L30 (Urdu's retrained
+#: models with the veto) against the shipped state (161/200, 77/80, 7): L30 read 168, 77, 5 and
+#: shipped; the floor is its figure.
+BLIND12_FLOORS = {"ur": (168 / 200, 77 / 80, 5)}
 _BLIND_FLOORS = {"blind": BLIND_FLOORS, "blind2": BLIND2_FLOORS, "blind3": BLIND3_FLOORS,
                 "blind4": BLIND4_FLOORS, "blind5": BLIND5_FLOORS, "blind6": BLIND6_FLOORS,
                 "blind7": BLIND7_FLOORS, "blind8": BLIND8_FLOORS,
                 "blind9": BLIND9_FLOORS, "blind10": BLIND10_FLOORS,
-                "blind11": BLIND11_FLOORS}
+                "blind11": BLIND11_FLOORS, "blind12": BLIND12_FLOORS}
 
 
 @pytest.mark.parametrize(("folder", "lang"), [(folder, lang) for folder, floors in
