@@ -338,11 +338,13 @@ def cross_validate_language(lang: str, rows: list[tuple[str, str]], folds: int =
     Shows what the model would do if it were trusted with sure crises at each threshold."""
     from bot.answering import i18n
 
-    # CSP_RULE_VETO="ur=0.1": the rules' veto to try (i18n.RULE_VETO_BELOW; "ur=" for none).
-    veto = os.environ.get("CSP_RULE_VETO")
-    if veto is not None:
+    # CSP_RULE_VETO="ur=0.1": the rules' veto to try (i18n.RULE_VETO_BELOW; "ur=" for none),
+    # put back with the shipped model below.
+    vetoes = i18n.RULE_VETO_BELOW
+    tried = os.environ.get("CSP_RULE_VETO")
+    if tried is not None:
         i18n.RULE_VETO_BELOW = {k: float(v) for k, v in (
-            part.split("=") for part in veto.split(",") if part) if v}
+            part.split("=") for part in tried.split(",") if part) if v}
     pages = [page for _, _, page in language_messages(lang)]
     written = len(pages)
     fold_of = [page_fold(i, page, folds) for i, page in enumerate(pages)]
@@ -372,6 +374,7 @@ def cross_validate_language(lang: str, rows: list[tuple[str, str]], folds: int =
                             translated_false[sure] += bool(pages[i])
     finally:
         i18n.crisis_model, i18n.SURE_SCORES = shipped, sure_scores  # type: ignore[assignment]
+        i18n.RULE_VETO_BELOW = vetoes
     crises = sum(1 for _, label in rows[:written] if label != NONE)
     calm = written - crises
     translated = [label for (_, label), page in zip(rows[:written], pages, strict=True) if page]
