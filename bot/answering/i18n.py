@@ -648,6 +648,20 @@ def _at_most_possible(text: str, folded: str, kind: CrisisKind) -> bool:
             or (kind is CrisisKind.CHILD and bool(_LOST_THING.search(folded))))
 
 
+def _vetoed(found: Crisis, folded: str, language: str) -> Crisis:
+    """The model's veto (:data:`RULE_VETO_BELOW`): a rule that fires on a story from the news
+    or a question about a knife is at most the middle tier when the language's model is all but
+    sure the message is calm. Never for a plain cry for help; the model is loaded only for a
+    language that has a veto."""
+    veto = RULE_VETO_BELOW.get(language)
+    model = crisis_model(language) if veto is not None and found.rule != "plea" else None
+    if model is not None and veto is not None:
+        p = model.score(folded).crisis
+        if p < veto:
+            return Crisis(found.kind, found.rule, Level.POSSIBLE, p)
+    return found
+
+
 def detect_crisis(text: str, language: str, *, use_model: bool = True) -> Crisis | None:
     """A crisis in ``text`` (written in ``language``): English detector, rules (which the
     language's model may veto down to the middle tier, :data:`RULE_VETO_BELOW`), then the model,
@@ -660,17 +674,9 @@ def detect_crisis(text: str, language: str, *, use_model: bool = True) -> Crisis
     if english is not None:
         return english
     found = rule_crisis(text) or plea(folded)
-    model = crisis_model(language) if use_model else None
     if found is not None:
-        # The model's veto (RULE_VETO_BELOW): a rule that fires on a story from the news or a
-        # question about a knife is at most the middle tier when the model is all but sure the
-        # message is calm. Never for a plain cry for help.
-        veto = RULE_VETO_BELOW.get(language)
-        if veto is not None and model is not None and found.rule != "plea":
-            p = model.score(folded).crisis
-            if p < veto:
-                return Crisis(found.kind, found.rule, Level.POSSIBLE, p)
-        return found
+        return _vetoed(found, folded, language) if use_model else found
+    model = crisis_model(language) if use_model else None
     if model is None:
         return None
     scores = model.score(folded)
