@@ -254,12 +254,15 @@ BLIND12_FLOORS = {"ur": (168 / 200, 77 / 80, 5), "pl": (150 / 199, 68 / 79, 6)}
 #: Polish model), which read 143, 63/76, 15 and did not ship.
 BLIND13_FLOORS = {"pl": (144 / 192, 61 / 76, 12), "ur": (163 / 199, 74 / 79, 2),
                   "pa": (143 / 198, 66 / 78, 6)}
+#: The fourteenth (Polish, session 20, two helpers' files joined): the shipped state's first
+#: sight. It judged L33 (Polish rules from round 27's files): 298, 132/152, 14.
+BLIND14_FLOORS = {"pl": (296 / 392, 130 / 152, 14)}
 _BLIND_FLOORS = {"blind": BLIND_FLOORS, "blind2": BLIND2_FLOORS, "blind3": BLIND3_FLOORS,
                 "blind4": BLIND4_FLOORS, "blind5": BLIND5_FLOORS, "blind6": BLIND6_FLOORS,
                 "blind7": BLIND7_FLOORS, "blind8": BLIND8_FLOORS,
                 "blind9": BLIND9_FLOORS, "blind10": BLIND10_FLOORS,
                 "blind11": BLIND11_FLOORS, "blind12": BLIND12_FLOORS,
-                "blind13": BLIND13_FLOORS}
+                "blind13": BLIND13_FLOORS, "blind14": BLIND14_FLOORS}
 
 
 @pytest.mark.parametrize(("folder", "lang"), [(folder, lang) for folder, floors in
