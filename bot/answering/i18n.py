@@ -562,6 +562,12 @@ _IDIOM = _folded(r"\b(?:szef\w*|upal\w*|gorac\w*|egzamin\w*|boss|garmi|exam)\b|"
 # Figures of speech the Polish model took for danger (session 17: "to mnie dobija", this is
 # finishing me off, was a sure alarm): the model may add the emergency line, no more.
 _FIGURES = _folded(r"\b(?:to|ta \w+|ten \w+|te \w+|wszystko|praca|szkola|szef) mnie dobija\b|"
+                   # session 20: snow, ice or butter melting ("śnieg się topi" was a sure
+                   # self-harm alarm: "topi się" is drowning as well as melting)
+                   r"\b(?:snieg\w*|lod|lody|maslo|ser|czekolad\w*|wosk|swiecz\w*|balwan\w*|"
+                   r"sople?|asfalt) (?:\w+ )?(?:sie topi|topi sie|sie roztopil\w*)\b|"
+                   r"\b(?:sie topi|topi sie) (?:\w+ )?(?:snieg\w*|lod|lody|maslo|ser|czekolad\w*|"
+                   r"wosk|swiecz\w*|balwan\w*|sople?|asfalt)\b|"
                    r"\bumieram ze smiechu\b|\bumre z (?:nudow|glodu|smiechu)\b|"
                    # session 18: a car blocked in ("ktoś zablokował mi auto") was a danger
                    r"\bzablokowa\w* (?:mi |nam )?(?:auto|samochod|wyjazd|podjazd|brame)\b|"
