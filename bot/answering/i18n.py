@@ -253,6 +253,11 @@ def _compiled(table: list[tuple[str, str, CrisisKind]]) -> _Rules:
     return [(name, _rule(name, pattern), kind) for name, pattern, kind in table]
 
 
+# How much of what, after "I swallowed" (session 20's overdose rules): "całą paczkę tabletek",
+# "20 paracetamoli", "pół opakowania".
+_OVERDOSE = (r".{0,30}\b(?:cal[aey]|calo|wszystk\w*|garsc|pol|\d{2,}|za duzo)\b.{0,30}"
+             r"\b(?:tabletek|tabletki|tabl\w*|pigul\w*|paracetamol\w*|leki|lekow|lekami|"
+             r"opakowani\w*|paczk\w*|blister\w*)")
 _CRISIS_RULES: _Rules = _compiled([
         # --- Polish (folded: no diacritics)
         ("pl-child", r"\b(?:bije|katuje|krzywdzi|kopie|dusi|leje)\b.{0,20}\b(?:dziecko|dzieci|"
@@ -348,6 +353,70 @@ _CRISIS_RULES: _Rules = _compiled([
          r"(?<!istny )(?<!prawdziwy )\bpozar\b|\bplonie\b|"  # "istny pożar": chaos
          r"\b(?:pelno|gesty) dym|\bdym (?:na klatce|w mieszkaniu|w domu|w kuchni)\b|\bogien w\b",
          CrisisKind.FIRE),
+        # Session 20 (L33), from round 27's Polish files, which the models never learnt.
+        # An overdose told in the first person, with how much ("połknęłam 20 paracetamoli",
+        # "łyknąłem całą paczkę"): the medical rule knew only "połknął" (he swallowed).
+        ("pl-overdose-me", rf"\b(?:polknelam|polknalem|lyknelam|lyknalem|wzielam|wzialem|"
+         rf"zazylam|zazylem|zjadlam|zjadlem|nalykalam|nalykalem)\b{_OVERDOSE}|"
+         r"\bprzesadzil(?:am|em) z (?:insulin\w*|lekami|tabletkami|pigulkami)\b.{0,20}\bcelowo\b",
+         CrisisKind.SELF_HARM),
+        ("pl-overdose", rf"\b(?:polknal|polknela|lyknal|lyknela|wzial|wziela|zazyl|zazyla|zjadl|"
+         rf"zjadla|nalykal|nalykala)\b{_OVERDOSE}", CrisisKind.MEDICAL),
+        # A room, a house or a car in flames now; flames bursting out. (Not "w ogniu krytyki":
+        # only buildings, rooms and things that burn.)
+        ("pl-flames", r"\b(?:kuchni\w*|dom|domu|mieszkani\w*|blok|auto|samochod|garaz|dach|"
+         r"pokoj|regal\w*|budyn\w*|klatk\w*|chat\w*|szop\w*|piwnic\w*|kamienic\w*)\b"
+         r".{0,25}\bw (?:ogniu|plomieniach)\b|\bstoi w plomieniach\b|"
+         r"\bbuchaj\w* plomien\w*|\bplomien\w* (?:buchaj\w*|z dachu|z okna|z okien)\b|"
+         r"\bdym z (?:piwnicy|mieszkania|okna|okien|kuchni|dachu|klatki)\b",
+         CrisisKind.FIRE),
+        # A child gone now, the phone off or gone off with a stranger ("syn 10 lat nie wrócił
+        # ze szkoły, telefon wyłączony").
+        ("pl-child-gone", r"^(?=.*\b(?:syn|synek|corka|coreczka|dziecko|\d+ ?latk\w*|"
+         r"\d+-?letni\w*|\d+ lat)\b)(?=.*\b(?:nie wrocil\w*|wsiadl\w* do (?:auta|samochodu|"
+         r"vana))\b)(?=.*\b(?:telefon (?:ma |jest )?wylaczony|nie odbiera|nikt (?:jej|go) nie "
+         r"widzial|z jakims (?:doroslym|starszym|obcym)|starsz\w* (?:facet\w*|gosc\w*|"
+         r"chlopak\w*))\b)", CrisisKind.CHILD),
+        # A weapon aimed or used now, petrol poured, a threat to burn the house, and a
+        # message written where the abuser can hear or read it ("nie mogę gadać. on słucha").
+        ("pl-danger-now", r"\b(?:pistolet\w*|spluw\w*|bron\w*|nozem|szklem)\b.{0,30}"
+         r"\bcelu(?:je|ja)\b|\bcelu(?:je|ja)\b(?: \w+){0,3} (?:w|do) (?:okna|ludzi|nas|mnie|"
+         r"niego|nia|kogos|dzieci|barmank\w*)\b|\bprzystawil\w* (?:mi |mu |jej )?(?:pistolet|noz|"
+         r"bron)\w*|\b(?:ktos|oni|on) strzela\b(?!.*\b(?:gol\w*|bramk\w*|focha|fajerwerk\w*|"
+         r"petard\w*|zdjec\w*|fotk\w*)\b)|\b(?:wylal|oblal|polal)\w* (?:na )?mnie benzyn\w*|"
+         r"\b(?:podpali|podpale)\b.{0,20}\b(?:dom|mieszkanie|nas|mnie|chate)\b|"
+         r"\bnie (?:moge|moze) (?:gadac|mowic|rozmawiac|pisac)\b.{0,25}\bon (?:slucha|czyta)\b|"
+         r"\bon (?:slucha|czyta)\b.{0,25}\bnie (?:pisz|odpisuj|dzwon)\w*",
+         CrisisKind.DANGER),
+        # Choking, bleeding hard, a bone through the skin, drowning now.
+        ("pl-medical-now", r"\bnie (?:moze|moge|mozemy) (?:nawet )?(?:oddychac|kaszlec)\b"
+         r"(?!.*\b(?:nos\w*|katar\w*|alergi\w*|smiech\w*|smieje)\b)|"
+         r"\bkrew (?:tryska|leje sie|sie leje|leci jak z kranu)\b|\b(?:krwawi|krwawie) (?:bardzo )?"
+         r"(?:mocno|strasznie|bez przerwy)\b|\bbardzo (?:mocno )?krwawi\w*\b|"
+         r"\bkosc\w* (?:mu |jej )?wystaje\b|"
+         r"\b(?:syn|corka|dziecko|maly|mala|ktos|kolega|kolezanka|on|ona|czlowiek|chlopiec|"
+         r"dziewczynka|pies|brat|siostra) (?:sie topi|topi sie)\b|\bpod woda\b.{0,40}\b(?:wiotk\w*|sin[aiy]|"
+         r"nie oddycha|bez ruchu)\b|\b(?:siny|sina|sine)\b.{0,15}\bbez ruchu\b",
+         CrisisKind.MEDICAL),
+        # Something caught fire now; smoke through the building with the alarm going; gas.
+        ("pl-fire-now", r"^(?!.*\b(?:juz (?:jest )?(?:ok|dobrze|po wszystkim)|ugasil\w*|ugaszon\w*|"
+         r"zgasil\w*|zgaszon\w*)\b).*"
+         r"(?:\bzapalil\w* sie|\bsie zapalil\w*)\b(?!.*\b(?:swiatl\w*|lampk\w*|"
+         r"kontrolk\w*|dioda|lampa|papieros\w*|zielone|czerwone|silnik\w*|znicz\w*|swiec\w*)\b)|"
+         r"\bdym\w* w (?:calym|calej) (?:bloku|domu|mieszkaniu|klatce|budynku)\b|"
+         r"\balarm\w* (?:wyje|piszczy|dzwoni)\b.{0,60}\bdym|\bdym\w*\b.{0,60}\balarm\w* "
+         r"(?:wyje|piszczy|dzwoni)\b|\b(?:czuc|czuje|smierdzi|wali) gaz\w*\b",
+         CrisisKind.FIRE),
+        # A goodbye on the way to the railway, the river or a bridge.
+        ("pl-goodbye", r"\bide (?:na tory|nad rzeke|na most)\b.{0,40}\b(?:nie (?:pisz|dzwon|"
+         r"szukaj)\w*|zegna\w*|przepraszam)\b|\b(?:nie (?:pisz|dzwon|szukaj)\w*|zegna\w*|"
+         r"przepraszam|list)\b.{0,60}\bide (?:na tory|nad rzeke|na most)\b|"
+         r"\bpetla (?:zawiazana|gotowa)\b|\bsznur (?:jest )?(?:juz )?(?:na belce|zawiazany)\b|"
+         # A note left: "powiedz mamie, że to nie jej wina"; ending it all now.
+         r"\bpowiedz\w* (?:mamie|tacie|im|rodzicom|dzieciom|mu|jej)\b.{0,20}\bto nie (?:jej|jego|"
+         r"ich|twoja|wasza) wina\b|\b(?:chce|musze|zamierzam) skonczyc ze wszystkim\b|"
+         r"\bskoncze ze wszystkim\b",
+         CrisisKind.SELF_HARM),
         # --- Urdu and Shahmukhi Punjabi (Arabic script, folded)
         ("ur-child", r"(?:بچے|بچی|بچہ|بیٹی|بیٹے)\b.{0,25}(?:مار رہا|مار رہی|پیٹ رہا|"
          r"اغوا|زبردستی)|"
@@ -450,7 +519,9 @@ _CRISIS_RULES: _Rules = _compiled([
 # Looking back, or asking: "bił mnie kiedyś", "مارا تھا" are not matched by the present-tense
 # rules above; the model only gives the middle tier for them (see _PAST).
 _PAST = _folded(
-    r"(?<!\S)(?:kiedys|wczesniej|dawno|lat temu|rok temu|w przeszlosci|pichle|pichhle|"
+    r"(?<!\S)(?:kiedys|wczesniej|dawno|lat temu|lata temu|rok temu|w przeszlosci|pichle|pichhle|"
+    # session 20: "dwa lata temu połknęłam garść tabletek" (two years ago) was a sure crisis
+    r"(?:dni|tygodnie|tygodni|miesiace|miesiecy) temu|"
     r"(?<!od )wczoraj|w zeszlym (?:tygodniu|miesiacu|roku)|tydzien temu|miesiac temu|kal raat|"
     r"saal pehle|saal pehlan|تھا|تھی|کل رات|سال پہلے|ਸੀ|ਕੱਲ੍ਹ ਰਾਤ|"
     # "پچھلے دروازے" is the back door, "ਪਿਛਲੀ ਖਿੜਕੀ" the back window, not "last" (session 18)
@@ -491,7 +562,8 @@ def rule_crisis(text: str, rules: _Rules | None = None) -> Crisis | None:
     looking_back = bool(_PAST.search(s)) and not now
     quiet_weak = (asking or looking_back or bool(_INFO.search(s))) and not now
     idiom = bool(_IDIOM.search(s))
-    joking = bool(_JOKING.search(s))
+    joking = bool(_JOKING.search(s)) or bool(_LAUGHING.search(text.lower()))
+    hypothetical = bool(_HYPOTHETICAL.search(s))
     fire_idiom = bool(_FIRE_IDIOM.search(s))
     for name, pattern, kind in _CRISIS_RULES if rules is None else rules:
         # Someone else hurt, as a suspicion or a question ("I think the coach hurts
@@ -501,6 +573,8 @@ def rule_crisis(text: str, rules: _Rules | None = None) -> Crisis | None:
         if looking_back or (quiet_weak and name in _WEAK) or (idiom and kind is CrisisKind.DANGER):
             continue
         if joking and name in _KILL:
+            continue
+        if name in _SPARED and (joking or hypothetical):
             continue
         if fire_idiom and name in _WEAK and kind is CrisisKind.FIRE:
             continue
@@ -539,6 +613,11 @@ _INFO = _folded(r"\b(?:statystyk\w*|ile (?:bylo|jest|razy)|czy (?:to )?(?:legaln
 # zabija", "zabiją nas w tym meczu". Only the "kill" rules listen to these: "mnie bije po
 # meczu" is still a beating.
 _KILL = frozenset({"pl-kill-me", "ur-threat", "pa-threat", "roman-threat"})
+# Session 20's Polish rules (L33) stay quiet for a joke ("nie mogę oddychać ze śmiechu 😂")
+# and for "what if" ("co by było, jakby się zapaliło w nocy").
+_SPARED = frozenset({"pl-overdose-me", "pl-overdose", "pl-flames", "pl-child-gone", "pl-goodbye",
+                     "pl-danger-now", "pl-medical-now", "pl-fire-now"})
+_HYPOTHETICAL = _folded(r"\b(?:jakby|gdyby|co by bylo|co jesli|co jezeli|na wypadek)\b")
 _JOKING = _folded(r"\b(?:haha\w*|hehe\w*|xd|lol|zly czat|zart\w*|zartuje|zab|zeby|glowa|nud\w*|"
                   r"mecz\w*|match|cricket|kirkit|mazaq|assignment|deadline|office|daftar)\b|"
                   r"مذاق|میچ|کرکٹ|اسائنمنٹ|ڈیڈ لائن|دفتر|جوتے|دل (?:تے|پر)|ਮਜਾਕ|ਮੈਚ|ਕ੍ਰਿਕਟ|"
