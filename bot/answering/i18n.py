@@ -395,8 +395,9 @@ _CRISIS_RULES: _Rules = _compiled([
          r"(?:mocno|strasznie|bez przerwy)\b|\bbardzo (?:mocno )?krwawi\w*\b|"
          r"\bkosc\w* (?:mu |jej )?wystaje\b|"
          r"\b(?:syn|corka|dziecko|maly|mala|ktos|kolega|kolezanka|on|ona|czlowiek|chlopiec|"
-         r"dziewczynka|pies|brat|siostra) (?:sie topi|topi sie)\b|\bpod woda\b.{0,40}\b(?:wiotk\w*|sin[aiy]|"
-         r"nie oddycha|bez ruchu)\b|\b(?:siny|sina|sine)\b.{0,15}\bbez ruchu\b",
+         r"dziewczynka|pies|brat|siostra) (?:sie topi|topi sie)\b|"
+         r"\bpod woda\b.{0,40}\b(?:wiotk\w*|sin[aiy]|nie oddycha|bez ruchu)\b|"
+         r"\b(?:siny|sina|sine)\b.{0,15}\bbez ruchu\b",
          CrisisKind.MEDICAL),
         # Something caught fire now; smoke through the building with the alarm going; gas.
         ("pl-fire-now", r"^(?!.*\b(?:juz (?:jest )?(?:ok|dobrze|po wszystkim)|ugasil\w*|ugaszon\w*|"
@@ -564,6 +565,7 @@ def rule_crisis(text: str, rules: _Rules | None = None) -> Crisis | None:
     idiom = bool(_IDIOM.search(s))
     joking = bool(_JOKING.search(s)) or bool(_LAUGHING.search(text.lower()))
     hypothetical = bool(_HYPOTHETICAL.search(s))
+    long_ago = bool(_LONG_AGO.search(s))
     fire_idiom = bool(_FIRE_IDIOM.search(s))
     for name, pattern, kind in _CRISIS_RULES if rules is None else rules:
         # Someone else hurt, as a suspicion or a question ("I think the coach hurts
@@ -574,7 +576,7 @@ def rule_crisis(text: str, rules: _Rules | None = None) -> Crisis | None:
             continue
         if joking and name in _KILL:
             continue
-        if name in _SPARED and (joking or hypothetical):
+        if name in _SPARED and (joking or hypothetical or long_ago):
             continue
         if fire_idiom and name in _WEAK and kind is CrisisKind.FIRE:
             continue
@@ -613,11 +615,15 @@ _INFO = _folded(r"\b(?:statystyk\w*|ile (?:bylo|jest|razy)|czy (?:to )?(?:legaln
 # zabija", "zabiją nas w tym meczu". Only the "kill" rules listen to these: "mnie bije po
 # meczu" is still a beating.
 _KILL = frozenset({"pl-kill-me", "ur-threat", "pa-threat", "roman-threat"})
-# Session 20's Polish rules (L33) stay quiet for a joke ("nie mogę oddychać ze śmiechu 😂")
-# and for "what if" ("co by było, jakby się zapaliło w nocy").
+# Session 20's Polish rules (L33) stay quiet for a joke ("nie mogę oddychać ze śmiechu 😂"),
+# for "what if" ("co by było, jakby się zapaliło w nocy")...
 _SPARED = frozenset({"pl-overdose-me", "pl-overdose", "pl-flames", "pl-child-gone", "pl-goodbye",
                      "pl-danger-now", "pl-medical-now", "pl-fire-now"})
 _HYPOTHETICAL = _folded(r"\b(?:jakby|gdyby|co by bylo|co jesli|co jezeli|na wypadek)\b")
+# ...and for a message that says it was long ago, even if it says "now" too ("dwa lata temu
+# połknęłam garść tabletek, teraz czuję się dobrze": now I feel fine).
+_LONG_AGO = _folded(r"\b(?:lat|lata|rok|roku|miesiac\w*|miesiecy|tygodni\w*|tydzien|dni) temu\b|"
+                    r"\b(?:kiedys|dawno|w zeszlym)\b")
 _JOKING = _folded(r"\b(?:haha\w*|hehe\w*|xd|lol|zly czat|zart\w*|zartuje|zab|zeby|glowa|nud\w*|"
                   r"mecz\w*|match|cricket|kirkit|mazaq|assignment|deadline|office|daftar)\b|"
                   r"مذاق|میچ|کرکٹ|اسائنمنٹ|ڈیڈ لائن|دفتر|جوتے|دل (?:تے|پر)|ਮਜਾਕ|ਮੈਚ|ਕ੍ਰਿਕਟ|"
