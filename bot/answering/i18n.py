@@ -563,10 +563,14 @@ def rule_crisis(text: str, rules: _Rules | None = None) -> Crisis | None:
     looking_back = bool(_PAST.search(s)) and not now
     quiet_weak = (asking or looking_back or bool(_INFO.search(s))) and not now
     idiom = bool(_IDIOM.search(s))
-    joking = bool(_JOKING.search(s)) or bool(_LAUGHING.search(text.lower()))
+    # (A sweating face too, session 20: "mówi że mnie zabije ... 😅 a tak na serio".)
+    joking = (bool(_JOKING.search(s)) or bool(_LAUGHING.search(text.lower()))
+              or "\U0001f605" in text)
     hypothetical = bool(_HYPOTHETICAL.search(s))
     long_ago = bool(_LONG_AGO.search(s))
     fire_idiom = bool(_FIRE_IDIOM.search(s))
+    fire_out = bool(_FIRE_OUT.search(s))
+    threat_online = bool(_THREAT_ONLINE.search(s)) and not now
     for name, pattern, kind in _CRISIS_RULES if rules is None else rules:
         # Someone else hurt, as a suspicion or a question ("I think the coach hurts
         # children, who do I tell?"), is a worry to report, as in the English rules.
@@ -579,6 +583,10 @@ def rule_crisis(text: str, rules: _Rules | None = None) -> Crisis | None:
         if name in _SPARED and (joking or hypothetical or long_ago):
             continue
         if fire_idiom and name in _WEAK and kind is CrisisKind.FIRE:
+            continue
+        if fire_out and kind is CrisisKind.FIRE and name.startswith("pl-"):
+            continue
+        if threat_online and name in _KILL:
             continue
         if pattern.search(s):
             return Crisis(kind, name)
@@ -624,14 +632,30 @@ _HYPOTHETICAL = _folded(r"\b(?:jakby|gdyby|co by bylo|co jesli|co jezeli|na wypa
 # połknęłam garść tabletek, teraz czuję się dobrze": now I feel fine).
 _LONG_AGO = _folded(r"\b(?:lat|lata|rok|roku|miesiac\w*|miesiecy|tygodni\w*|tydzien|dni) temu\b|"
                     r"\b(?:kiedys|dawno|w zeszlym)\b")
-_JOKING = _folded(r"\b(?:haha\w*|hehe\w*|xd|lol|zly czat|zart\w*|zartuje|zab|zeby|glowa|nud\w*|"
+_JOKING = _folded(r"\b(?:haha\w*|hehe\w*|xd|lol|zly czat|nie ten czat|nie do was|zart\w*|"
+                  r"zartuje|zab|zeby|glowa|nud\w*|"
                   r"mecz\w*|match|cricket|kirkit|mazaq|assignment|deadline|office|daftar)\b|"
                   r"مذاق|میچ|کرکٹ|اسائنمنٹ|ڈیڈ لائن|دفتر|جوتے|دل (?:تے|پر)|ਮਜਾਕ|ਮੈਚ|ਕ੍ਰਿਕਟ|"
                   r"ਡੈਡਲਾਈਨ|ਦਫਤਰ|ਜੁੱਤੀ|ਦਿਲ ਤੇ")
 # "Fire" as a figure of speech: chillies in the mouth, a bowler's spell, a relative's taunts.
 # Only the weak fire rules listen to these.
 _FIRE_IDIOM = _folded(r"\b(?:munh|muh|mirch\w*|taane|taana|over|wicket|wickets|khala|"
-                      r"tan badan)\b|منہ|مرچ|اوور|وکٹ|طعن|تن بدن|ਮੂੰਹ|ਮਿਰਚ|ਓਵਰ|ਵਿਕਟ|ਤਨ ਬਦਨ")
+                      r"tan badan)\b|"
+                      # session 20 (L34): a tongue on fire after a kebab, "chaos" at work
+                      r"\b(?:jezyk|usta|buzia|gardlo|twarz|policzki|uszy)\b.{0,15}\bplon\w*|"
+                      r"\bplon\w*.{0,10}\b(?:jezyk|usta|twarz|policzki|uszy)\b|"
+                      r"\b(?:totalny|kompletny|straszny|niezly) pozar\b|"
+                      r"منہ|مرچ|اوور|وکٹ|طعن|تن بدن|ਮੂੰਹ|ਮਿਰਚ|ਓਵਰ|ਵਿਕਟ|ਤਨ ਬਦਨ")
+# A Polish fire already out, or all well now ("już ugaszony, straż pojechała", "był w zeszłym
+# tygodniu, już wszystko ok"): a question to answer, not 999 (session 20, L34).
+_FIRE_OUT = _folded(r"\b(?:ugaszon\w*|ugasil\w*|zgaszon\w*|po pozarze|juz (?:jest |wszystko )?"
+                    r"(?:ok|dobrze)|straz (?:juz )?(?:pojechala|odjechala))\b")
+# A threat made online or in a game, not said to be happening now ("ktoś w komentarzach na
+# tiktoku napisał że mnie zabije", "zabije mnie w fifie"): a report, not 999 (session 20, L34).
+# Not a text message or WhatsApp: a threat by text can come from outside the door.
+_THREAT_ONLINE = _folded(r"\b(?:online|internet\w*|w sieci|fejs\w*|facebook\w*|tiktok\w*|"
+                         r"insta\w*|komentarz\w*|fifie|fifa|fortnit\w*|w grze|discord\w*|"
+                         r"snap\w*)\b")
 _IDIOM = _folded(r"\b(?:szef\w*|upal\w*|gorac\w*|egzamin\w*|boss|garmi|exam)\b|"
                  # session 18: "zabije mnie ta praca" (this job will kill me)
                  r"\b(?:ta|ten|te) (?:praca|robota|nocka|nocki|zmiana|zmiany|magazyn|szkola)\b|"
