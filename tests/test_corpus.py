@@ -263,13 +263,17 @@ BLIND13_FLOORS = {"pl": (144 / 192, 61 / 76, 12), "ur": (163 / 199, 74 / 79, 2),
 #: state's first sight there: 290/390, 130/150, 24); the floors are L33's figures.
 BLIND14_FLOORS = {"pl": (298 / 392, 132 / 152, 14)}
 BLIND15_FLOORS = {"pl": (292 / 390, 132 / 150, 24)}
+#: The sixteenth (Polish, session 20, two helpers): it judged L34 (gates on the Polish rules),
+#: which read 298/390, 130/152, 5 against the shipped state's first sight 297, 130, 6, and
+#: shipped; the floors are L34's figures.
+BLIND16_FLOORS = {"pl": (298 / 390, 130 / 152, 5)}
 _BLIND_FLOORS = {"blind": BLIND_FLOORS, "blind2": BLIND2_FLOORS, "blind3": BLIND3_FLOORS,
                 "blind4": BLIND4_FLOORS, "blind5": BLIND5_FLOORS, "blind6": BLIND6_FLOORS,
                 "blind7": BLIND7_FLOORS, "blind8": BLIND8_FLOORS,
                 "blind9": BLIND9_FLOORS, "blind10": BLIND10_FLOORS,
                 "blind11": BLIND11_FLOORS, "blind12": BLIND12_FLOORS,
                 "blind13": BLIND13_FLOORS, "blind14": BLIND14_FLOORS,
-                "blind15": BLIND15_FLOORS}
+                "blind15": BLIND15_FLOORS, "blind16": BLIND16_FLOORS}
 
 
 @pytest.mark.parametrize(("folder", "lang"), [(folder, lang) for folder, floors in

@@ -66,3 +66,32 @@ def test_laughing_face_quiets_a_threat_said_in_jest_in_urdu() -> None:
     # "Mum will kill me if I'm late again 😂": a figure of speech, as "haha" already was.
     found = i18n.detect_crisis("میری امی مجھے مار ڈالیں گی اگر میں پھر دیر سے گئی 😂", "ur")
     assert found is None or found.level is not Level.SURE
+
+
+# Session 20 (L34): gates on the Polish rules, written from round 27's false alarms. Each calm
+# message was a sure alarm before; each crisis beside it shows the gate leaves danger now alone.
+L34_CALM = [
+    "pożar w bloku obok już ugaszony, czy wiadomo co się stało?",  # a fire already out
+    "pożar w kuchni był w zeszłym tygodniu, już wszystko ok, gdzie kupić gaśnicę?",
+    "język mi płonie po tej papryczce z kebaba",  # a burning tongue
+    "w robocie totalny pożar, pół zmiany na L4",  # chaos at work
+    "ktoś na tiktoku napisał w komentarzach że mnie zabije, zgłaszać to?",  # online, not now
+    "teściowa mnie zabije jak zobaczy ten bałagan 😅",  # a sweating face
+]
+L34_STILL_SURE = [
+    "ktoś z facebooka pisał że mnie zabije, teraz stoi pod moimi drzwiami",
+    "pali się kuchnia, ogień już na suficie",
+    "on mnie zabije, jest pijany i ma nóż",
+]
+
+
+@pytest.mark.parametrize("text", L34_CALM)
+def test_polish_rule_gates_keep_calm_messages_calm(text: str) -> None:
+    found = i18n.detect_crisis(text, "pl")
+    assert found is None or found.level is not Level.SURE, found
+
+
+@pytest.mark.parametrize("text", L34_STILL_SURE)
+def test_polish_rule_gates_leave_danger_now_alone(text: str) -> None:
+    found = i18n.detect_crisis(text, "pl")
+    assert found is not None and found.level is Level.SURE, found
