@@ -79,6 +79,8 @@ L34_CALM = [
     "teściowa mnie zabije jak zobaczy ten bałagan 😅",  # a sweating face
 ]
 L34_STILL_SURE = [
+    # "instalację" (an installation) is not Instagram
+    "sąsiad krzyczy że mnie zabije, bo zgłosiłam jego nielegalną instalację",
     "ktoś z facebooka pisał że mnie zabije, teraz stoi pod moimi drzwiami",
     "pali się kuchnia, ogień już na suficie",
     "on mnie zabije, jest pijany i ma nóż",

@@ -555,6 +555,9 @@ def rule_crisis(text: str, rules: _Rules | None = None) -> Crisis | None:
     knife, a fire, "he'll kill me") also stay quiet for a question ("knife crime figures",
     "what to do if a fire starts"), and a danger rule for a figure of speech ("my boss will
     kill me", "this heat is killing me"): written from the training messages' hard negatives.
+    Session 20's Polish rules (:data:`_SPARED`) also stay quiet for a joke, a "what if" and
+    a message that says long ago; Polish fire rules for a fire already out; the kill rules for
+    a laughing face or a threat made online and not said to be now.
     ``rules``: another table read the same way (:data:`_LATE_RULES`).
     """
     s = fold(text)
@@ -654,8 +657,9 @@ _FIRE_OUT = _folded(r"\b(?:ugaszon\w*|ugasil\w*|zgaszon\w*|po pozarze|juz (?:jes
 # tiktoku napisał że mnie zabije", "zabije mnie w fifie"): a report, not 999 (session 20, L34).
 # Not a text message or WhatsApp: a threat by text can come from outside the door.
 _THREAT_ONLINE = _folded(r"\b(?:online|internet\w*|w sieci|fejs\w*|facebook\w*|tiktok\w*|"
-                         r"insta\w*|komentarz\w*|fifie|fifa|fortnit\w*|w grze|discord\w*|"
-                         r"snap\w*)\b")
+                         # (not "insta\w*": "instalację", an installation)
+                         r"insta|instagram\w*|komentarz\w*|fifie|fifa|fortnit\w*|w grze|"
+                         r"discord\w*|snap\w*)\b")
 _IDIOM = _folded(r"\b(?:szef\w*|upal\w*|gorac\w*|egzamin\w*|boss|garmi|exam)\b|"
                  # session 18: "zabije mnie ta praca" (this job will kill me)
                  r"\b(?:ta|ten|te) (?:praca|robota|nocka|nocki|zmiana|zmiany|magazyn|szkola)\b|"
