@@ -44,6 +44,7 @@ CALM = [
     "dwa lata temu połknęłam garść tabletek, teraz czuję się dobrze",  # "now" said too
     "nie mogę złapać oddechu w tej pracy, tyle zaległości",
     "mój kolega strzela gole jak szalony",
+    "mąż nie wrócił z pracy, telefon wyłączony, ma 45 lat",  # an adult, not a child
 ]
 
 

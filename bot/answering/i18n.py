@@ -372,8 +372,9 @@ _CRISIS_RULES: _Rules = _compiled([
          CrisisKind.FIRE),
         # A child gone now, the phone off or gone off with a stranger ("syn 10 lat nie wrócił
         # ze szkoły, telefon wyłączony").
-        ("pl-child-gone", r"^(?=.*\b(?:syn|synek|corka|coreczka|dziecko|\d+ ?latk\w*|"
-         r"\d+-?letni\w*|\d+ lat)\b)(?=.*\b(?:nie wrocil\w*|wsiadl\w* do (?:auta|samochodu|"
+        # (An age under 20 only: "mąż ... ma 45 lat" is a missing husband.)
+        ("pl-child-gone", r"^(?=.*\b(?:syn|synek|corka|coreczka|dziecko|1?\d ?latk\w*|"
+         r"1?\d-?letni\w*|1?\d lat)\b)(?=.*\b(?:nie wrocil\w*|wsiadl\w* do (?:auta|samochodu|"
          r"vana))\b)(?=.*\b(?:telefon (?:ma |jest )?wylaczony|nie odbiera|nikt (?:jej|go) nie "
          r"widzial|z jakims (?:doroslym|starszym|obcym)|starsz\w* (?:facet\w*|gosc\w*|"
          r"chlopak\w*))\b)", CrisisKind.CHILD),
