@@ -269,13 +269,18 @@ BLIND15_FLOORS = {"pl": (292 / 390, 132 / 150, 24)}
 #: which read 298/390, 130/152, 5 against the shipped state's first sight 297, 130, 6, and
 #: shipped; the floors are L34's figures.
 BLIND16_FLOORS = {"pl": (298 / 390, 130 / 152, 5)}
+#: The seventeenth (Polish, session 20, two helpers): the shipped state's first sight. It
+#: judged L36 (a Polish model at C = 16, sure at 0.7), which read 276, 134/155, 31 and did not
+#: ship (the real Polish sets' false crises rose over their floors).
+BLIND17_FLOORS = {"pl": (276 / 394, 128 / 155, 24)}
 _BLIND_FLOORS = {"blind": BLIND_FLOORS, "blind2": BLIND2_FLOORS, "blind3": BLIND3_FLOORS,
                 "blind4": BLIND4_FLOORS, "blind5": BLIND5_FLOORS, "blind6": BLIND6_FLOORS,
                 "blind7": BLIND7_FLOORS, "blind8": BLIND8_FLOORS,
                 "blind9": BLIND9_FLOORS, "blind10": BLIND10_FLOORS,
                 "blind11": BLIND11_FLOORS, "blind12": BLIND12_FLOORS,
                 "blind13": BLIND13_FLOORS, "blind14": BLIND14_FLOORS,
-                "blind15": BLIND15_FLOORS, "blind16": BLIND16_FLOORS}
+                "blind15": BLIND15_FLOORS, "blind16": BLIND16_FLOORS,
+                "blind17": BLIND17_FLOORS}
 
 
 @pytest.mark.parametrize(("folder", "lang"), [(folder, lang) for folder, floors in
