@@ -264,6 +264,8 @@ BLIND13_FLOORS = {"pl": (144 / 192, 61 / 76, 12), "ur": (163 / 199, 74 / 79, 2),
 #: Urdu's (session 20, two helpers): the shipped state's first sight; it judged L35 (Urdu
 #: rules), which read 302, 141/156, 9 and did not ship.
 BLIND14_FLOORS = {"pl": (298 / 392, 132 / 152, 14), "ur": (303 / 395, 141 / 156, 9)}
+#: The fifteenth (Polish, session 20): L33's second judgement (shipped state 290, 130/150,
+#: 24); the floors are L33's figures.
 BLIND15_FLOORS = {"pl": (292 / 390, 132 / 150, 24)}
 #: The sixteenth (Polish, session 20, two helpers): it judged L34 (gates on the Polish rules),
 #: which read 298/390, 130/152, 5 against the shipped state's first sight 297, 130, 6, and
