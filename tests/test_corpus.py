@@ -275,6 +275,9 @@ BLIND16_FLOORS = {"pl": (298 / 390, 130 / 152, 5)}
 #: judged L36 (a Polish model at C = 16, sure at 0.7), which read 276, 134/155, 31 and did not
 #: ship (the real Polish sets' false crises rose over their floors).
 BLIND17_FLOORS = {"pl": (276 / 394, 128 / 155, 24)}
+#: The eighteenth (Polish, session 20, two helpers): the shipped state's first sight. It
+#: judged L37 (the Polish model learning real calm Polish), which read 297, 130/147, 11.
+BLIND18_FLOORS = {"pl": (297 / 381, 129 / 147, 11)}
 _BLIND_FLOORS = {"blind": BLIND_FLOORS, "blind2": BLIND2_FLOORS, "blind3": BLIND3_FLOORS,
                 "blind4": BLIND4_FLOORS, "blind5": BLIND5_FLOORS, "blind6": BLIND6_FLOORS,
                 "blind7": BLIND7_FLOORS, "blind8": BLIND8_FLOORS,
@@ -282,7 +285,7 @@ _BLIND_FLOORS = {"blind": BLIND_FLOORS, "blind2": BLIND2_FLOORS, "blind3": BLIND
                 "blind11": BLIND11_FLOORS, "blind12": BLIND12_FLOORS,
                 "blind13": BLIND13_FLOORS, "blind14": BLIND14_FLOORS,
                 "blind15": BLIND15_FLOORS, "blind16": BLIND16_FLOORS,
-                "blind17": BLIND17_FLOORS}
+                "blind17": BLIND17_FLOORS, "blind18": BLIND18_FLOORS}
 
 
 @pytest.mark.parametrize(("folder", "lang"), [(folder, lang) for folder, floors in
