@@ -401,9 +401,8 @@ _CRISIS_RULES: _Rules = _compiled([
          r"\b(?:siny|sina|sine)\b.{0,15}\bbez ruchu\b",
          CrisisKind.MEDICAL),
         # Something caught fire now; smoke through the building with the alarm going; gas.
-        ("pl-fire-now", r"^(?!.*\b(?:juz (?:jest )?(?:ok|dobrze|po wszystkim)|ugasil\w*|ugaszon\w*|"
-         r"zgasil\w*|zgaszon\w*)\b).*"
-         r"(?:\bzapalil\w* sie|\bsie zapalil\w*)\b(?!.*\b(?:swiatl\w*|lampk\w*|"
+        # (Not a fire already out: _FIRE_OUT quiets every Polish fire rule.)
+        ("pl-fire-now", r"(?:\bzapalil\w* sie|\bsie zapalil\w*)\b(?!.*\b(?:swiatl\w*|lampk\w*|"
          r"kontrolk\w*|dioda|lampa|papieros\w*|zielone|czerwone|silnik\w*|znicz\w*|swiec\w*)\b)|"
          r"\bdym\w* w (?:calym|calej) (?:bloku|domu|mieszkaniu|klatce|budynku)\b|"
          r"\balarm\w* (?:wyje|piszczy|dzwoni)\b.{0,60}\bdym|\bdym\w*\b.{0,60}\balarm\w* "
@@ -652,8 +651,9 @@ _FIRE_IDIOM = _folded(r"\b(?:munh|muh|mirch\w*|taane|taana|over|wicket|wickets|k
                       r"منہ|مرچ|اوور|وکٹ|طعن|تن بدن|ਮੂੰਹ|ਮਿਰਚ|ਓਵਰ|ਵਿਕਟ|ਤਨ ਬਦਨ")
 # A Polish fire already out, or all well now ("już ugaszony, straż pojechała", "był w zeszłym
 # tygodniu, już wszystko ok"): a question to answer, not 999 (session 20, L34).
-_FIRE_OUT = _folded(r"\b(?:ugaszon\w*|ugasil\w*|zgaszon\w*|po pozarze|juz (?:jest |wszystko )?"
-                    r"(?:ok|dobrze)|straz (?:juz )?(?:pojechala|odjechala))\b")
+_FIRE_OUT = _folded(r"\b(?:ugaszon\w*|ugasil\w*|zgaszon\w*|zgasil\w*|po pozarze|"
+                    r"juz (?:jest |wszystko )?(?:ok|dobrze)|juz po wszystkim|"
+                    r"straz (?:juz )?(?:pojechala|odjechala))\b")
 # A threat made online or in a game, not said to be happening now ("ktoś w komentarzach na
 # tiktoku napisał że mnie zabije", "zabije mnie w fifie"): a report, not 999 (session 20, L34).
 # Not a text message or WhatsApp: a threat by text can come from outside the door.
