@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -1000,9 +1000,17 @@ def answer(responder: Responder, text: str, language: str,
     if kinds is None and (ok := _acknowledgement(t, text)) is not None:
         return ok
     crisis = detect_crisis(text, language)
+    chat = _small_talk(t, text) if kinds is None else None
+    if crisis is not None and crisis.sure and crisis.rule == "model" \
+            and chat is not None and chat.small_talk == "bye":
+        # A goodbye alone ("rab rakha ji", "khuda hafiz"): the models learnt such words from
+        # farewell notes, but the words alone say nothing of danger, so the model's verdict
+        # drops to the middle tier: the goodbye, with the emergency help on top. A rule's
+        # verdict (a goodbye on the way to the river) stands.
+        crisis = replace(crisis, level=Level.POSSIBLE)
     if crisis is not None and crisis.sure:
         return _crisis_reply(responder, t, crisis, text)
-    if kinds is None and (chat := _small_talk(t, text)) is not None:
+    if chat is not None:
         if crisis is None:
             return chat
         if chat.small_talk == "bye":
