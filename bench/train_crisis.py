@@ -424,8 +424,10 @@ def main(argv: list[str] | None = None) -> int:
             cross_validate_language(lang, rows)
         if options.no_save:
             return 0
+        pooled = "".join(f" + {other}.yaml and native*_{other}.yaml"
+                         for other in CRISIS_POOLED.get(lang, ()))
         model = fit(rows, i18n.fold, f"tests/data/lang/train/{lang}.yaml + translated*_{lang}.yaml"
-                    f" + native*_{lang}.yaml + translation keywords")
+                    f" + native*_{lang}.yaml{pooled} + translation keywords")
         model.save(options.out or i18n.MODELS_DIR / f"crisis_model.{lang}.tsv")
         print(f"{lang}: wrote {len(model.weights)} features from {len(rows)} examples",
               file=sys.stderr)
