@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -155,6 +155,12 @@ class Translation:
 
     def text(self, key: str) -> str:
         return self.texts.get(key, "")
+
+    def goodbye_alone(self, words: set[str]) -> bool:
+        """Whether ``words`` (folded) say only goodbye ("rab rakha ji", "dzięki, pa"): a
+        goodbye word, with nothing but goodbye, thanks and filler words beside it."""
+        return bool(words) and words <= self.bye | self.thanks | self.other \
+            and not words.isdisjoint(self.bye)
 
 
 def _keywords(raw: object) -> tuple[tuple[str, float], ...]:
@@ -748,7 +754,7 @@ _LOST_THING = _folded(r"(?:\b(?:phone|fon|mobile|telefon\w*|komork\w*|klucz\w*|p
                       r"گم|کھو|گواچ|ਗੁਆਚ|ਗੁੰਮ|ਖੋ)|\bzgubi\w* (?:\S+ )?(?:telefon|komork|klucz|portfel)")
 
 
-def _at_most_possible(text: str, folded: str, kind: CrisisKind) -> bool:
+def _at_most_possible(text: str, folded: str, kind: CrisisKind, language: str) -> bool:
     """Whether the model's sure alarm must stay the middle tier: looking back; one or two
     words, as in English ("nie", "rab rakha" were sure crises; the rules answer the short
     cries); a fire of someone smoking ("sąsiad pali trawkę": "pali" is smokes as well as
@@ -756,8 +762,13 @@ def _at_most_possible(text: str, folded: str, kind: CrisisKind) -> bool:
     danger of harassment online ("koi mujhe online tang kar raha hai"), unless the message
     says now ("the man from online is outside now"); a figure of speech ("to mnie dobija");
     being bothered or bullied ("tang kiya ja raha hai"), unless the message says now; a child
-    alarm over a thing lost ("ਪੁੱਤ ਦਾ ਫੋਨ ਗੁਆਚ ਗਿਆ", my son's phone got lost)."""
+    alarm over a thing lost ("ਪੁੱਤ ਦਾ ਫੋਨ ਗੁਆਚ ਗਿਆ", my son's phone got lost); a goodbye alone
+    ("rab rakha ji": the models learnt farewell words from goodbye notes, but the words alone
+    say nothing of danger; the resident gets the goodbye with the emergency help on top, and a
+    rule's verdict, a goodbye on the way to the river, stands)."""
+    said = translation(language)
     return (bool(_PAST.search(folded)) or len(text.split()) < MODEL_SURE_MIN_WORDS
+            or (said is not None and said.goodbye_alone(set(folded.split())))
             or bool(_FIGURES.search(folded))
             or (kind is CrisisKind.FIRE and bool(_SMOKING.search(folded)))
             or (kind in (CrisisKind.MEDICAL, CrisisKind.DANGER)
@@ -801,7 +812,8 @@ def detect_crisis(text: str, language: str, *, use_model: bool = True) -> Crisis
         return None
     scores = model.score(folded)
     p, kind = scores.crisis, CrisisKind(scores.kind)
-    if p >= SURE_SCORES.get(language, SURE_SCORE) and not _at_most_possible(text, folded, kind):
+    if p >= SURE_SCORES.get(language, SURE_SCORE) \
+            and not _at_most_possible(text, folded, kind, language):
         return Crisis(kind, "model", Level.SURE, p)
     late = rule_crisis(text, _LATE_RULES)
     if late is not None:
@@ -1000,17 +1012,9 @@ def answer(responder: Responder, text: str, language: str,
     if kinds is None and (ok := _acknowledgement(t, text)) is not None:
         return ok
     crisis = detect_crisis(text, language)
-    chat = _small_talk(t, text) if kinds is None else None
-    if crisis is not None and crisis.sure and crisis.rule == "model" \
-            and chat is not None and chat.small_talk == "bye":
-        # A goodbye alone ("rab rakha ji", "khuda hafiz"): the models learnt such words from
-        # farewell notes, but the words alone say nothing of danger, so the model's verdict
-        # drops to the middle tier: the goodbye, with the emergency help on top. A rule's
-        # verdict (a goodbye on the way to the river) stands.
-        crisis = replace(crisis, level=Level.POSSIBLE)
     if crisis is not None and crisis.sure:
         return _crisis_reply(responder, t, crisis, text)
-    if chat is not None:
+    if kinds is None and (chat := _small_talk(t, text)) is not None:
         if crisis is None:
             return chat
         if chat.small_talk == "bye":
@@ -1171,8 +1175,7 @@ def _small_talk(t: Translation, text: str) -> Reply | None:
         reply.caution = Crisis(CrisisKind.DANGER, "help-alone", Level.POSSIBLE)
         reply.localised_crisis = t.text("possible")
         return reply
-    if words and words <= t.bye | t.thanks | t.other and not words.isdisjoint(t.bye) \
-            and t.text("bye"):
+    if t.goodbye_alone(words) and t.text("bye"):
         return Reply(matched=False, topic=None, title=None, confidence=1.0,
                      body="\n\n".join([t.text("bye"), t.text("emergency_line")]),
                      footer=_footer(t, ""), small_talk="bye")
