@@ -253,12 +253,23 @@ def test_not_ok_is_not_an_acknowledgement(responder: Responder, text: str) -> No
     ("dzięki, pa", "Trzymaj się."),
     ("ਰੱਬ ਰਾਖਾ", "ਆਪਣਾ ਖ਼ਿਆਲ ਰੱਖੋ।"),  # was the non-emergency topic
     ("rab rakha ji", "ਆਪਣਾ ਖ਼ਿਆਲ ਰੱਖੋ।"),  # was read as Urdu and made a sure self-harm crisis
+    # The models learnt farewell words from goodbye notes: both were sure self-harm crises.
+    ("khuda hafiz ji", "اپنا خیال رکھیں۔"),
+    ("ਰੱਬ ਰਾਖਾ ਵੀਰ ਜੀ", "ਆਪਣਾ ਖ਼ਿਆਲ ਰੱਖੋ।"),
 ])
 def test_a_goodbye_gets_a_goodbye_in_the_language(
         responder: Responder, text: str, start: str) -> None:
     reply = responder.answer(text)
     assert reply.crisis is None and reply.small_talk == "bye", (text, reply.topic)
     assert start in reply.text and "999" in reply.text
+
+
+def test_a_goodbye_that_says_thats_it_is_read_for_danger(responder: Responder) -> None:
+    """"khuda hafiz bhai bas" ("goodbye brother, that's it") may be a last message: the
+    model's alarm stands, as English reads "goodbye everyone"."""
+    reply = responder.answer("khuda hafiz bhai bas")
+    assert reply.crisis is not None and reply.small_talk != "bye"
+    assert reply.text.splitlines()[0].count("999") == 1
 
 
 @pytest.mark.parametrize("text, lang", [("nie", "pl"), ("rab rakha", "pa"), ("nie wiem", "pl")])

@@ -754,6 +754,12 @@ _LOST_THING = _folded(r"(?:\b(?:phone|fon|mobile|telefon\w*|komork\w*|klucz\w*|p
                       r"گم|کھو|گواچ|ਗੁਆਚ|ਗੁੰਮ|ਖੋ)|\bzgubi\w* (?:\S+ )?(?:telefon|komork|klucz|portfel)")
 
 
+#: Words that keep a goodbye a possible last message, read for danger like any other (as
+#: English reads "goodbye everyone"): "bas" ("that's it", "enough") and "wszystkim" ("to
+#: everyone"). Small talk still counts them as fillers ("bas shukriya", "dziękuję wszystkim").
+_LAST_WORDS = frozenset({"bas", "بس", "wszystkim"})
+
+
 def _at_most_possible(text: str, folded: str, kind: CrisisKind, language: str) -> bool:
     """Whether the model's sure alarm must stay the middle tier: looking back; one or two
     words, as in English ("nie", "rab rakha" were sure crises; the rules answer the short
@@ -768,7 +774,8 @@ def _at_most_possible(text: str, folded: str, kind: CrisisKind, language: str) -
     rule's verdict, a goodbye on the way to the river, stands)."""
     said = translation(language)
     return (bool(_PAST.search(folded)) or len(text.split()) < MODEL_SURE_MIN_WORDS
-            or (said is not None and said.goodbye_alone(set(folded.split())))
+            or (said is not None and said.goodbye_alone(words := set(folded.split()))
+                and words.isdisjoint(_LAST_WORDS))
             or bool(_FIGURES.search(folded))
             or (kind is CrisisKind.FIRE and bool(_SMOKING.search(folded)))
             or (kind in (CrisisKind.MEDICAL, CrisisKind.DANGER)
