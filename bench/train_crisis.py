@@ -124,7 +124,12 @@ def language_messages(lang: str) -> list[tuple[str, str, str]]:
     split (:func:`translated_files`; page: their English page, see :func:`page_fold`), then
     the later native and real batches (:func:`native_files`; page "", or a real message's
     ``source``)."""
-    files = [LANG_TRAIN / f"{lang}.yaml", *translated_files(lang), *native_files(lang)]
+    return _labelled([LANG_TRAIN / f"{lang}.yaml", *translated_files(lang), *native_files(lang)])
+
+
+def _labelled(files: list[Path]) -> list[tuple[str, str, str]]:
+    """The files' messages as ``(text, label, page)``, less the crises of :data:`CALM_ONLY`
+    files."""
     return [(str(item["q"]), item["crisis"] if item["label"] == "crisis" else NONE,
              str(item.get("from") or item.get("source") or ""))
             for path in files
@@ -176,11 +181,7 @@ CRISIS_POOLED: dict[str, tuple[str, ...]] = {"pa": ("ur",)}
 def pooled_messages(lang: str) -> list[tuple[str, str, str]]:
     """``lang``'s written and native crisis and calm messages, for another language's model
     (:data:`CRISIS_POOLED`)."""
-    files = [LANG_TRAIN / f"{lang}.yaml", *native_files(lang)]
-    return [(str(item["q"]), item["crisis"] if item["label"] == "crisis" else NONE, "")
-            for path in files
-            for item in yaml.safe_load(path.read_text(encoding="utf-8")) or []
-            if not (path.name in CALM_ONLY and item["label"] == "crisis")]
+    return _labelled([LANG_TRAIN / f"{lang}.yaml", *native_files(lang)])
 
 
 def native_files(lang: str, left_out: frozenset[str] = LEFT_OUT) -> list[Path]:
