@@ -198,11 +198,11 @@ def test_figures_on_the_frozen_test_split_do_not_drop(responder: Responder) -> N
 #: eleventh blind sets then sent Urdu's models back to L10b's (one more false crisis there
 #: without the veto), the veto kept; a twelfth Urdu set brought them back with the veto
 #: (L30), and Urdu's floors are that state's figures.
-BLIND_FLOORS = {"pl": (50 / 53, 17 / 17, 0), "ur": (50 / 53, 17 / 17, 0),
+BLIND_FLOORS = {"pl": (48 / 53, 17 / 17, 0), "ur": (50 / 53, 17 / 17, 0),
                 "pa": (48 / 54, 16 / 17, 0)}
 #: The second blind sets (tests/data/lang/blind2/, session 6, written by helpers that never
 #: saw the bot).
-BLIND2_FLOORS = {"pl": (56 / 64, 22 / 24, 2), "ur": (57 / 64, 23 / 24, 3),
+BLIND2_FLOORS = {"pl": (55 / 64, 22 / 24, 2), "ur": (57 / 64, 23 / 24, 3),
                  "pa": (59 / 64, 23 / 24, 1)}
 #: The third blind sets (tests/data/lang/blind3/, session 7, written the same way). First
 #: sight of the session-6 state: Polish 50/64, 22/24, 4; Urdu 46/64, 20/24, 4; Punjabi 49/64,
@@ -211,7 +211,7 @@ BLIND3_FLOORS = {"pl": (56 / 64, 24 / 24, 3), "ur": (57 / 64, 24 / 24, 1),
                  "pa": (55 / 64, 23 / 24, 1)}  # Punjabi: L38's (session 21) figures
 #: The fourth blind sets (tests/data/lang/blind4/, session 7's second round). First sight of
 #: L7r: Polish 48/64, 24/24, 4; Urdu 51/64, 20/24, 1; Punjabi 50/64, 22/24, 2.
-BLIND4_FLOORS = {"pl": (56 / 64, 24 / 24, 3), "ur": (54 / 64, 21 / 24, 1),
+BLIND4_FLOORS = {"pl": (53 / 64, 24 / 24, 3), "ur": (54 / 64, 21 / 24, 1),
                  "pa": (56 / 64, 24 / 24, 0)}
 #: The fifth blind sets (tests/data/lang/blind5/, session 7's third round). First sight of
 #: L8: Polish 53/64, 24/24, 4; Urdu 55/64, 24/24, 3; Punjabi 49/64, 19/24, 0.
@@ -231,7 +231,7 @@ BLIND8_FLOORS = {"pl": (57 / 64, 23 / 24, 1), "ur": (56 / 64, 22 / 24, 0),
 #: The ninth blind sets (session 19, round 27, by helpers that never saw the bot). First sight
 #: of the shipped state (fa149fd): Polish 56/63, 21/23, 1; Urdu 58/64, 23/24, 3; Punjabi 50/64,
 #: 20/24, 0.
-BLIND9_FLOORS = {"pl": (56 / 63, 21 / 23, 1), "ur": (60 / 64, 24 / 24, 1),
+BLIND9_FLOORS = {"pl": (55 / 63, 21 / 23, 1), "ur": (60 / 64, 24 / 24, 1),
                  "pa": (54 / 64, 21 / 24, 0)}
 #: The tenth blind sets (session 19, read once by its end state; README, "tenth blind sets").
 #: The session's start state read Polish 57/64, 23/24, 2; Urdu 57/64, 23/24, 3; Punjabi 56/64,
@@ -245,18 +245,18 @@ BLIND10_FLOORS = {"pl": (57 / 64, 23 / 24, 2), "ur": (55 / 64, 24 / 24, 2),
 #: Polish's false crises 3 -> 4 with L33 (session 20), which shipped by a rule weighing a
 #: missed crisis three times a false alarm: one calm item here became a sure alarm while the
 #: older Polish sets together gained three crises.
-BLIND11_FLOORS = {"pl": (170 / 199, 72 / 80, 4), "ur": (160 / 200, 74 / 80, 4),
+BLIND11_FLOORS = {"pl": (166 / 199, 72 / 80, 4), "ur": (160 / 200, 74 / 80, 4),
                   "pa": (166 / 200, 74 / 80, 7)}  # Punjabi: L38's (session 21) figures
 #: The twelfth blind set (Urdu only, session 19, 200 items): it judged L30 (Urdu's retrained
 #: models with the veto) against the shipped state (161/200, 77/80, 7): L30 read 168, 77, 5 and
 #: shipped; the floor is its figure. Polish's (the same day, judging L31, which did not ship):
 #: the shipped state's first sight.
-BLIND12_FLOORS = {"ur": (168 / 200, 77 / 80, 5), "pl": (150 / 199, 68 / 79, 6)}
+BLIND12_FLOORS = {"ur": (168 / 200, 77 / 80, 5), "pl": (147 / 199, 68 / 79, 6)}  # L41's
 #: The thirteenth blind sets (session 20; items already in another file dropped before any
 #: read): the shipped state's first sight. Polish's judged L32 (a sentence encoder beside the
 #: Polish model), which read 143, 63/76, 15 and did not ship.
 #: Polish's floors are L37's figures (session 21: it shipped by its last judgement).
-BLIND13_FLOORS = {"pl": (143 / 192, 58 / 76, 10), "ur": (163 / 199, 74 / 79, 2),
+BLIND13_FLOORS = {"pl": (139 / 192, 58 / 76, 10), "ur": (163 / 199, 74 / 79, 2),
                   "pa": (143 / 198, 66 / 78, 6)}
 #: The fourteenth (Polish, session 20, two helpers' files joined): the shipped state's first
 #: sight (296, 130/152, 14). It judged L33 (Polish rules from round 27's files), which read
@@ -268,7 +268,7 @@ BLIND13_FLOORS = {"pl": (143 / 192, 58 / 76, 10), "ur": (163 / 199, 74 / 79, 2),
 BLIND14_FLOORS = {"pl": (300 / 392, 131 / 152, 13), "ur": (303 / 395, 141 / 156, 9)}
 #: The fifteenth (Polish, session 20): L33's second judgement (shipped state 290, 130/150,
 #: 24); the floors are L33's figures.
-BLIND15_FLOORS = {"pl": (292 / 390, 132 / 150, 24)}
+BLIND15_FLOORS = {"pl": (290 / 390, 132 / 150, 24)}
 #: The sixteenth (Polish, session 20, two helpers): it judged L34 (gates on the Polish rules),
 #: which read 298/390, 130/152, 5 against the shipped state's first sight 297, 130, 6, and
 #: shipped; the floors are L34's figures.
@@ -297,6 +297,13 @@ BLIND20_FLOORS = {"pl": (294 / 384, 127 / 148, 12)}
 #: more right than the shipped state across the older Polish sets (3,017 of 3,868 either way),
 #: and did not ship.
 BLIND21_FLOORS = {"pl": (297 / 389, 133 / 151, 14)}
+#: The twenty-second (Polish, session 22, two helpers) judged L41, the Polish topic model
+#: learning rounds 27 and 28's calm messages: shipped first sight 275/383, 120/145, 12; L41
+#: 284, the same crises. Across the older Polish sets it read 3,322 of 4,257 right against
+#: 3,314, so it shipped; these floors are its figures, and the Polish right-answer floors of
+#: blind, blind2, blind4, blind9, blind11, blind12, blind13 and blind15 moved down to L41's
+#: (tests/data/lang/README.md, "Session 22"); crises and false crises did not move.
+BLIND22_FLOORS = {"pl": (284 / 383, 120 / 145, 12)}
 _BLIND_FLOORS = {"blind": BLIND_FLOORS, "blind2": BLIND2_FLOORS, "blind3": BLIND3_FLOORS,
                 "blind4": BLIND4_FLOORS, "blind5": BLIND5_FLOORS, "blind6": BLIND6_FLOORS,
                 "blind7": BLIND7_FLOORS, "blind8": BLIND8_FLOORS,
@@ -306,7 +313,7 @@ _BLIND_FLOORS = {"blind": BLIND_FLOORS, "blind2": BLIND2_FLOORS, "blind3": BLIND
                 "blind15": BLIND15_FLOORS, "blind16": BLIND16_FLOORS,
                 "blind17": BLIND17_FLOORS, "blind18": BLIND18_FLOORS,
                 "blind19": BLIND19_FLOORS, "blind20": BLIND20_FLOORS,
-                "blind21": BLIND21_FLOORS}
+                "blind21": BLIND21_FLOORS, "blind22": BLIND22_FLOORS}
 
 
 @pytest.mark.parametrize(("folder", "lang"), [(folder, lang) for folder, floors in
