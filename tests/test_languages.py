@@ -770,3 +770,20 @@ def test_the_language_model_vetoes_a_rule_on_a_calm_message(responder: Responder
 def test_the_veto_leaves_a_threat_now_alone(responder: Responder, text: str) -> None:
     reply = responder.answer(text)
     assert reply.crisis is not None and reply.crisis.sure, text
+
+
+def test_hiding_now_gets_the_emergency_line_even_when_the_model_is_quiet(
+        responder: Responder) -> None:
+    # Session 22: L44's Punjabi model no longer alarms on this training crisis ("he is on the
+    # stairs now; I turned the light off; I am hiding quietly under the bed"). Hiding now, in
+    # the first person, is the middle tier's rule: the emergency line leads the answer.
+    reply = responder.answer("او ہن پوڑیاں تے اے۔ میں بتی بند کر دتی اے۔ چپ کر کے منجی تھلے "
+                             "لکی ہوئی آں")
+    assert reply.crisis is not None or reply.caution is not None
+    assert "999" in reply.text.split("\n")[0]
+
+
+def test_hide_and_seek_is_not_hiding_from_danger(responder: Responder) -> None:
+    reply = responder.answer("ਬੱਚਿਆਂ ਨਾਲ ਲੁਕਣਮੀਟੀ ਖੇਡ ਰਹੀ ਹਾਂ, ਅਲਮਾਰੀ ਵਿੱਚ ਲੁਕੀ ਹਾਂ 🤫 ਏਨੇ ਵਿੱਚ "
+                             "ਪੁੱਛ ਲਵਾਂ, Winshill ਵਿੱਚ summer club ਕਦੋਂ ਸ਼ੁਰੂ?")
+    assert reply.crisis is None and reply.caution is None
