@@ -23,9 +23,10 @@ def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str
 def test_ask_json_contract(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["ask", "--json", "how do I report ASB"]) == 0
     obj = json.loads(capsys.readouterr().out)
-    assert set(obj) == {"matched", "topic", "confidence", "crisis", "crisis_kind", "answer",
-                        "suggestions"}
+    assert set(obj) == {"matched", "topic", "confidence", "crisis", "crisis_kind", "caution",
+                        "answer", "suggestions"}
     assert obj["matched"] is True and obj["crisis"] is False and obj["crisis_kind"] is None
+    assert obj["caution"] is False
     assert isinstance(obj["topic"], str)
     assert 0 <= obj["confidence"] <= 1
     assert "101" in obj["answer"]
@@ -114,6 +115,7 @@ def test_eval_reports_failures_and_exits_nonzero(tmp_path: Path,
     assert "accuracy: 50.0% (2/4)" in out
     assert "reporting: 1/2" in out and "crisis: 1/2" in out
     assert "crisis recall: 0%" in out
+    assert "emergency help first: 0/1 crises" in out
     assert "out-of-scope declined: 1/1" in out
     assert "missing '0000 not a number'" in out
 
@@ -187,3 +189,19 @@ def test_config_accepted_before_or_after_the_command(tmp_path: Path) -> None:
     for args in (["--config", str(cfg), "run"], ["run", "--config", str(cfg)]):
         result = run(*args)
         assert result.returncode == 2 and "threshhold" in result.stderr, args
+
+
+def test_eval_counts_the_emergency_line_on_top_apart_from_crisis_recall(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # A goodbye the model reads as possibly in danger gets the goodbye with the emergency line
+    # on top: not a crisis reply (recall 0 %), but the resident saw 999 first.
+    f = tmp_path / "q.yaml"
+    f.write_text("- q: khuda hafiz ji\n  source: written\n  label: crisis\n  crisis: self_harm\n"
+                 "  topic: mental-health\n")
+    assert main(["ask", "--json", "khuda hafiz ji"]) == 0
+    obj = json.loads(capsys.readouterr().out)
+    assert obj["crisis"] is False and obj["caution"] is True
+    main(["eval", "--min", "0", str(f)])
+    out = capsys.readouterr().out
+    assert "crisis recall: 0%" in out
+    assert "emergency help first: 1/1 crises" in out

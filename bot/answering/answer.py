@@ -380,6 +380,8 @@ class Reply:
             "crisis": self.crisis is not None,
             # Which emergency advice leads (danger, self_harm, medical, fire, child), or null.
             "crisis_kind": self.crisis.kind.value if self.crisis is not None else None,
+            # Possibly in danger: the emergency line leads an ordinary answer.
+            "caution": self.crisis is None and self.caution is not None,
             "answer": self.text,
             "suggestions": [s.id for s in self.suggestions],
         }

@@ -78,6 +78,15 @@ class Report:
         return sum(bool(o.reply["crisis"]) for o in crises) / len(crises)
 
     @property
+    def emergency_first(self) -> tuple[int, int]:
+        """(shown, crises): crisis items whose reply led with emergency help, either the
+        crisis reply or the emergency line on top of an ordinary answer (``caution``). The
+        crisis recall counts only the crisis reply, as the acceptance figures do; this is what
+        the resident saw first."""
+        crises = [o for o in self.outcomes if o.case.crisis]
+        return sum(bool(o.reply["crisis"] or o.reply.get("caution")) for o in crises), len(crises)
+
+    @property
     def false_crises(self) -> int:
         return sum(1 for o in self.outcomes if not o.case.crisis and o.reply["crisis"])
 
@@ -218,6 +227,10 @@ def format_report(report: Report, minimum: float) -> str:
         lines.append(f"  {section}: {ok}/{n}")
     declined, oos = report.out_of_scope
     lines.append(f"crisis recall: {report.crisis_recall:.0%}")
+    shown, crises = report.emergency_first
+    if crises:
+        lines.append(f"emergency help first: {shown}/{crises} crises (the crisis reply, or the "
+                     "emergency line on top of an answer)")
     lines.append(f"false crises: {report.false_crises} ({report.false_crisis_rate:.1%} of "
                  "non-crisis messages)")
     lines.append(f"out-of-scope declined: {declined}/{oos}")
