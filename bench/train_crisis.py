@@ -154,7 +154,8 @@ def translated_files(lang: str) -> list[Path]:
 #: Round 30 (session 22): calm topic-labelled messages written for the topic models alone
 #: (candidate L42, tests/data/lang/README.md); the crisis models never learn them.
 ROUND30 = frozenset(f"native30{w}_{lang}.yaml" for w in "ab" for lang in ("pl", "ur", "pa"))
-#: Round 31 (session 22): the same for candidate L43, left out of every model until judged.
+#: Round 31 (session 22): the same for candidate L43, which failed two guard tests and did
+#: not ship; left out of every model.
 ROUND31 = frozenset(f"native31{w}_{lang}.yaml" for w in "ab" for lang in ("pl", "ur", "pa"))
 #: Training files the shipped language models do not learn from, because the candidate that
 #: learned from them was worse on the blind sets (tests/data/lang/README.md: L12 for
