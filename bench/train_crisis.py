@@ -156,7 +156,7 @@ def translated_files(lang: str) -> list[Path]:
 ROUND30 = frozenset(f"native30{w}_{lang}.yaml" for w in "ab" for lang in ("pl", "ur", "pa"))
 #: Round 31 (session 22): the same for candidate L43, which failed two guard tests and did
 #: not ship; left out of every model.
-ROUND31 = frozenset(f"native31{w}_{lang}.yaml" for w in "ab" for lang in ("pl", "ur", "pa"))
+ROUND31 = frozenset(name.replace("native30", "native31") for name in ROUND30)
 #: Training files the shipped language models do not learn from, because the candidate that
 #: learned from them was worse on the blind sets (tests/data/lang/README.md: L12 for
 #: ``native11_pl.yaml`` and ``native12_ur.yaml``, L14 for ``native_dev13_pl.yaml``, rounds 27
@@ -178,8 +178,7 @@ CALM_ONLY = frozenset({"native28a_pa.yaml", "native28b_pa.yaml", "real20_pl.yaml
 #: false crises fewer, on the older Punjabi sets the same crises and six false fewer). Urdu's
 #: own model did not ship with them: three crises fewer on its fresh set.
 CRISIS_LEARNS: dict[str, frozenset[str]] = {
-    "pa": frozenset(f"native3{r}{w}_{lang}.yaml"
-                    for r in "01" for w in "ab" for lang in ("ur", "pa"))}
+    "pa": frozenset(name for name in ROUND30 | ROUND31 if not name.endswith("_pl.yaml"))}
 
 
 def crisis_left_out(lang: str) -> frozenset[str]:
