@@ -157,6 +157,11 @@ ROUND30 = frozenset(f"native30{w}_{lang}.yaml" for w in "ab" for lang in ("pl", 
 #: Round 31 (session 22): the same for candidate L43, which failed two guard tests and did
 #: not ship; left out of every model.
 ROUND31 = frozenset(name.replace("native30", "native31") for name in ROUND30)
+#: Rounds 32 and 33 (session 23): topic training messages (candidate L45) and crisis
+#: training messages, most of them indirect crises and their look-alikes (candidate L46);
+#: left out of every model until a candidate ships (tests/data/lang/README.md).
+ROUND32 = frozenset(name.replace("native30", "native32") for name in ROUND30)
+ROUND33 = frozenset(name.replace("native30", "native33") for name in ROUND30)
 #: Training files the shipped language models do not learn from, because the candidate that
 #: learned from them was worse on the blind sets (tests/data/lang/README.md: L12 for
 #: ``native11_pl.yaml`` and ``native12_ur.yaml``, L14 for ``native_dev13_pl.yaml``, rounds 27
@@ -166,7 +171,7 @@ ROUND31 = frozenset(name.replace("native30", "native31") for name in ROUND30)
 LEFT_OUT = frozenset({"native11_pl.yaml", "native_dev13_pl.yaml", "native12_ur.yaml",
                       "native27a_pl.yaml", "native27b_pl.yaml", "native27p_pl.yaml",
                       "native28a_pl.yaml", "native28b_pl.yaml", "native27p_ur.yaml",
-                      *ROUND30, *ROUND31})
+                      *ROUND30, *ROUND31, *ROUND32, *ROUND33})
 #: Files whose calm messages the crisis models learn from but not their crises: Punjabi's
 #: batch 28 (candidate L28n, round 28: with its crises too, L28 raised a false crisis on the
 #: real Punjabi set) and the real Polish messages of round 20 (candidate L37: learning their
