@@ -323,6 +323,14 @@ BLIND24_FLOORS = {"pl": (309 / 390, 127 / 152, 11), "ur": (312 / 395, 136 / 156,
 #: blind13 crisis floors down by one each (the older Punjabi sets together: 777 crises either
 #: way, false crises 44 -> 38).
 BLIND25_FLOORS = {"ur": (323 / 394, 138 / 155, 8), "pa": (313 / 397, 136 / 157, 7)}
+#: The twenty-sixth (all three languages, session 23, two helpers each) judged L45, the topic
+#: models learning round 32's calm topic messages, and L46, Urdu's and Punjabi's crisis models
+#: learning round 33. Shipped first sight: Polish 303/388, 126/150, 19; Urdu 323/396, 139/156,
+#: 9; Punjabi 322/395, 139/155, 6. L45 answered 313, 334 and 324 rightly with the same crises
+#: and more on each language's older sets, so it shipped; these floors are its figures. L46
+#: did not ship (Punjabi one crisis fewer; Urdu one more here but nine fewer on its older sets).
+BLIND26_FLOORS = {"pl": (313 / 388, 126 / 150, 19), "ur": (334 / 396, 139 / 156, 9),
+                  "pa": (324 / 395, 139 / 155, 6)}
 _BLIND_FLOORS = {"blind": BLIND_FLOORS, "blind2": BLIND2_FLOORS, "blind3": BLIND3_FLOORS,
                 "blind4": BLIND4_FLOORS, "blind5": BLIND5_FLOORS, "blind6": BLIND6_FLOORS,
                 "blind7": BLIND7_FLOORS, "blind8": BLIND8_FLOORS,
@@ -334,7 +342,7 @@ _BLIND_FLOORS = {"blind": BLIND_FLOORS, "blind2": BLIND2_FLOORS, "blind3": BLIND
                 "blind19": BLIND19_FLOORS, "blind20": BLIND20_FLOORS,
                 "blind21": BLIND21_FLOORS, "blind22": BLIND22_FLOORS,
                 "blind23": BLIND23_FLOORS, "blind24": BLIND24_FLOORS,
-                "blind25": BLIND25_FLOORS}
+                "blind25": BLIND25_FLOORS, "blind26": BLIND26_FLOORS}
 
 
 @pytest.mark.parametrize(("folder", "lang"), [(folder, lang) for folder, floors in
