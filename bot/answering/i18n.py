@@ -424,6 +424,74 @@ _CRISIS_RULES: _Rules = _compiled([
          r"ich|twoja|wasza) wina\b|\b(?:chce|musze|zamierzam) skonczyc ze wszystkim\b|"
          r"\bskoncze ze wszystkim\b",
          CrisisKind.SELF_HARM),
+        # Session 23 (L47), from round 33's Polish crises that no model learnt and that got
+        # no crisis reply: a plan under way, a last message, pills already taken, a cut too
+        # deep. (Quiet for a joke, a "what if" and a long-ago story: _SPARED.)
+        ("pl-self-harm-now", r"\b(?:pocial\w*|cial\w*|zrobil\w* to)\b.{0,40}"
+         r"\b(?:glebiej|za gleboko)\b|"
+         r"\b\d{2,} (?:tabletek|tabletki|paracetamol\w*|pigul\w*)\b.{0,60}\b(?:juz|wlasnie) "
+         r"(?:wzial\w*|wziel\w*|polknal\w*|polknel\w*|lyknal\w*|lyknel\w*)\b|"
+         r"\b(?:jestem|stoje|siedze|leze) na torach\b|"
+         r"\b(?:jestem|stoje|siedze) (?:na moscie|nad (?:rzeka|trentem|kanalem|woda))\b.{0,40}"
+         r"\b(?:kamien\w*|zegnam|ostatni\w*|skacze|skocze)\b|"
+         r"\bto (?:moja |jest )?ostatni\w* wiadomosc\w*\b|"
+         r"\blist (?:jest |zostawil\w* )?(?:w szufladzie|na stole|na biurku|na lozku)\b|"
+         r"\brozdal\w* (?:swoje |wszystkie |moje )?rzeczy\b|"
+         r"\btrzymam (?:noz|zyletk\w*|brzytw\w*)\b.{0,30}\b(?:nie wiem|czy)\b|"
+         r"\b(?:barierce|balustradzie|krawedzi|parapecie|gzymsie)\b.{0,40}\bskocz\w*|"
+         r"\bskocz\w*\b.{0,30}\b(?:z balkonu|z dachu|z mostu|\d+ pietro)\b",
+         CrisisKind.SELF_HARM),
+        # A stroke, an asthma attack, a swallowed battery, an electric shock, a fall from a
+        # height, an allergic throat, a birth with bleeding, blood that will not stop.
+        ("pl-medical-more", r"\b(?:twarz|usta|kacik ust) (?:mu |jej )?(?:opada|opadla|opadl|"
+         r"wykrzywil\w*)\b|\bma (?:chyba )?(?:wylew|udar)\b|"
+         r"\binhalator\w* nie (?:dziala|pomaga)\b|\bnie (?:moge|moze) zlapac (?:tchu|"
+         r"powietrza|oddechu)\b(?=.*\b(?:astm\w*|inhalator\w*)\b)|\bnie (?:moge|moze) zlapac$|"
+         r"\bpolknal\w* (?:baterie|bateryjke|magnes\w*|zyletk\w*|plyn do \w+)\b|"
+         r"\bporazil\w* (?:go|ja|mnie|ich|dziecko) prad\w*\b|\bprad (?:go|ja|mnie) porazil\b|"
+         r"\bspadl\w*\b.{0,60}\bnie czuje (?:nog|rak)\b|"
+         r"\b(?:puchnie|spuchl\w*|zamyka sie) (?:mi |mu |jej )?(?:gardlo|jezyk|krtan)\b|"
+         r"\bgardlo (?:mi |mu |jej )?(?:puchnie|spuchlo|sie zamyka)\b|"
+         r"\bwody (?:mi |jej )?(?:odeszly|odchodza)\b.{0,40}\bkrwaw\w*|"
+         r"\bnie (?:moge|moze|mozemy) zatrzymac (?:krwi|krwawienia)\b",
+         CrisisKind.MEDICAL),
+        # Someone coming in now (not in a dream), being chased, a threat to cut, someone
+        # kicked in the head, a stabbing with blood, a weapon taken to find someone.
+        ("pl-danger-more", r"^(?!.*\b(?:snil\w*|snie|sen|koszmar\w*)\b).*"
+         r"\b(?:on|oni|ktos) (?:juz |wlasnie )?(?:wchodzi|wchodza) "
+         r"(?:do (?:domu|mieszkania|srodka|pokoju|sypialni|lazienki)|przez okno)\b|^juz wchodzi\b|"
+         r"\b(?:gonia|ganiaja) (?:mnie|nas)\b|\bon jest (?:gdzies |tuz )?za mna\b|"
+         r"\b(?:mnie|nas) (?:potna|potnie|pokroja|zadzgaja)\b|\b(?:potna|potnie) (?:mnie|nas)\b|"
+         r"\bkopi(?:a|e|ja) (?:\w+ ){0,3}po glowie\b|"
+         r"\bdostal\w* (?:kosa|nozem|kose)\b(?=.*\b(?:krew|krwi|krwawi\w*|lezy|teraz|tu|"
+         r"jestesmy)\b)|"
+         r"\bnie wyjde z tego zyw\w*\b|"
+         r"\b(?:wrzeszczy|krzyczy|drze sie)\b.{0,15}\bze (?:ja|go|ich|nas) zabije\b|"
+         r"\bwzial\w* (?:maczete|noz|siekiere|bron|pistolet)\b.{0,60}\b(?:pojechal|poszedl|szukac|"
+         r"zalatwi|zabic)\w*|"
+         r"\bon jest (?:teraz |juz )?pod (?:moimi |naszymi )?drzwiami\b",
+         CrisisKind.DANGER),
+        # Young children alone at night or by the water, a child in a stranger's car now,
+        # a child kept in or made to carry drugs, blows heard through the wall.
+        ("pl-child-more", r"^(?!.*\b(?:czesto|zawsze|codziennie|martwie sie)\b)"
+         r"(?=.*\b(?:dziecko|dzieci|dziewczynk\w*|chlopiec|chlopcy|maly|mala|"
+         r"male|\d-?latek|\d-?latka)\b)(?=.*\bsam[aei]?\b)(?=.*\b(?:w nocy|bez butow|zadnego "
+         r"doroslego|bez opieki|nad (?:rzeka|trentem|woda|kanalem))\b)|"
+         r"\bwsiadl\w* do (?:auta|samochodu)\b.{0,40}\b(?:facet\w*|obc\w*|dorosl\w*)\b.{0,60}"
+         r"\b(?:teraz|jada|jedzie|lokalizacj\w*)\b|"
+         r"\b(?:maly|mala|synek|coreczka)\b.{0,15}\b(?:zniknal\w*|zniknel\w*|zaginal\w*|"
+         r"zaginel\w*)\b.{0,40}\b(?:szukamy|szukam)\b|"
+         r"\bnie pozwala (?:mu|jej) wyjsc\b|\bkaz\w* (?:mu|jej) (?:cos )?(?:rozwozic|wozic|"
+         r"sprzedawac)\b|"
+         r"^(?!.*\b(?:caly czas|ciagle|czesto|zawsze|codziennie)\b)(?:.*\bslychac (?:uderzenia|"
+         r"bicie|klapsy)\b.{0,40}\b(?:maly|mala|dziecko|dzieci)\b|.*\b(?:maly|mala|dziecko|"
+         r"dzieci)\b.{0,40}\bslychac (?:uderzenia|bicie|klapsy)\b)",
+         CrisisKind.CHILD),
+        # A burning smell with an alarm sounding, or with neighbours who will not answer.
+        ("pl-fire-more", r"\b(?:czuc|pachnie|smierdzi|wali) (?:palonym|spalenizn\w*)\b.{0,60}"
+         r"\b(?:alarm\w*|nie otwieraj\w*|nie odpowiadaj\w*)\b|"
+         r"\balarm\w* (?:wyje|piszczy|dzwoni)\b.{0,60}\b(?:palonym|spalenizn\w*)\b",
+         CrisisKind.FIRE),
         # --- Urdu and Shahmukhi Punjabi (Arabic script, folded)
         ("ur-child", r"(?:بچے|بچی|بچہ|بیٹی|بیٹے)\b.{0,25}(?:مار رہا|مار رہی|پیٹ رہا|"
          r"اغوا|زبردستی)|"
@@ -635,7 +703,8 @@ _KILL = frozenset({"pl-kill-me", "ur-threat", "pa-threat", "roman-threat"})
 # Session 20's Polish rules (L33) stay quiet for a joke ("nie mogę oddychać ze śmiechu 😂"),
 # for "what if" ("co by było, jakby się zapaliło w nocy")...
 _SPARED = frozenset({"pl-overdose-me", "pl-overdose", "pl-flames", "pl-child-gone", "pl-goodbye",
-                     "pl-danger-now", "pl-medical-now", "pl-fire-now"})
+                     "pl-danger-now", "pl-medical-now", "pl-fire-now", "pl-self-harm-now",
+                     "pl-medical-more", "pl-danger-more", "pl-child-more", "pl-fire-more"})
 _HYPOTHETICAL = _folded(r"\b(?:jakby|gdyby|co by bylo|co jesli|co jezeli|na wypadek)\b")
 # ...and for a message that says it was long ago, even if it says "now" too ("dwa lata temu
 # połknęłam garść tabletek, teraz czuję się dobrze": now I feel fine).
