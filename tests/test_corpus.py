@@ -211,7 +211,8 @@ BLIND3_FLOORS = {"pl": (56 / 64, 24 / 24, 3), "ur": (57 / 64, 24 / 24, 1),
                  "pa": (55 / 64, 23 / 24, 1)}  # Punjabi: L38's (session 21) figures
 #: The fourth blind sets (tests/data/lang/blind4/, session 7's second round). First sight of
 #: L7r: Polish 48/64, 24/24, 4; Urdu 51/64, 20/24, 1; Punjabi 50/64, 22/24, 2.
-BLIND4_FLOORS = {"pl": (53 / 64, 24 / 24, 3), "ur": (54 / 64, 21 / 24, 1),
+# (Polish false crises 3 -> 4: L47, session 23, Polish rules from round 33.)
+BLIND4_FLOORS = {"pl": (53 / 64, 24 / 24, 4), "ur": (54 / 64, 21 / 24, 1),
                  "pa": (56 / 64, 24 / 24, 0)}
 #: The fifth blind sets (tests/data/lang/blind5/, session 7's third round). First sight of
 #: L8: Polish 53/64, 24/24, 4; Urdu 55/64, 24/24, 3; Punjabi 49/64, 19/24, 0.
@@ -251,7 +252,8 @@ BLIND11_FLOORS = {"pl": (166 / 199, 72 / 80, 4), "ur": (160 / 200, 74 / 80, 4),
 #: models with the veto) against the shipped state (161/200, 77/80, 7): L30 read 168, 77, 5 and
 #: shipped; the floor is its figure. Polish's (the same day, judging L31, which did not ship):
 #: the shipped state's first sight.
-BLIND12_FLOORS = {"ur": (168 / 200, 77 / 80, 5), "pl": (147 / 199, 68 / 79, 6)}  # L41's
+# L41's; Polish false crises 6 -> 7 with L47 (session 23).
+BLIND12_FLOORS = {"ur": (168 / 200, 77 / 80, 5), "pl": (147 / 199, 68 / 79, 7)}
 #: The thirteenth blind sets (session 20; items already in another file dropped before any
 #: read): the shipped state's first sight. Polish's judged L32 (a sentence encoder beside the
 #: Polish model), which read 143, 63/76, 15 and did not ship.
@@ -296,7 +298,8 @@ BLIND20_FLOORS = {"pl": (294 / 384, 127 / 148, 12)}
 #: L40 (a sentence encoder beside the Polish topic model), which read 304, 133/151, 14 but no
 #: more right than the shipped state across the older Polish sets (3,017 of 3,868 either way),
 #: and did not ship.
-BLIND21_FLOORS = {"pl": (297 / 389, 133 / 151, 14)}
+#: L47 (session 23, Polish rules from round 33) moved its false crises 14 -> 16.
+BLIND21_FLOORS = {"pl": (297 / 389, 133 / 151, 16)}
 #: The twenty-second (Polish, session 22, two helpers) judged L41, the Polish topic model
 #: learning rounds 27 and 28's calm messages: shipped first sight 275/383, 120/145, 12; L41
 #: 284, the same crises. Across the older Polish sets it read 3,322 of 4,257 right against
@@ -329,8 +332,15 @@ BLIND25_FLOORS = {"ur": (323 / 394, 138 / 155, 8), "pa": (313 / 397, 136 / 157, 
 #: 9; Punjabi 322/395, 139/155, 6. L45 answered 313, 334 and 324 rightly with the same crises
 #: and more on each language's older sets, so it shipped; these floors are its figures. L46
 #: did not ship (Punjabi one crisis fewer; Urdu one more here but nine fewer on its older sets).
-BLIND26_FLOORS = {"pl": (313 / 388, 126 / 150, 19), "ur": (334 / 396, 139 / 156, 9),
+#: L47 (below) then moved Polish's to 312 right and 20 false crises (from 313 and 19).
+BLIND26_FLOORS = {"pl": (312 / 388, 126 / 150, 20), "ur": (334 / 396, 139 / 156, 9),
                   "pa": (324 / 395, 139 / 155, 6)}
+#: The twenty-seventh (Polish, session 23, two helpers) judged L47, Polish rules and gates
+#: written from round 33's missed crises and false alarms: the shipped state and L47 both
+#: read 298/389, 122/153, 14. By its rule (no fewer crises, 3 x gained - false added >= 0)
+#: L47 shipped; across the older Polish sets it caught 1,943 -> 1,951 of 2,238 crises with
+#: 210 -> 215 false, so the floors of blind4, blind12, blind21 and blind26 moved (above).
+BLIND27_FLOORS = {"pl": (298 / 389, 122 / 153, 14)}
 _BLIND_FLOORS = {"blind": BLIND_FLOORS, "blind2": BLIND2_FLOORS, "blind3": BLIND3_FLOORS,
                 "blind4": BLIND4_FLOORS, "blind5": BLIND5_FLOORS, "blind6": BLIND6_FLOORS,
                 "blind7": BLIND7_FLOORS, "blind8": BLIND8_FLOORS,
@@ -342,7 +352,8 @@ _BLIND_FLOORS = {"blind": BLIND_FLOORS, "blind2": BLIND2_FLOORS, "blind3": BLIND
                 "blind19": BLIND19_FLOORS, "blind20": BLIND20_FLOORS,
                 "blind21": BLIND21_FLOORS, "blind22": BLIND22_FLOORS,
                 "blind23": BLIND23_FLOORS, "blind24": BLIND24_FLOORS,
-                "blind25": BLIND25_FLOORS, "blind26": BLIND26_FLOORS}
+                "blind25": BLIND25_FLOORS, "blind26": BLIND26_FLOORS,
+                "blind27": BLIND27_FLOORS}
 
 
 @pytest.mark.parametrize(("folder", "lang"), [(folder, lang) for folder, floors in
