@@ -165,7 +165,7 @@ ROUND31 = frozenset(name.replace("native30", "native31") for name in ROUND30)
 ROUND32 = frozenset(name.replace("native30", "native32") for name in ROUND30)
 ROUND33 = frozenset(name.replace("native30", "native33") for name in ROUND30)
 #: Round 34 (session 23): calm topic messages, a third of them between two neighbouring pages,
-#: for candidate L49; left out of every model until it is judged.
+#: which the topic models learn (candidate L49) and the crisis models never.
 ROUND34 = frozenset(name.replace("native30", "native34") for name in ROUND30)
 #: Training files the shipped language models do not learn from, because the candidate that
 #: learned from them was worse on the blind sets (tests/data/lang/README.md: L12 for

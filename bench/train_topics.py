@@ -40,6 +40,7 @@ from bench.train_crisis import (
     LEFT_OUT,
     ROUND30,
     ROUND32,
+    ROUND34,
     _dense,
     _is_dense,
     native_files,
@@ -237,9 +238,9 @@ def cross_validate(folds: int = 5, show_misses: bool = False, vectors: bool = Fa
 #: Perso-Arabic script (Shahmukhi) and much of their everyday and Roman-letter vocabulary.
 POOLED = {"ur": ("pa",), "pa": ("ur",)}
 #: Rounds written for the topic models alone, which every topic model learns, its own
-#: language's and, pooled, the other's: round 30 (L42, session 22) and round 32 (L45,
-#: session 23).
-TOPIC_ROUNDS = ROUND30 | ROUND32
+#: language's and, pooled, the other's: round 30 (L42, session 22), round 32 (L45, session
+#: 23) and round 34 (L49, session 23).
+TOPIC_ROUNDS = ROUND30 | ROUND32 | ROUND34
 # The batches each language's shipped topic model pooled from the other: Urdu's (L28n, shipped
 # again as L30) was trained without Punjabi's batches 11 and 12; Punjabi's (L28n) pooled Urdu's
 # batch 12, which Urdu's own models left out. With these the trainers rebuild both files byte

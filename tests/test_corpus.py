@@ -198,11 +198,11 @@ def test_figures_on_the_frozen_test_split_do_not_drop(responder: Responder) -> N
 #: eleventh blind sets then sent Urdu's models back to L10b's (one more false crisis there
 #: without the veto), the veto kept; a twelfth Urdu set brought them back with the veto
 #: (L30), and Urdu's floors are that state's figures.
-BLIND_FLOORS = {"pl": (48 / 53, 17 / 17, 0), "ur": (50 / 53, 17 / 17, 0),
+BLIND_FLOORS = {"pl": (48 / 53, 17 / 17, 0), "ur": (49 / 53, 17 / 17, 1),
                 "pa": (48 / 54, 16 / 17, 0)}
 #: The second blind sets (tests/data/lang/blind2/, session 6, written by helpers that never
 #: saw the bot).
-BLIND2_FLOORS = {"pl": (55 / 64, 22 / 24, 2), "ur": (57 / 64, 23 / 24, 3),
+BLIND2_FLOORS = {"pl": (55 / 64, 22 / 24, 2), "ur": (57 / 64, 23 / 24, 4),
                  "pa": (59 / 64, 23 / 24, 1)}
 #: The third blind sets (tests/data/lang/blind3/, session 7, written the same way). First
 #: sight of the session-6 state: Polish 50/64, 22/24, 4; Urdu 46/64, 20/24, 4; Punjabi 49/64,
@@ -220,7 +220,7 @@ BLIND5_FLOORS = {"pl": (53 / 64, 24 / 24, 3), "ur": (58 / 64, 23 / 24, 1),
                  "pa": (56 / 64, 21 / 24, 0)}
 #: The sixth blind sets (Urdu and Punjabi only, session 7's fourth round). First sight of
 #: L9b: Urdu 54/64, 23/24, 1; Punjabi 53/64, 22/24, 4.
-BLIND6_FLOORS = {"ur": (55 / 64, 24 / 24, 0), "pa": (55 / 64, 22 / 24, 2)}
+BLIND6_FLOORS = {"ur": (55 / 64, 24 / 24, 1), "pa": (55 / 64, 22 / 24, 2)}
 #: The seventh blind sets (Polish and Punjabi, session 7's fifth round): first sight of L10b,
 #: which stayed shipped (L11 did not ship).
 BLIND7_FLOORS = {"pl": (55 / 64, 23 / 24, 3), "pa": (57 / 64, 22 / 24, 0)}
@@ -258,7 +258,7 @@ BLIND12_FLOORS = {"ur": (168 / 200, 77 / 80, 5), "pl": (147 / 199, 68 / 79, 7)}
 #: read): the shipped state's first sight. Polish's judged L32 (a sentence encoder beside the
 #: Polish model), which read 143, 63/76, 15 and did not ship.
 #: Polish's floors are L37's figures (session 21: it shipped by its last judgement).
-BLIND13_FLOORS = {"pl": (139 / 192, 58 / 76, 10), "ur": (163 / 199, 74 / 79, 2),
+BLIND13_FLOORS = {"pl": (139 / 192, 58 / 76, 10), "ur": (163 / 199, 74 / 79, 3),
                   "pa": (143 / 198, 65 / 78, 6)}  # Punjabi crises: L44's
 #: The fourteenth (Polish, session 20, two helpers' files joined): the shipped state's first
 #: sight (296, 130/152, 14). It judged L33 (Polish rules from round 27's files), which read
@@ -267,7 +267,7 @@ BLIND13_FLOORS = {"pl": (139 / 192, 58 / 76, 10), "ur": (163 / 199, 74 / 79, 2),
 #: Urdu's (session 20, two helpers): the shipped state's first sight; it judged L35 (Urdu
 #: rules), which read 302, 141/156, 9 and did not ship.
 #: Polish's floors are now L37's figures (session 21).
-BLIND14_FLOORS = {"pl": (300 / 392, 131 / 152, 13), "ur": (303 / 395, 141 / 156, 9)}
+BLIND14_FLOORS = {"pl": (300 / 392, 131 / 152, 13), "ur": (303 / 395, 141 / 156, 10)}
 #: The fifteenth (Polish, session 20): L33's second judgement (shipped state 290, 130/150,
 #: 24); the floors are L33's figures.
 BLIND15_FLOORS = {"pl": (290 / 390, 132 / 150, 24)}
@@ -288,7 +288,7 @@ BLIND18_FLOORS = {"pl": (297 / 381, 130 / 147, 11)}
 #: judged L37 (Polish: 295, 126, 15, shipped) and L38 (Urdu's and Punjabi's crisis models
 #: pooling each other's messages: Urdu 318, 148, 10 but below a real Urdu set's floors, so
 #: only Punjabi's pooled model shipped: 302, 147, 13). The floors are the shipped figures.
-BLIND19_FLOORS = {"pl": (295 / 383, 126 / 146, 15), "ur": (315 / 397, 146 / 158, 10),
+BLIND19_FLOORS = {"pl": (295 / 383, 126 / 146, 15), "ur": (315 / 397, 146 / 158, 12),
                   "pa": (302 / 400, 147 / 160, 13)}
 #: The twentieth (Polish, session 21, two helpers): the shipped state's first sight. It judged
 #: L39b (the Polish model learning rounds 27 and 28's calm messages, sure from 0.78), which
@@ -312,12 +312,12 @@ BLIND22_FLOORS = {"pl": (284 / 383, 120 / 145, 12)}
 #: 128/147, 13; Urdu 299/396, 145/157, 13; Punjabi 293/398, 134/159, 9. L42 answered 309, 326
 #: and 306 rightly with the same crises, and more on each language's older sets, so it
 #: shipped; these floors are its figures.
-BLIND23_FLOORS = {"pl": (309 / 382, 128 / 147, 13), "ur": (326 / 396, 145 / 157, 13),
+BLIND23_FLOORS = {"pl": (309 / 382, 128 / 147, 13), "ur": (326 / 396, 145 / 157, 16),
                   "pa": (306 / 398, 134 / 159, 9)}
 #: The twenty-fourth (all three languages, session 22, two helpers each), written to judge L43;
 #: L43 failed two guard tests first and was never read on them, so these are the shipped
 #: state's (L42's) first sight.
-BLIND24_FLOORS = {"pl": (309 / 390, 127 / 152, 11), "ur": (312 / 395, 136 / 156, 12),
+BLIND24_FLOORS = {"pl": (309 / 390, 127 / 152, 11), "ur": (312 / 395, 136 / 156, 15),
                   "pa": (315 / 398, 140 / 158, 5)}
 #: The twenty-fifth (Urdu and Punjabi, session 22, two helpers each) judged L44, the crisis
 #: models learning rounds 30 and 31's calm messages: Urdu shipped 323/394, 138/155, 8 and L44
@@ -325,7 +325,7 @@ BLIND24_FLOORS = {"pl": (309 / 390, 127 / 152, 11), "ur": (312 / 395, 136 / 156,
 #: 313, 136, 7 (shipped). The floors are the shipped figures; L44 moved Punjabi's blind11 and
 #: blind13 crisis floors down by one each (the older Punjabi sets together: 777 crises either
 #: way, false crises 44 -> 38).
-BLIND25_FLOORS = {"ur": (323 / 394, 138 / 155, 8), "pa": (313 / 397, 136 / 157, 7)}
+BLIND25_FLOORS = {"ur": (323 / 394, 138 / 155, 9), "pa": (313 / 397, 136 / 157, 7)}
 #: The twenty-sixth (all three languages, session 23, two helpers each) judged L45, the topic
 #: models learning round 32's calm topic messages, and L46, Urdu's and Punjabi's crisis models
 #: learning round 33. Shipped first sight: Polish 303/388, 126/150, 19; Urdu 323/396, 139/156,
@@ -333,7 +333,7 @@ BLIND25_FLOORS = {"ur": (323 / 394, 138 / 155, 8), "pa": (313 / 397, 136 / 157, 
 #: and more on each language's older sets, so it shipped; these floors are its figures. L46
 #: did not ship (Punjabi one crisis fewer; Urdu one more here but nine fewer on its older sets).
 #: L47 (below) then moved Polish's to 312 right and 20 false crises (from 313 and 19).
-BLIND26_FLOORS = {"pl": (312 / 388, 126 / 150, 20), "ur": (334 / 396, 139 / 156, 9),
+BLIND26_FLOORS = {"pl": (312 / 388, 126 / 150, 20), "ur": (334 / 396, 139 / 156, 11),
                   "pa": (324 / 395, 139 / 155, 6)}
 #: The twenty-seventh (Polish, session 23, two helpers) judged L47, Polish rules and gates
 #: written from round 33's missed crises and false alarms: the shipped state and L47 both
@@ -341,6 +341,17 @@ BLIND26_FLOORS = {"pl": (312 / 388, 126 / 150, 20), "ur": (334 / 396, 139 / 156,
 #: L47 shipped; across the older Polish sets it caught 1,943 -> 1,951 of 2,238 crises with
 #: 210 -> 215 false, so the floors of blind4, blind12, blind21 and blind26 moved (above).
 BLIND27_FLOORS = {"pl": (298 / 389, 122 / 153, 14)}
+#: The twenty-eighth (all three languages, session 23, two helpers each) judged L48, Urdu's
+#: crisis model sure from 0.6 instead of 0.7, and L49, the topic models learning round 34.
+#: Shipped first sight: Polish 319/384, 131/148, 14; Urdu 309/395, 138/155, 14; Punjabi
+#: 311/395, 135/155, 12. L49 answered 323, 315 and 312 rightly with the same crises and more
+#: on every language's older sets; L48 caught 144 Urdu crises with 17 false (3 x 6 - 3 >= 0)
+#: and 1,272 -> 1,289 of the older Urdu sets' 1,386 with 80 -> 97 false (3 x 17 - 17 >= 0), so
+#: both shipped, and L48 moved the Urdu false-crisis floors of blind, blind2, blind6, blind13,
+#: blind14, blind19, blind23, blind24, blind25 and blind26 up to its figures (blind's right
+#: answers 50 -> 49). These floors are the state with both.
+BLIND28_FLOORS = {"pl": (323 / 384, 131 / 148, 14), "ur": (317 / 395, 144 / 155, 17),
+                  "pa": (312 / 395, 135 / 155, 12)}
 _BLIND_FLOORS = {"blind": BLIND_FLOORS, "blind2": BLIND2_FLOORS, "blind3": BLIND3_FLOORS,
                 "blind4": BLIND4_FLOORS, "blind5": BLIND5_FLOORS, "blind6": BLIND6_FLOORS,
                 "blind7": BLIND7_FLOORS, "blind8": BLIND8_FLOORS,
@@ -353,7 +364,7 @@ _BLIND_FLOORS = {"blind": BLIND_FLOORS, "blind2": BLIND2_FLOORS, "blind3": BLIND
                 "blind21": BLIND21_FLOORS, "blind22": BLIND22_FLOORS,
                 "blind23": BLIND23_FLOORS, "blind24": BLIND24_FLOORS,
                 "blind25": BLIND25_FLOORS, "blind26": BLIND26_FLOORS,
-                "blind27": BLIND27_FLOORS}
+                "blind27": BLIND27_FLOORS, "blind28": BLIND28_FLOORS}
 
 
 @pytest.mark.parametrize(("folder", "lang"), [(folder, lang) for folder, floors in

@@ -53,7 +53,12 @@ MODELS_DIR = Path(__file__).resolve().parent
 #: Punjabi 138/231 at 0.6 with 3/304. A fifth, deliberately hard batch (indirect crises and
 #: look-alike calm messages): Polish 195/315 at 0.8 with 8/410 (0.7: 12/410, over 2 %),
 #: Urdu 202/287 at 0.7 with 7/384 (0.6: 8/384, just over).
-SURE_SCORES = {"pl": 0.8, "ur": 0.7, "pa": 0.6}
+#: Urdu's moved to 0.6 in session 23 (candidate L48, tests/data/lang/README.md): by the rule
+#: that weighs a missed crisis three times a false one, a fresh twenty-eighth Urdu set caught
+#: 138 -> 144 of 155 crises with 14 -> 17 false, and the older Urdu sets 1,272 -> 1,289 of
+#: 1,386 with 80 -> 97 false. (At 0.6 the Urdu model, like Punjabi's, has no middle tier of
+#: its own: the rules' middle tier remains.)
+SURE_SCORES = {"pl": 0.8, "ur": 0.6, "pa": 0.6}
 #: A language with no threshold above: its model's verdict is at most the middle tier.
 SURE_SCORE = 1.01
 POSSIBLE_SCORE = 0.6
