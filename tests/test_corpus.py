@@ -352,6 +352,10 @@ BLIND27_FLOORS = {"pl": (298 / 389, 122 / 153, 14)}
 #: answers 50 -> 49). These floors are the state with both.
 BLIND28_FLOORS = {"pl": (323 / 384, 131 / 148, 14), "ur": (317 / 395, 144 / 155, 17),
                   "pa": (312 / 395, 135 / 155, 12)}
+#: The twenty-ninth (all three languages, session 23, two helpers each) judged no candidate:
+#: read once, by the session's end state. These floors are that first sight.
+BLIND29_FLOORS = {"pl": (316 / 387, 124 / 149, 16), "ur": (324 / 388, 132 / 151, 12),
+                  "pa": (330 / 397, 138 / 158, 8)}
 _BLIND_FLOORS = {"blind": BLIND_FLOORS, "blind2": BLIND2_FLOORS, "blind3": BLIND3_FLOORS,
                 "blind4": BLIND4_FLOORS, "blind5": BLIND5_FLOORS, "blind6": BLIND6_FLOORS,
                 "blind7": BLIND7_FLOORS, "blind8": BLIND8_FLOORS,
@@ -364,7 +368,8 @@ _BLIND_FLOORS = {"blind": BLIND_FLOORS, "blind2": BLIND2_FLOORS, "blind3": BLIND
                 "blind21": BLIND21_FLOORS, "blind22": BLIND22_FLOORS,
                 "blind23": BLIND23_FLOORS, "blind24": BLIND24_FLOORS,
                 "blind25": BLIND25_FLOORS, "blind26": BLIND26_FLOORS,
-                "blind27": BLIND27_FLOORS, "blind28": BLIND28_FLOORS}
+                "blind27": BLIND27_FLOORS, "blind28": BLIND28_FLOORS,
+                "blind29": BLIND29_FLOORS}
 
 
 @pytest.mark.parametrize(("folder", "lang"), [(folder, lang) for folder, floors in
