@@ -151,22 +151,27 @@ def translated_files(lang: str) -> list[Path]:
     return sorted(LANG_TRAIN.glob(f"translated*_{lang}.yaml"))
 
 
+def _round(batch: int) -> frozenset[str]:
+    """A helper round's files: two writers (a, b) per language."""
+    return frozenset(f"native{batch}{w}_{lang}.yaml" for w in "ab" for lang in ("pl", "ur", "pa"))
+
+
 #: Round 30 (session 22): calm topic-labelled messages written for the topic models alone
 #: (candidate L42, tests/data/lang/README.md); the crisis models never learn them.
-ROUND30 = frozenset(f"native30{w}_{lang}.yaml" for w in "ab" for lang in ("pl", "ur", "pa"))
+ROUND30 = _round(30)
 #: Round 31 (session 22): the same for candidate L43, which failed two guard tests and did
 #: not ship; left out of every model.
-ROUND31 = frozenset(name.replace("native30", "native31") for name in ROUND30)
+ROUND31 = _round(31)
 #: Rounds 32 and 33 (session 23): calm topic training messages, which the topic models learn
 #: (candidate L45, ``TOPIC_LEFT_OUT`` in ``bench/train_topics.py``) and the crisis models
 #: never; and crisis training messages, most of them indirect crises and their look-alikes
 #: (candidate L46), which no model learns: Polish's failed a guard test, Punjabi's caught a
 #: fresh crisis fewer, and Urdu's nine fewer on its older sets (tests/data/lang/README.md).
-ROUND32 = frozenset(name.replace("native30", "native32") for name in ROUND30)
-ROUND33 = frozenset(name.replace("native30", "native33") for name in ROUND30)
+ROUND32 = _round(32)
+ROUND33 = _round(33)
 #: Round 34 (session 23): calm topic messages, a third of them between two neighbouring pages,
 #: which the topic models learn (candidate L49) and the crisis models never.
-ROUND34 = frozenset(name.replace("native30", "native34") for name in ROUND30)
+ROUND34 = _round(34)
 #: Training files the shipped language models do not learn from, because the candidate that
 #: learned from them was worse on the blind sets (tests/data/lang/README.md: L12 for
 #: ``native11_pl.yaml`` and ``native12_ur.yaml``, L14 for ``native_dev13_pl.yaml``, rounds 27
