@@ -370,7 +370,7 @@ def main(argv: list[str] | None = None) -> int:
                              f" + native*_{lang}.yaml"
                              f"{pooled} + translation keywords")
         model.save(options.out or tm.language_model_path(lang))
-        print(f"{lang}: wrote {len(model._rows)} features, {len(model.classes)} topics",
+        print(f"{lang}: wrote {len(model.features)} features, {len(model.classes)} topics",
               file=sys.stderr)
         return 0
     if options.cv:
@@ -383,7 +383,7 @@ def main(argv: list[str] | None = None) -> int:
     model = fit(rows, "knowledge questions + tests/data/corpus/train.yaml + written/",
                 _places(kb), vectors=options.vectors)
     model.save(options.out or tm.MODEL_PATH)
-    print(f"wrote {len(model._rows)} features, {len(model.classes)} topics, from {len(rows)} "
+    print(f"wrote {len(model.features)} features, {len(model.classes)} topics, from {len(rows)} "
           "examples", file=sys.stderr)
     return 0
 

@@ -50,30 +50,42 @@ def content_words(words: list[str]) -> list[str]:
     return [w for w in words if w not in _FUNCTION_WORDS]
 
 
-#: The features of word-vector rows (``e:word``): one per word of the vocabulary, most of
-#: them never used by a given chat, so they are looked up in their sorted lines rather than
-#: put in a dict at start-up (see :class:`SortedRows`).
+#: The features of word-vector rows (``e:word``): one per word of the vocabulary.
 VECTOR_PREFIX = "e:"
 
 
 class SortedRows:
     """Feature lines ``feature<TAB>weights`` kept as one sorted list and found by bisection.
 
-    A model with word vectors has about 24,000 ``e:`` lines: read into a dict with the
-    rest, the file took a cold ``csp-bot ask`` 39 ms to load; with them left as a list, 6 ms.
-    The file is written sorted
-    (:func:`write_weights`), and a tab sorts before every character a feature holds, so
-    ``feature + "\t"`` bisects to its own line.
+    Most of a model's lines are never used by a given chat (word-vector rows, n-grams of words
+    nobody writes). Read into a dict, the lines cost a cold start their hashing: the English
+    crisis model's 24,000 ``e:`` rows took a cold ``csp-bot ask`` 39 ms, left as a list 6 ms,
+    and the Urdu and Punjabi topic models' 88,000-90,000 lines took 45 ms against 13 ms for
+    the split alone (session 24). The file is written sorted (:func:`write_weights`), and a
+    tab sorts before every character a feature holds, so ``feature + "\t"`` bisects to its
+    own line. A model keeps the rows it has found in a dict, and the features found missing
+    are kept here (most of a message's letter groups are not in a model): without that, warm
+    scoring was a third slower than from a dict.
     """
+
+    #: Missing features remembered, at most; then forgotten all at once, so that a bot that
+    #: runs for months, reading words nobody wrote before, keeps a bounded set (a few MB).
+    ABSENT_KEPT = 50_000
 
     def __init__(self, lines: list[str]) -> None:
         self._lines = lines
+        self._absent: set[str] = set()
 
     def get(self, feature: str) -> str | None:
+        if feature in self._absent:
+            return None
         key = feature + "\t"
         i = bisect_left(self._lines, key)
         if i < len(self._lines) and self._lines[i].startswith(key):
             return self._lines[i][len(key):]
+        if len(self._absent) >= self.ABSENT_KEPT:
+            self._absent.clear()
+        self._absent.add(feature)
         return None
 
     def items(self) -> Iterable[tuple[str, str]]:
@@ -82,26 +94,16 @@ class SortedRows:
             yield feature, text
 
 
-def read_weights_lazily(path: Path) -> tuple[dict[str, Any], dict[str, str], SortedRows]:
-    """:func:`read_weights`, with the word-vector rows (``e:``) left in their sorted lines."""
+def read_weights_lazily(path: Path) -> tuple[dict[str, Any], SortedRows]:
+    """:func:`read_weights`, with the feature lines left sorted, to be bisected."""
     header, _, body = path.read_text(encoding="utf-8").partition("\n")
-    body = "\n" + body  # every line now follows a newline
-    marker = "\n" + VECTOR_PREFIX
-    first = body.find(marker)
-    if first == -1:
-        return json.loads(header), _pairs(body), SortedRows([])
-    # The file is sorted, so the e: lines are one block, from the first to the last line
-    # that starts with "e:" (a feature never holds a newline, a weight never a letter).
-    end = body.find("\n", body.rfind(marker) + 1)
-    end = len(body) if end == -1 else end
-    block = body[first + 1:end].split("\n")
-    return json.loads(header), _pairs(body[:first] + body[end:]), SortedRows(block)
+    return json.loads(header), SortedRows(body.rstrip("\n").split("\n") if body.strip() else [])
 
 
 def _pairs(body: str) -> dict[str, str]:
     """``feature<TAB>weights`` lines as a dict. One split in C, then keys and values paired:
-    about twice as fast as splitting line by line, which matters for a cold ``csp-bot ask``.
-    A feature never holds a tab or a newline."""
+    about twice as fast as splitting line by line. A feature never holds a tab or a
+    newline."""
     parts = body.strip("\n").replace("\t", "\n").split("\n") if body.strip() else []
     return dict(zip(parts[0::2], parts[1::2], strict=True))
 
@@ -204,7 +206,7 @@ def _counted(corrected: str, concepts: bool = False,
         # the vectors of a short message ("thanks for your help") pull less than a long one's.
         content = content_words(words)
         for w in content:
-            key = "e:" + w
+            key = VECTOR_PREFIX + w
             out[key] = out.get(key, 0.0) + 1.0 / (len(content) + prior)
     return out
 
@@ -250,15 +252,16 @@ class CrisisModel:
     """Weights of a trained model, scored in pure Python."""
 
     def __init__(self, classes: list[str], intercepts: list[float],
-                 weights: dict[str, list[float]] | dict[str, str],
-                 meta: dict[str, object] | None = None,
-                 vector_rows: SortedRows | None = None):
+                 weights: dict[str, list[float]] | dict[str, str] | SortedRows,
+                 meta: dict[str, object] | None = None):
         self.classes = classes
         self.intercepts = intercepts
-        # Values are lists, or text ("w1 w2 ...") parsed on first use.
-        self._weights: dict[str, list[float] | str] = dict(weights)
-        # The word-vector rows not yet used, looked up in their sorted lines.
-        self._vector_rows = vector_rows or SortedRows([])
+        # A file's lines, each looked up when a message first uses its feature (see
+        # :class:`SortedRows`); a model trained in memory has none.
+        self._lines = weights if isinstance(weights, SortedRows) else SortedRows([])
+        # Rows found so far: lists, or text ("w1 w2 ...") parsed on first use.
+        self._weights: dict[str, list[float] | str] = (
+            {} if isinstance(weights, SortedRows) else dict(weights))
         # The rows parsed so far, apart, so scoring looks each feature up once.
         self._parsed: dict[str, list[float]] = {
             f: w for f, w in self._weights.items() if not isinstance(w, str)}
@@ -273,14 +276,14 @@ class CrisisModel:
     @property
     def weights(self) -> dict[str, list[float]]:
         """Every feature's weights, parsed."""
-        for feature, _ in self._vector_rows.items():
+        for feature, _ in self._lines.items():
             self._row(feature)
         return {f: self._row(f) or [] for f in self._weights}
 
     def _row(self, feature: str) -> list[float] | None:
         row = self._weights.get(feature)
-        if row is None and feature.startswith(VECTOR_PREFIX):
-            row = self._vector_rows.get(feature)
+        if row is None:
+            row = self._lines.get(feature)
             if row is not None:
                 self._weights[feature] = row
         if isinstance(row, str):
@@ -291,8 +294,8 @@ class CrisisModel:
 
     @classmethod
     def load(cls, path: Path = MODEL_PATH) -> CrisisModel:
-        head, rows, vector_rows = read_weights_lazily(path)
-        return cls(head["classes"], head["intercepts"], rows, head.get("meta"), vector_rows)
+        head, lines = read_weights_lazily(path)
+        return cls(head["classes"], head["intercepts"], lines, head.get("meta"))
 
     def save(self, path: Path = MODEL_PATH) -> None:
         weights = self.weights

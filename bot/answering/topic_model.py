@@ -46,9 +46,9 @@ right against 1,149 and 256 of 315 declined against 252, the rest the same; ship
 Multinomial logistic regression, trained offline by ``bench/train_topics.py`` (scikit-learn)
 and shipped as ``topic_model.tsv`` beside this file: a JSON header line (classes,
 intercepts, how it was trained), then one line per feature with only the weights that
-matter, ``feature<TAB>class:weight class:weight``. Lines are parsed on first use and the
-file is read only when the model is first consulted, so a confident ``csp-bot ask`` pays
-nothing for it, and scoring is plain Python.
+matter, ``feature<TAB>class:weight class:weight``. Lines are found (by bisection) and parsed
+on first use, and the file is read only when the model is first consulted, so a confident
+``csp-bot ask`` pays nothing for it, and scoring is plain Python.
 """
 
 from __future__ import annotations
@@ -64,8 +64,9 @@ from pathlib import Path
 
 from bot.answering.crisis_model import (
     _FUNCTION_WORDS,
+    SortedRows,
     _word_features,
-    read_weights,
+    read_weights_lazily,
     write_weights,
 )
 
@@ -169,12 +170,16 @@ class TopicModel:
     """Sparse weights of a trained topic classifier, scored in pure Python."""
 
     def __init__(self, classes: list[str], intercepts: list[float],
-                 rows: dict[str, str] | dict[str, list[tuple[int, float]]],
+                 rows: dict[str, str] | dict[str, list[tuple[int, float]]] | SortedRows,
                  meta: dict[str, object] | None = None) -> None:
         self.classes = classes
         self.intercepts = intercepts
-        # Values are parsed lists of (class index, weight), or their text, parsed on first use.
-        self._rows: dict[str, str | list[tuple[int, float]]] = dict(rows)
+        # A file's lines, each looked up when a message first uses its feature (see
+        # :class:`~bot.answering.crisis_model.SortedRows`); a model trained in memory has none.
+        self._lines = rows if isinstance(rows, SortedRows) else SortedRows([])
+        # Rows found so far: lists of (class index, weight), or their text, parsed on first use.
+        self._rows: dict[str, str | list[tuple[int, float]]] = (
+            {} if isinstance(rows, SortedRows) else dict(rows))
         self.meta = meta or {}
         # Each word's own features summed into one vector per class, kept as words recur:
         # a message then costs a vector addition per word, not one per n-gram and class.
@@ -185,6 +190,8 @@ class TopicModel:
 
     def _row(self, feature: str) -> list[tuple[int, float]] | None:
         row = self._rows.get(feature)
+        if row is None:
+            row = self._lines.get(feature)
         if isinstance(row, str):
             parsed = []
             for pair in row.split():
@@ -195,7 +202,7 @@ class TopicModel:
 
     @classmethod
     def load(cls, path: Path = MODEL_PATH) -> TopicModel:
-        head, rows = read_weights(path)
+        head, rows = read_weights_lazily(path)
         meta = head.get("meta") or {}
         if meta.get("vectors") and not VECTORS_PATH.is_file():
             # Scored without its vectors, such a model would answer wrongly and quietly.
@@ -203,10 +210,15 @@ class TopicModel:
                                     f"{VECTORS_PATH} is missing (bench.train_topics --vectors)")
         return cls(head["classes"], head["intercepts"], rows, meta)
 
+    @property
+    def features(self) -> list[str]:
+        """Every feature the model has a row for, sorted."""
+        return sorted({*self._rows, *(f for f, _ in self._lines.items())})
+
     def save(self, path: Path = MODEL_PATH) -> None:
         write_weights(path, self.classes, self.intercepts, self.meta,
                       ((f, " ".join(f"{i}:{w:g}" for i, w in self._row(f) or []))
-                       for f in sorted(self._rows)))
+                       for f in self.features))
 
     def _word_vector(self, word: str) -> array[float]:
         vector = self._words.get(word)
