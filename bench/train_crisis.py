@@ -172,6 +172,9 @@ ROUND33 = _round(33)
 #: Round 34 (session 23): calm topic messages, a third of them between two neighbouring pages,
 #: which the topic models learn (candidate L49) and the crisis models never.
 ROUND34 = _round(34)
+#: Round 35 (session 24): calm topic messages, half plain and half hard negatives, half of
+#: them hasty and short, for candidate L51 (the topic models); the crisis models never learn it.
+ROUND35 = _round(35)
 #: Training files the shipped language models do not learn from, because the candidate that
 #: learned from them was worse on the blind sets (tests/data/lang/README.md: L12 for
 #: ``native11_pl.yaml`` and ``native12_ur.yaml``, L14 for ``native_dev13_pl.yaml``, rounds 27
@@ -181,7 +184,8 @@ ROUND34 = _round(34)
 LEFT_OUT = frozenset({"native11_pl.yaml", "native_dev13_pl.yaml", "native12_ur.yaml",
                       "native27a_pl.yaml", "native27b_pl.yaml", "native27p_pl.yaml",
                       "native28a_pl.yaml", "native28b_pl.yaml", "native27p_ur.yaml",
-                      *ROUND30, *ROUND31, *ROUND32, *ROUND33, *ROUND34})
+                      *ROUND30, *ROUND31, *ROUND32, *ROUND33, *ROUND34,
+                      *ROUND35})
 #: Files whose calm messages the crisis models learn from but not their crises: Punjabi's
 #: batch 28 (candidate L28n, round 28: with its crises too, L28 raised a false crisis on the
 #: real Punjabi set) and the real Polish messages of round 20 (candidate L37: learning their
