@@ -173,7 +173,8 @@ ROUND33 = _round(33)
 #: which the topic models learn (candidate L49) and the crisis models never.
 ROUND34 = _round(34)
 #: Round 35 (session 24): calm topic messages, half plain and half hard negatives, half of
-#: them hasty and short, for candidate L51 (the topic models); the crisis models never learn it.
+#: them hasty and short, which Urdu's and Punjabi's topic models learn (candidate L51;
+#: Polish's failed a guard test) and the crisis models never.
 ROUND35 = _round(35)
 #: Training files the shipped language models do not learn from, because the candidate that
 #: learned from them was worse on the blind sets (tests/data/lang/README.md: L12 for
