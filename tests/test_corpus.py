@@ -362,6 +362,11 @@ BLIND29_FLOORS = {"pl": (316 / 387, 124 / 149, 16), "ur": (324 / 388, 132 / 151,
 #: shipped state only. These floors are the state that shipped.
 BLIND30_FLOORS = {"pl": (310 / 386, 127 / 148, 21), "ur": (323 / 395, 141 / 158, 12),
                   "pa": (323 / 394, 135 / 154, 11)}
+#: The thirty-first (all three languages, session 24, two helpers each) judged L52, which did
+#: not ship: read once by the shipped state (the session's end state) and once by L52. These
+#: floors are the shipped state's first sight.
+BLIND31_FLOORS = {"pl": (308 / 380, 126 / 143, 15), "ur": (329 / 393, 133 / 155, 10),
+                  "pa": (328 / 395, 132 / 155, 11)}
 _BLIND_FLOORS = {"blind": BLIND_FLOORS, "blind2": BLIND2_FLOORS, "blind3": BLIND3_FLOORS,
                 "blind4": BLIND4_FLOORS, "blind5": BLIND5_FLOORS, "blind6": BLIND6_FLOORS,
                 "blind7": BLIND7_FLOORS, "blind8": BLIND8_FLOORS,
@@ -375,7 +380,8 @@ _BLIND_FLOORS = {"blind": BLIND_FLOORS, "blind2": BLIND2_FLOORS, "blind3": BLIND
                 "blind23": BLIND23_FLOORS, "blind24": BLIND24_FLOORS,
                 "blind25": BLIND25_FLOORS, "blind26": BLIND26_FLOORS,
                 "blind27": BLIND27_FLOORS, "blind28": BLIND28_FLOORS,
-                "blind29": BLIND29_FLOORS, "blind30": BLIND30_FLOORS}
+                "blind29": BLIND29_FLOORS, "blind30": BLIND30_FLOORS,
+                "blind31": BLIND31_FLOORS}
 
 
 @pytest.mark.parametrize(("folder", "lang"), [(folder, lang) for folder, floors in
