@@ -100,18 +100,20 @@ def read_weights_lazily(path: Path) -> tuple[dict[str, Any], SortedRows]:
     return json.loads(header), SortedRows(body.rstrip("\n").split("\n") if body.strip() else [])
 
 
-def _pairs(body: str) -> dict[str, str]:
-    """``feature<TAB>weights`` lines as a dict. One split in C, then keys and values paired:
-    about twice as fast as splitting line by line. A feature never holds a tab or a
-    newline."""
-    parts = body.strip("\n").replace("\t", "\n").split("\n") if body.strip() else []
-    return dict(zip(parts[0::2], parts[1::2], strict=True))
-
-
 def read_weights(path: Path) -> tuple[dict[str, Any], dict[str, str]]:
-    """A model file's JSON header and its feature lines (``feature -> weights as text``)."""
-    header, _, body = path.read_text(encoding="utf-8").partition("\n")
-    return json.loads(header), _pairs(body)
+    """A model file's JSON header and all its feature lines (``feature -> weights as text``),
+    read in order: what the bisected lines of :func:`read_weights_lazily` must agree with."""
+    header, lines = read_weights_lazily(path)
+    return header, dict(lines.items())
+
+
+def found_and_lines(rows: dict[str, Any] | SortedRows) -> tuple[dict[str, Any], SortedRows]:
+    """A model's rows as given, split into the rows found so far and the lines still to be
+    searched: a file's lines (:func:`read_weights_lazily`) start with none found, a model
+    trained in memory with all of them and no lines."""
+    if isinstance(rows, SortedRows):
+        return {}, rows
+    return dict(rows), SortedRows([])
 
 
 def write_weights(path: Path, classes: list[str], intercepts: list[float],
@@ -256,12 +258,10 @@ class CrisisModel:
                  meta: dict[str, object] | None = None):
         self.classes = classes
         self.intercepts = intercepts
-        # A file's lines, each looked up when a message first uses its feature (see
-        # :class:`SortedRows`); a model trained in memory has none.
-        self._lines = weights if isinstance(weights, SortedRows) else SortedRows([])
-        # Rows found so far: lists, or text ("w1 w2 ...") parsed on first use.
-        self._weights: dict[str, list[float] | str] = (
-            {} if isinstance(weights, SortedRows) else dict(weights))
+        # Rows found so far (lists, or text "w1 w2 ..." parsed on first use), and a file's
+        # lines, each looked up when a message first uses its feature (see SortedRows).
+        self._weights: dict[str, list[float] | str]
+        self._weights, self._lines = found_and_lines(weights)
         # The rows parsed so far, apart, so scoring looks each feature up once.
         self._parsed: dict[str, list[float]] = {
             f: w for f, w in self._weights.items() if not isinstance(w, str)}

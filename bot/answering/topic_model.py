@@ -66,6 +66,7 @@ from bot.answering.crisis_model import (
     _FUNCTION_WORDS,
     SortedRows,
     _word_features,
+    found_and_lines,
     read_weights_lazily,
     write_weights,
 )
@@ -174,12 +175,10 @@ class TopicModel:
                  meta: dict[str, object] | None = None) -> None:
         self.classes = classes
         self.intercepts = intercepts
-        # A file's lines, each looked up when a message first uses its feature (see
-        # :class:`~bot.answering.crisis_model.SortedRows`); a model trained in memory has none.
-        self._lines = rows if isinstance(rows, SortedRows) else SortedRows([])
-        # Rows found so far: lists of (class index, weight), or their text, parsed on first use.
-        self._rows: dict[str, str | list[tuple[int, float]]] = (
-            {} if isinstance(rows, SortedRows) else dict(rows))
+        # Rows found so far (lists of (class index, weight), or their text, parsed on first
+        # use), and a file's lines, each looked up when a message first uses its feature.
+        self._rows: dict[str, str | list[tuple[int, float]]]
+        self._rows, self._lines = found_and_lines(rows)
         self.meta = meta or {}
         # Each word's own features summed into one vector per class, kept as words recur:
         # a message then costs a vector addition per word, not one per n-gram and class.
