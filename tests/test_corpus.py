@@ -428,6 +428,7 @@ def test_no_blind_or_real_language_item_is_in_the_language_training_files() -> N
 
     training = {key(text) for _, _, text in language_texts()}
     lang = ROOT / "tests" / "data" / "lang"
-    for path in [*sorted(lang.glob("blind*/*.yaml")), *sorted(lang.glob("real*/*.yaml"))]:
+    for path in [*sorted(lang.glob("blind*/*.yaml")), *sorted(lang.glob("other*/*.yaml")),
+                 *sorted(lang.glob("real*/*.yaml"))]:
         judged = {key(item["q"]) for item in yaml.safe_load(path.read_text(encoding="utf-8"))}
         assert not judged & training, path
