@@ -42,6 +42,7 @@ from bench.train_crisis import (
     ROUND32,
     ROUND34,
     ROUND35,
+    ROUND36,
     _dense,
     _is_dense,
     native_files,
@@ -242,8 +243,7 @@ POOLED = {"ur": ("pa",), "pa": ("ur",)}
 #: language's and, pooled, the other's: round 30 (L42, session 22), round 32 (L45, session
 #: 23) and round 34 (L49, session 23); and round 35's Urdu and Punjabi files (L51, session 24:
 #: Polish's failed a guard test, a scam question answered as non-emergency, and stays out).
-TOPIC_ROUNDS = ROUND30 | ROUND32 | ROUND34 | frozenset(
-    name for name in ROUND35 if not name.endswith("_pl.yaml"))
+TOPIC_ROUNDS = ROUND30 | ROUND32 | ROUND34 | ROUND35 | ROUND36
 # The batches each language's shipped topic model pooled from the other: Urdu's (L28n, shipped
 # again as L30) was trained without Punjabi's batches 11 and 12; Punjabi's (L28n) pooled Urdu's
 # batch 12, which Urdu's own models left out. With these the trainers rebuild both files byte
