@@ -178,7 +178,7 @@ ROUND34 = _round(34)
 ROUND35 = _round(35)
 #: Round 36 (session 24): calm messages about the bot's other pages (scams, online abuse,
 #: fly-tipping, noise, missing people, fire safety, young people, council matters), for
-#: candidate L52 (the topic models); the crisis models never learn it.
+#: the topic models (L52, shipped in session 25); the crisis models never learn it.
 ROUND36 = _round(36)
 #: Training files the shipped language models do not learn from, because the candidate that
 #: learned from them was worse on the blind sets (tests/data/lang/README.md: L12 for
