@@ -181,8 +181,8 @@ ROUND35 = _round(35)
 #: the topic models (L52, shipped in session 25); the crisis models never learn it.
 ROUND36 = _round(36)
 #: Round 37 (session 25): calm messages about the other pages and the main pages next to them
-#: (noise and anti-social behaviour, scams and 101, ...), for candidate L53 (the topic
-#: models); the crisis models never learn it.
+#: (noise and anti-social behaviour, scams and 101, ...), which the topic models learn (L53,
+#: shipped in session 25); the crisis models never learn it.
 ROUND37 = _round(37)
 #: Training files the shipped language models do not learn from, because the candidate that
 #: learned from them was worse on the blind sets (tests/data/lang/README.md: L12 for
