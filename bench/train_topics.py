@@ -247,13 +247,19 @@ POOLED = {"ur": ("pa",), "pa": ("ur",)}
 #: alone failed a guard test, a scam question answered as non-emergency) and round 36, the
 #: other pages (L52, session 25: with it Polish's round 35 passes that test; judged on fresh
 #: sets that ask about the other pages too, right answers weighted 2:1 main to other pages),
-#: and round 37, the other pages and their main neighbours (L53, session 25, the same rule).
+#: round 37, the other pages and their main neighbours (L53, session 25, the same rule), and
+#: round 33's calm look-alikes (L54, session 25, the same rule; not for Urdu, below).
 TOPIC_ROUNDS = ROUND30 | ROUND32 | ROUND33 | ROUND34 | ROUND35 | ROUND36 | ROUND37
+#: Topic rounds a language's model does not learn, from its own files or from its pool, though
+#: the others do: round 33 for Urdu (L54 lowered Urdu's score on its fresh and older sets, and
+#: raised Polish's and Punjabi's; Punjabi's model still pools Urdu's round 33, as judged).
+NOT_LEARNED: dict[str, frozenset[str]] = {"ur": ROUND33}
 # The batches each language's shipped topic model pooled from the other: Urdu's (L28n, shipped
 # again as L30) was trained without Punjabi's batches 11 and 12; Punjabi's (L28n) pooled Urdu's
 # batch 12, which Urdu's own models left out. With these the trainers rebuild both files byte
 # for byte.
-POOLED_LEFT_OUT = {"ur": (LEFT_OUT | {"native11_pa.yaml", "native12_pa.yaml"}) - TOPIC_ROUNDS,
+POOLED_LEFT_OUT = {"ur": ((LEFT_OUT | {"native11_pa.yaml", "native12_pa.yaml"}) - TOPIC_ROUNDS)
+                   | NOT_LEARNED["ur"],
                    "pa": LEFT_OUT - {"native12_ur.yaml"} - TOPIC_ROUNDS}
 #: The topic models leave out what the crisis models learn only for their calm messages
 #: (L37: ``real20_pl.yaml``); candidate L20 taught them its topics and read worse. They learn
@@ -270,11 +276,14 @@ TOPIC_LEFT_OUT = (LEFT_OUT | {"real20_pl.yaml"}) - TOPIC_ROUNDS - {
 TWIN = 0.2
 
 
-def language_items(lang: str, left_out: frozenset[str] = TOPIC_LEFT_OUT) -> list[dict[str, Any]]:
+def language_items(lang: str, left_out: frozenset[str] | None = None) -> list[dict[str, Any]]:
     """A language's topic-labelled questions: the written ones (``topics_<lang>.yaml``), then
     the calm messages translated from the English training split or composed in later native
     batches that carry a topic the language answers (:func:`bench.train_crisis.translated_files`,
-    :func:`bench.train_crisis.native_files`)."""
+    :func:`bench.train_crisis.native_files`). ``left_out`` defaults to the files the
+    language's own model leaves out (:data:`TOPIC_LEFT_OUT` and :data:`NOT_LEARNED`)."""
+    if left_out is None:
+        left_out = TOPIC_LEFT_OUT | NOT_LEARNED.get(lang, frozenset())
     items = list(yaml.safe_load((LANG_TRAIN / f"topics_{lang}.yaml").read_text(encoding="utf-8")))
     for extra in translated_files(lang) + native_files(lang, left_out):
         items += [item for item in yaml.safe_load(extra.read_text(encoding="utf-8")) or []
