@@ -39,6 +39,7 @@ from bench.train_crisis import (
     LANG_TRAIN,
     LEFT_OUT,
     ROUND30,
+    ROUND31,
     ROUND32,
     ROUND33,
     ROUND34,
@@ -247,20 +248,23 @@ POOLED = {"ur": ("pa",), "pa": ("ur",)}
 #: alone failed a guard test, a scam question answered as non-emergency) and round 36, the
 #: other pages (L52, session 25: with it Polish's round 35 passes that test; judged on fresh
 #: sets that ask about the other pages too, right answers weighted 2:1 main to other pages),
-#: round 37, the other pages and their main neighbours (L53, session 25, the same rule), and
-#: round 33's calm look-alikes (L54, session 25, the same rule; not for Urdu, below).
-TOPIC_ROUNDS = ROUND30 | ROUND32 | ROUND33 | ROUND34 | ROUND35 | ROUND36 | ROUND37
+#: round 37, the other pages and their main neighbours (L53, session 25, the same rule),
+#: round 33's calm look-alikes (L54, session 25, the same rule; not for Urdu, below) and round
+#: 31 (L55, session 25, the same rule; for Urdu only, below).
+TOPIC_ROUNDS = ROUND30 | ROUND31 | ROUND32 | ROUND33 | ROUND34 | ROUND35 | ROUND36 | ROUND37
 #: Topic rounds a language's model does not learn, from its own files or from its pool, though
-#: the others do: round 33 for Urdu (L54 lowered Urdu's score on its fresh and older sets, and
-#: raised Polish's and Punjabi's; Punjabi's model still pools Urdu's round 33, as judged).
-NOT_LEARNED: dict[str, frozenset[str]] = {"ur": ROUND33}
+#: another's does, as judged (tests/data/lang/README.md, session 25): round 33 for Urdu (L54
+#: lowered Urdu's score and raised Polish's and Punjabi's; Punjabi's model still pools Urdu's
+#: round 33), and round 31 for Polish and Punjabi (L55 raised Urdu's score alone; Urdu's model
+#: pools Punjabi's round 31).
+NOT_LEARNED: dict[str, frozenset[str]] = {"pl": ROUND31, "ur": ROUND33, "pa": ROUND31}
 # The batches each language's shipped topic model pooled from the other: Urdu's (L28n, shipped
 # again as L30) was trained without Punjabi's batches 11 and 12; Punjabi's (L28n) pooled Urdu's
 # batch 12, which Urdu's own models left out. With these the trainers rebuild both files byte
 # for byte.
 POOLED_LEFT_OUT = {"ur": ((LEFT_OUT | {"native11_pa.yaml", "native12_pa.yaml"}) - TOPIC_ROUNDS)
                    | NOT_LEARNED["ur"],
-                   "pa": LEFT_OUT - {"native12_ur.yaml"} - TOPIC_ROUNDS}
+                   "pa": (LEFT_OUT - {"native12_ur.yaml"} - TOPIC_ROUNDS) | NOT_LEARNED["pa"]}
 #: The topic models leave out what the crisis models learn only for their calm messages
 #: (L37: ``real20_pl.yaml``); candidate L20 taught them its topics and read worse. They learn
 #: rounds 27 and 28's Polish files, which the crisis models leave out (L41, session 22: more
