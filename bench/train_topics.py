@@ -262,9 +262,8 @@ NOT_LEARNED: dict[str, frozenset[str]] = {"pl": ROUND31, "ur": ROUND33, "pa": RO
 # again as L30) was trained without Punjabi's batches 11 and 12; Punjabi's (L28n) pooled Urdu's
 # batch 12, which Urdu's own models left out. With these the trainers rebuild both files byte
 # for byte.
-POOLED_LEFT_OUT = {"ur": ((LEFT_OUT | {"native11_pa.yaml", "native12_pa.yaml"}) - TOPIC_ROUNDS)
-                   | NOT_LEARNED["ur"],
-                   "pa": (LEFT_OUT - {"native12_ur.yaml"} - TOPIC_ROUNDS) | NOT_LEARNED["pa"]}
+POOLED_LEFT_OUT = {"ur": (LEFT_OUT | {"native11_pa.yaml", "native12_pa.yaml"}) - TOPIC_ROUNDS,
+                   "pa": LEFT_OUT - {"native12_ur.yaml"} - TOPIC_ROUNDS}
 #: The topic models leave out what the crisis models learn only for their calm messages
 #: (L37: ``real20_pl.yaml``); candidate L20 taught them its topics and read worse. They learn
 #: rounds 27 and 28's Polish files, which the crisis models leave out (L41, session 22: more
@@ -300,8 +299,11 @@ def _fold(n: int, item: dict[str, Any], folds: int) -> int:
 
 
 def pooled_items(lang: str) -> list[dict[str, Any]]:
+    """The questions ``lang``'s model pools from the other languages (:data:`POOLED`),
+    leaving out what it leaves out of its own (:data:`NOT_LEARNED`)."""
+    left_out = POOLED_LEFT_OUT.get(lang, frozenset()) | NOT_LEARNED.get(lang, frozenset())
     return [item for other in POOLED.get(lang, ())
-            for item in language_items(other, POOLED_LEFT_OUT[lang])]
+            for item in language_items(other, left_out)]
 
 
 def _trigrams(text: str) -> set[str]:
