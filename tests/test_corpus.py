@@ -443,10 +443,10 @@ def test_blind_language_sets_do_not_drop(responder: Responder, folder: str, lang
 #: (L53): 66/77, 68/78, 66/80. other35's first sight (L54): 63/76, 66/78, 61/79. These
 #: floors are the shipped state's figures: L54 (Polish and Punjabi) moved Polish's other32
 #: 68 -> 66 and other33 62 -> 61; L55 (Urdu) moved Urdu's other32 61 -> 60 and other34 68 -> 67.
-#: other36's first sight (the shipped state, session 26): 59/76, 63/79, 62/79. L57 (session 26, Polish and
-#: Punjabi; its main pages gained 66 and 46 right answers) moved Polish's other32 66 -> 65,
-#: other33 61 -> 59 and other35 63 -> 61, and Punjabi's other32 65 -> 64, other34 65 -> 64,
-#: other35 61 -> 60 and other36 62 -> 61.
+#: other36's first sight (the shipped state, session 26): 59/76, 63/79, 62/79. L57 (session
+#: 26, Polish and Punjabi; its main pages gained 66 and 46 right answers) moved Polish's
+#: other32 66 -> 65, other33 61 -> 59 and other35 63 -> 61, and Punjabi's other32 65 -> 64,
+#: other34 65 -> 64, other35 61 -> 60 and other36 62 -> 61.
 OTHER_FLOORS = {("other32", "pl"): (65, 1), ("other32", "ur"): (60, 7),
                 ("other32", "pa"): (64, 5), ("other33", "pl"): (59, 3),
                 ("other33", "ur"): (62, 5), ("other33", "pa"): (69, 2),
