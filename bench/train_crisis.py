@@ -193,7 +193,8 @@ ROUND37 = _round(37)
 #: models never learn it.
 ROUND38 = _round(38)
 #: Round 39 (session 26): the same, two thirds about the main pages and a third about the other
-#: pages, for the topic models (candidate L59); the crisis models never learn it.
+#: pages, which every topic model learns (L59, shipped in session 26); the crisis models never
+#: learn it.
 ROUND39 = _round(39)
 #: Training files the shipped language models do not learn from, because the candidate that
 #: learned from them was worse on the blind sets (tests/data/lang/README.md: L12 for
