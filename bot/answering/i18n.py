@@ -62,6 +62,14 @@ SURE_SCORES = {"pl": 0.8, "ur": 0.6, "pa": 0.6}
 #: A language with no threshold above: its model's verdict is at most the middle tier.
 SURE_SCORE = 1.01
 POSSIBLE_SCORE = 0.6
+#: Per language, where the model's middle tier (the answer with the emergency line on top)
+#: begins, if not at :data:`POSSIBLE_SCORE`. Urdu's and Punjabi's models are sure from 0.6,
+#: so they had no middle tier of their own; from 0.35 (the threshold L56's cross-validation
+#: chose) an indirect crisis they are unsure of gets 999 first. L60 (session 26,
+#: tests/data/lang/README.md): on the fresh thirty-eighth sets 3 more crises each got
+#: emergency help first (Urdu 72 -> 75 of 76, Punjabi 66 -> 69 of 77) for 5 and 7 more calm
+#: messages given the line (of 195 and 197); crisis replies and false crises unchanged.
+POSSIBLE_SCORES = {"ur": 0.35, "pa": 0.35}
 #: Per language: a rule's sure verdict becomes the middle tier when the language's model gives
 #: the message a crisis probability below this (the model has learned the figures of speech,
 #: jokes, news and stories told afterwards that the rules cannot tell apart). Round 29
@@ -899,7 +907,7 @@ def detect_crisis(text: str, language: str, *, use_model: bool = True) -> Crisis
     late = rule_crisis(text, _LATE_RULES)
     if late is not None:
         return late
-    if p >= POSSIBLE_SCORE:
+    if p >= POSSIBLE_SCORES.get(language, POSSIBLE_SCORE):
         return Crisis(kind, "model", Level.POSSIBLE, p)
     # (Nor for anything "temu", ago: "dwa lata temu połknęłam garść tabletek" is told after.)
     # (Nor said with a laugh, read before folding drops the emoji, nor an "if".)
