@@ -196,8 +196,8 @@ ROUND38 = _round(38)
 #: pages, which every topic model learns (L59, shipped in session 26); the crisis models never
 #: learn it.
 ROUND39 = _round(39)
-#: Round 40 (session 26): round 39's brief again, new helpers, for the topic models (candidate
-#: L61); the crisis models never learn it.
+#: Round 40 (session 26): round 39's brief again, new helpers, which every topic model learns
+#: (L61, shipped in session 26); the crisis models never learn it.
 ROUND40 = _round(40)
 #: Training files the shipped language models do not learn from, because the candidate that
 #: learned from them was worse on the blind sets (tests/data/lang/README.md: L12 for

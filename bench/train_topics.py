@@ -48,6 +48,7 @@ from bench.train_crisis import (
     ROUND37,
     ROUND38,
     ROUND39,
+    ROUND40,
     _dense,
     _is_dense,
     native_files,
@@ -254,9 +255,10 @@ POOLED = {"ur": ("pa",), "pa": ("ur",)}
 #: round 33's calm look-alikes (L54, session 25, the same rule; not for Urdu, below) and round
 #: 31 (L55, session 25, the same rule; for Urdu only, below), and round 38, situations
 #: described without naming the page (L57, session 26, the same rule; not for Urdu, below),
-#: and round 39, the same with a third about the other pages (L59, session 26).
+#: and round 39, the same with a third about the other pages (L59, session 26), and round 40,
+#: round 39's brief again (L61, session 26).
 TOPIC_ROUNDS = (ROUND30 | ROUND31 | ROUND32 | ROUND33 | ROUND34 | ROUND35 | ROUND36 | ROUND37
-                | ROUND38 | ROUND39)
+                | ROUND38 | ROUND39 | ROUND40)
 #: Topic rounds a language's model does not learn, from its own files or from its pool, though
 #: another's does, as judged (tests/data/lang/README.md, session 25): round 33 for Urdu (L54
 #: lowered Urdu's score and raised Polish's and Punjabi's; Punjabi's model still pools Urdu's
