@@ -340,6 +340,28 @@ def test_everyday_crisis_phrasings_get_999_first(responder: Responder, text: str
     assert "999" in reply.sections()[0][1].split("\n")[0]
 
 
+@pytest.mark.parametrize("lang", ["ur", "pa"])
+def test_a_crisis_the_model_is_unsure_of_still_gets_999_first(responder: Responder,
+                                                              lang: str) -> None:
+    """Urdu's and Punjabi's models are sure from 0.6; from 0.35 they give the middle tier
+    (L60, session 26). Round 33's crises, which no crisis model learnt, that no rule reads and
+    the model scores 0.35-0.6 get the emergency line on top of the answer, not silence."""
+    from bot.answering.language import detect_language
+
+    model = i18n.crisis_model(lang)
+    assert model is not None
+    unsure = [text for path in sorted((LANG / "train").glob(f"native33?_{lang}.yaml"))
+              for item in yaml.safe_load(path.read_text(encoding="utf-8"))
+              if item["label"] == "crisis" and detect_language(text := str(item["q"])) == lang
+              and i18n.rule_crisis(text) is None
+              and 0.35 <= model.score(i18n.fold(text)).crisis < 0.6]
+    assert len(unsure) >= 8
+    for text in unsure:
+        reply = responder.answer(text).to_json()
+        assert reply["crisis"] or reply.get("caution"), text
+        assert "999" in reply["answer"].split("\n")[0], text
+
+
 @pytest.mark.parametrize("text", [
     "mój brat przedawkował rok temu, gdzie szukać wsparcia dla rodziny",
     "nie rusza się nic w sprawie mojej skargi",
