@@ -346,8 +346,6 @@ def test_a_crisis_the_model_is_unsure_of_still_gets_999_first(responder: Respond
     """Urdu's and Punjabi's models are sure from 0.6; from 0.35 they give the middle tier
     (L60, session 26). Round 33's crises, which no crisis model learnt, that no rule reads and
     the model scores 0.35-0.6 get the emergency line on top of the answer, not silence."""
-    from bot.answering.language import detect_language
-
     model = i18n.crisis_model(lang)
     assert model is not None
     unsure = [text for path in sorted((LANG / "train").glob(f"native33?_{lang}.yaml"))
