@@ -200,9 +200,9 @@ ROUND39 = _round(39)
 #: Round 40 (session 26): round 39's brief again, new helpers, which every topic model learns
 #: (L61, shipped in session 26); the crisis models never learn it.
 ROUND40 = _round(40)
-#: Round 41 (session 27): the main pages' alarming-sounding calm messages, for the topic models
-#: (candidate L62); Punjabi, whose main pages lag, has four writers. The crisis models never
-#: learn it.
+#: Round 41 (session 27): the main pages' alarming-sounding calm messages, which Urdu's and
+#: Punjabi's topic models learn (L62, session 27; Polish's keeps it out, ``NOT_LEARNED`` in
+#: ``bench/train_topics.py``); Punjabi, whose main pages lag, had four writers.
 ROUND41 = _round(41, ("native41c_pa.yaml", "native41d_pa.yaml"))
 #: Training files the shipped language models do not learn from, because the candidate that
 #: learned from them was worse on the blind sets (tests/data/lang/README.md: L12 for
