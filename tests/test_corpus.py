@@ -425,6 +425,11 @@ BLIND38_FLOORS = {"pl": (155 / 188, 63 / 74, 5), "ur": (170 / 196, 71 / 76, 2),
 #: figures (Polish's: its first sight; Urdu's and Punjabi's: L62's); no older floor moved.
 BLIND39_FLOORS = {"pl": (159 / 193, 65 / 73, 8), "ur": (161 / 197, 68 / 77, 8),
                   "pa": (163 / 197, 65 / 77, 5)}
+#: The fortieth (session 27, with the other40 sets) judged L64 (the crisis models learn round
+#: 41's calm messages; Polish's and Urdu's failed guard tests), which did not ship. These
+#: floors are the shipped state's first sight.
+BLIND40_FLOORS = {"pl": (157 / 188, 62 / 72, 6), "ur": (160 / 198, 67 / 78, 3),
+                  "pa": (170 / 197, 71 / 77, 7)}
 _BLIND_FLOORS = {"blind": BLIND_FLOORS, "blind2": BLIND2_FLOORS, "blind3": BLIND3_FLOORS,
                 "blind4": BLIND4_FLOORS, "blind5": BLIND5_FLOORS, "blind6": BLIND6_FLOORS,
                 "blind7": BLIND7_FLOORS, "blind8": BLIND8_FLOORS,
@@ -443,7 +448,7 @@ _BLIND_FLOORS = {"blind": BLIND_FLOORS, "blind2": BLIND2_FLOORS, "blind3": BLIND
                 "blind33": BLIND33_FLOORS, "blind34": BLIND34_FLOORS,
                 "blind35": BLIND35_FLOORS, "blind36": BLIND36_FLOORS,
                 "blind37": BLIND37_FLOORS, "blind38": BLIND38_FLOORS,
-                "blind39": BLIND39_FLOORS}
+                "blind39": BLIND39_FLOORS, "blind40": BLIND40_FLOORS}
 
 
 @pytest.mark.parametrize(("folder", "lang"), [(folder, lang) for folder, floors in
@@ -473,7 +478,8 @@ def test_blind_language_sets_do_not_drop(responder: Responder, folder: str, lang
 #: shipped state): 57/77, 57/77, 60/77; L59 (session 26, all three languages) read 60, 57 and
 #: 60, and moved Punjabi's other33 69 -> 68. other38's first sight (L59): 66/79, 57/75,
 #: 66/77; L61 read 66, 61 and 66. other39's first sight (the shipped state, session 27):
-#: 64/73, 62/79, 64/77; L62 (Urdu and Punjabi) read 61 and 61.
+#: 64/73, 62/79, 64/77; L62 (Urdu and Punjabi) read 61 and 61. other40's first sight (the
+#: shipped state after L62): 65/77, 63/78, 66/78.
 OTHER_FLOORS = {("other32", "pl"): (65, 1), ("other32", "ur"): (60, 7),
                 ("other32", "pa"): (64, 5), ("other33", "pl"): (59, 3),
                 ("other33", "ur"): (62, 5), ("other33", "pa"): (68, 2),
@@ -485,7 +491,9 @@ OTHER_FLOORS = {("other32", "pl"): (65, 1), ("other32", "ur"): (60, 7),
                 ("other37", "ur"): (57, 6), ("other37", "pa"): (60, 1),
                 ("other38", "pl"): (66, 3), ("other38", "ur"): (61, 4),
                 ("other38", "pa"): (66, 1), ("other39", "pl"): (64, 1),
-                ("other39", "ur"): (61, 6), ("other39", "pa"): (61, 4)}
+                ("other39", "ur"): (61, 6), ("other39", "pa"): (61, 4),
+                ("other40", "pl"): (65, 3), ("other40", "ur"): (63, 2),
+                ("other40", "pa"): (66, 1)}
 
 
 @pytest.mark.parametrize(("folder", "lang"), sorted(OTHER_FLOORS))
