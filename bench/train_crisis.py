@@ -204,8 +204,8 @@ ROUND40 = _round(40)
 #: Punjabi's topic models learn (L62, session 27; Polish's keeps it out, ``NOT_LEARNED`` in
 #: ``bench/train_topics.py``); Punjabi, whose main pages lag, had four writers.
 ROUND41 = _round(41, ("native41c_pa.yaml", "native41d_pa.yaml"))
-#: Round 42 (session 27): round 39's brief again, new helpers, for the topic models (candidate
-#: L65); the crisis models never learn it.
+#: Round 42 (session 27): round 39's brief again, new helpers, which Polish's and Urdu's topic
+#: models learn (L65, session 27; Punjabi's keeps it out); the crisis models never learn it.
 ROUND42 = _round(42)
 #: Training files the shipped language models do not learn from, because the candidate that
 #: learned from them was worse on the blind sets (tests/data/lang/README.md: L12 for
