@@ -207,8 +207,8 @@ ROUND41 = _round(41, ("native41c_pa.yaml", "native41d_pa.yaml"))
 #: Round 42 (session 27): round 39's brief again, new helpers, which Polish's and Urdu's topic
 #: models learn (L65, session 27; Punjabi's keeps it out); the crisis models never learn it.
 ROUND42 = _round(42)
-#: Round 43 (session 27): round 39's brief again, new helpers, for the topic models (candidate
-#: L66); the crisis models never learn it.
+#: Round 43 (session 27): round 39's brief again, new helpers, which Polish's topic model learns
+#: (L66, session 27; Urdu's and Punjabi's keep it out); the crisis models never learn it.
 ROUND43 = _round(43)
 #: Training files the shipped language models do not learn from, because the candidate that
 #: learned from them was worse on the blind sets (tests/data/lang/README.md: L12 for
