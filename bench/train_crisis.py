@@ -202,7 +202,8 @@ ROUND39 = _round(39)
 ROUND40 = _round(40)
 #: Round 41 (session 27): the main pages' alarming-sounding calm messages, which Urdu's and
 #: Punjabi's topic models learn (L62, session 27; Polish's keeps it out, ``NOT_LEARNED`` in
-#: ``bench/train_topics.py``); Punjabi, whose main pages lag, had four writers.
+#: ``bench/train_topics.py``); Punjabi, whose main pages lag, had four writers. The crisis
+#: models never learn it (L64, session 27: Punjabi's caught fewer older crises).
 ROUND41 = _round(41, ("native41c_pa.yaml", "native41d_pa.yaml"))
 #: Round 42 (session 27): round 39's brief again, new helpers, which Polish's and Urdu's topic
 #: models learn (L65, session 27; Punjabi's keeps it out); the crisis models never learn it.
