@@ -211,6 +211,10 @@ ROUND42 = _round(42)
 #: Round 43 (session 27): round 39's brief again, new helpers, which Polish's topic model learns
 #: (L66, session 27; Urdu's and Punjabi's keep it out); the crisis models never learn it.
 ROUND43 = _round(43)
+#: Round 44 (session 28): round 39's brief with look-alike pairs of council services and
+#: safety (a council-tax refund text with a link beside how to pay council tax), for the topic
+#: models (candidate L67); the crisis models never learn it.
+ROUND44 = _round(44)
 #: Training files the shipped language models do not learn from, because the candidate that
 #: learned from them was worse on the blind sets (tests/data/lang/README.md: L12 for
 #: ``native11_pl.yaml`` and ``native12_ur.yaml``, L14 for ``native_dev13_pl.yaml``, rounds 27
@@ -222,7 +226,8 @@ LEFT_OUT = frozenset({"native11_pl.yaml", "native_dev13_pl.yaml", "native12_ur.y
                       "native28a_pl.yaml", "native28b_pl.yaml", "native27p_ur.yaml",
                       *ROUND30, *ROUND31, *ROUND32, *ROUND33, *ROUND34,
                       *ROUND35, *ROUND36, *ROUND37, *ROUND38, *ROUND39,
-                      *ROUND40, *ROUND41, *ROUND42, *ROUND43})
+                      *ROUND40, *ROUND41, *ROUND42, *ROUND43,
+                      *ROUND44})
 #: Files whose calm messages the crisis models learn from but not their crises: Punjabi's
 #: batch 28 (candidate L28n, round 28: with its crises too, L28 raised a false crisis on the
 #: real Punjabi set) and the real Polish messages of round 20 (candidate L37: learning their
