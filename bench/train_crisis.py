@@ -212,8 +212,9 @@ ROUND42 = _round(42)
 #: (L66, session 27; Urdu's and Punjabi's keep it out); the crisis models never learn it.
 ROUND43 = _round(43)
 #: Round 44 (session 28): round 39's brief with look-alike pairs of council services and
-#: safety (a council-tax refund text with a link beside how to pay council tax), for the topic
-#: models (candidate L67); the crisis models never learn it.
+#: safety (a council-tax refund text with a link beside how to pay council tax), which
+#: Punjabi's topic model learns (L67, session 28; Polish's and Urdu's keep it out); the crisis
+#: models never learn it.
 ROUND44 = _round(44)
 #: Training files the shipped language models do not learn from, because the candidate that
 #: learned from them was worse on the blind sets (tests/data/lang/README.md: L12 for
