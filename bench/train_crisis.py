@@ -216,8 +216,8 @@ ROUND43 = _round(43)
 #: Punjabi's topic model learns (L67, session 28; Polish's and Urdu's keep it out); the crisis
 #: models never learn it.
 ROUND44 = _round(44)
-#: Round 45 (session 28): round 39's brief again, new helpers, for the topic models (candidate
-#: L68); the crisis models never learn it.
+#: Round 45 (session 28): round 39's brief again, new helpers, which Polish's and Punjabi's
+#: topic models learn (L68, session 28; Urdu's keeps it out); the crisis models never learn it.
 ROUND45 = _round(45)
 #: Training files the shipped language models do not learn from, because the candidate that
 #: learned from them was worse on the blind sets (tests/data/lang/README.md: L12 for
