@@ -219,8 +219,8 @@ ROUND44 = _round(44)
 #: Round 45 (session 28): round 39's brief again, new helpers, which Polish's and Punjabi's
 #: topic models learn (L68, session 28; Urdu's keeps it out); the crisis models never learn it.
 ROUND45 = _round(45)
-#: Round 46 (session 28): round 39's brief again, new helpers, for the topic models (candidate
-#: L69); the crisis models never learn it.
+#: Round 46 (session 28): round 39's brief again, new helpers, which Polish's and Punjabi's
+#: topic models learn (L69, session 28; Urdu's keeps it out); the crisis models never learn it.
 ROUND46 = _round(46)
 #: Training files the shipped language models do not learn from, because the candidate that
 #: learned from them was worse on the blind sets (tests/data/lang/README.md: L12 for

@@ -428,7 +428,7 @@ BLIND39_FLOORS = {"pl": (159 / 193, 65 / 73, 8), "ur": (161 / 197, 68 / 77, 8),
 #: The fortieth (session 27, with the other40 sets) judged L64 (the crisis models learn round
 #: 41's calm messages; Polish's and Urdu's failed guard tests), which did not ship. These
 #: floors are the shipped state's first sight.
-BLIND40_FLOORS = {"pl": (157 / 188, 62 / 72, 6), "ur": (160 / 198, 67 / 78, 3),
+BLIND40_FLOORS = {"pl": (156 / 188, 62 / 72, 6), "ur": (160 / 198, 67 / 78, 3),
                   "pa": (167 / 197, 71 / 77, 7)}
 #: The forty-first (session 27, with the other41 sets) judged L65 (the topic models learn round
 #: 42), which shipped for Polish and Urdu (Punjabi's failed a guard test). These floors are the
@@ -443,7 +443,7 @@ BLIND41_FLOORS = {"pl": (156 / 194, 61 / 75, 7), "ur": (161 / 194, 69 / 76, 4),
 #: floors are the shipped state's figures (Polish's: L66's; Urdu's and Punjabi's: their first
 #: sight). L66 moved these Polish right-answer floors down to its own: blind36 152 -> 151,
 #: blind41 158 -> 156 (crises and false crises identical on every set).
-BLIND42_FLOORS = {"pl": (156 / 191, 65 / 73, 9), "ur": (164 / 192, 65 / 74, 3),
+BLIND42_FLOORS = {"pl": (154 / 191, 65 / 73, 9), "ur": (164 / 192, 65 / 74, 3),
                   "pa": (166 / 196, 67 / 77, 5)}
 #: The forty-third (session 28, with the other43 sets) judged L67 (the topic models learn round
 #: 44, look-alikes of council services), which shipped for Punjabi (Polish's and Urdu's scores
@@ -458,8 +458,17 @@ BLIND43_FLOORS = {"pl": (147 / 194, 65 / 75, 12), "ur": (171 / 197, 74 / 77, 6),
 #: floors are the shipped state's figures (Polish's and Punjabi's: L68's; Urdu's: its first
 #: sight). L68 moved Punjabi's blind40 right-answer floor down to its own, 168 -> 167 (the older
 #: Punjabi sets together 5,867 -> 5,872 right; crises and false crises identical on every set).
-BLIND44_FLOORS = {"pl": (158 / 190, 63 / 73, 6), "ur": (170 / 198, 73 / 78, 2),
-                  "pa": (153 / 197, 61 / 77, 4)}
+BLIND44_FLOORS = {"pl": (156 / 190, 63 / 73, 6), "ur": (170 / 198, 73 / 78, 2),
+                  "pa": (152 / 197, 61 / 77, 4)}
+#: The forty-fifth (session 28, with the other45 sets) judged L69 (the topic models learn round
+#: 46, round 39's brief again), which shipped for Polish and Punjabi (Urdu's score fell). These
+#: floors are the shipped state's figures (Polish's and Punjabi's: L69's; Urdu's: its first
+#: sight). L69 moved these right-answer floors down to its own: Polish blind40 157 -> 156,
+#: blind42 156 -> 154 and blind44 158 -> 156, Punjabi blind44 153 -> 152 (the older sets
+#: together: Polish 8,444 -> 8,452, Punjabi 6,025 -> 6,029 right; crises and false crises
+#: identical on every set).
+BLIND45_FLOORS = {"pl": (151 / 191, 60 / 73, 11), "ur": (148 / 193, 67 / 74, 8),
+                  "pa": (170 / 198, 68 / 78, 3)}
 _BLIND_FLOORS = {"blind": BLIND_FLOORS, "blind2": BLIND2_FLOORS, "blind3": BLIND3_FLOORS,
                 "blind4": BLIND4_FLOORS, "blind5": BLIND5_FLOORS, "blind6": BLIND6_FLOORS,
                 "blind7": BLIND7_FLOORS, "blind8": BLIND8_FLOORS,
@@ -480,7 +489,8 @@ _BLIND_FLOORS = {"blind": BLIND_FLOORS, "blind2": BLIND2_FLOORS, "blind3": BLIND
                 "blind37": BLIND37_FLOORS, "blind38": BLIND38_FLOORS,
                 "blind39": BLIND39_FLOORS, "blind40": BLIND40_FLOORS,
                 "blind41": BLIND41_FLOORS, "blind42": BLIND42_FLOORS,
-                "blind43": BLIND43_FLOORS, "blind44": BLIND44_FLOORS}
+                "blind43": BLIND43_FLOORS, "blind44": BLIND44_FLOORS,
+                "blind45": BLIND45_FLOORS}
 
 
 @pytest.mark.parametrize(("folder", "lang"), [(folder, lang) for folder, floors in
@@ -516,7 +526,8 @@ def test_blind_language_sets_do_not_drop(responder: Responder, folder: str, lang
 #: L65): 57/75, 60/76, 67/77; L66 (Polish) read 56. other43's first sight (after L66): 63/75,
 #: 63/76, 65/78; L67 (Punjabi) read 66. other44's first sight (after L67): 58/75, 66/77,
 #: 68/78; L68 (Polish and Punjabi) read 60 and 68, and moved Polish's other41 67 -> 66 and
-#: Punjabi's other43 66 -> 65.
+#: Punjabi's other43 66 -> 65. other45's first sight (after L68): 60/72, 63/77, 64/75; L69
+#: (Polish and Punjabi) read 60 and 64.
 OTHER_FLOORS = {("other32", "pl"): (65, 1), ("other32", "ur"): (60, 7),
                 ("other32", "pa"): (64, 5), ("other33", "pl"): (59, 3),
                 ("other33", "ur"): (62, 5), ("other33", "pa"): (68, 2),
@@ -536,7 +547,8 @@ OTHER_FLOORS = {("other32", "pl"): (65, 1), ("other32", "ur"): (60, 7),
                 ("other42", "pa"): (67, 2), ("other43", "pl"): (63, 1),
                 ("other43", "ur"): (63, 2), ("other43", "pa"): (65, 1),
                 ("other44", "pl"): (60, 3), ("other44", "ur"): (66, 6),
-                ("other44", "pa"): (68, 2)}
+                ("other44", "pa"): (68, 2), ("other45", "pl"): (60, 1),
+                ("other45", "ur"): (63, 4), ("other45", "pa"): (64, 1)}
 
 
 @pytest.mark.parametrize(("folder", "lang"), sorted(OTHER_FLOORS))
