@@ -151,9 +151,10 @@ def translated_files(lang: str) -> list[Path]:
     return sorted(LANG_TRAIN.glob(f"translated*_{lang}.yaml"))
 
 
-def _round(batch: int, extra: tuple[str, ...] = ()) -> frozenset[str]:
-    """A helper round's files: two writers (a, b) per language, and ``extra`` files."""
-    pairs = ((writer, lang) for writer in "ab" for lang in ("pl", "ur", "pa"))
+def _round(batch: int, extra: tuple[str, ...] = (),
+           langs: tuple[str, ...] = ("pl", "ur", "pa")) -> frozenset[str]:
+    """A helper round's files: two writers (a, b) for each of ``langs``, and ``extra`` files."""
+    pairs = ((writer, lang) for writer in "ab" for lang in langs)
     return frozenset({*(f"native{batch}{writer}_{lang}.yaml" for writer, lang in pairs), *extra})
 
 
@@ -225,7 +226,7 @@ ROUND46 = _round(46)
 #: Round 47 (session 28): round 39's brief again, new helpers, Polish and Punjabi only (Urdu's
 #: topic model failed rounds 43-46). No model learns it: L70 (session 28) lowered Polish's
 #: score, and Punjabi's failed the council-tax refund guard test.
-ROUND47 = frozenset(f"native47{writer}_{lang}.yaml" for writer in "ab" for lang in ("pl", "pa"))
+ROUND47 = _round(47, langs=("pl", "pa"))
 #: Training files the shipped language models do not learn from, because the candidate that
 #: learned from them was worse on the blind sets (tests/data/lang/README.md: L12 for
 #: ``native11_pl.yaml`` and ``native12_ur.yaml``, L14 for ``native_dev13_pl.yaml``, rounds 27
