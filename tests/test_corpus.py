@@ -473,6 +473,11 @@ BLIND45_FLOORS = {"pl": (151 / 191, 60 / 73, 11), "ur": (148 / 193, 67 / 74, 8),
 #: topic models learn round 47), which did not ship (Polish's score fell; Punjabi's failed a
 #: guard test). These floors are the shipped state's first sight.
 BLIND46_FLOORS = {"pl": (149 / 189, 55 / 71, 10), "pa": (164 / 199, 70 / 79, 4)}
+#: The forty-seventh (session 29, with the other47 sets) judged L73 and L74 (Urdu's topic model
+#: less regularised, C 100; and also learning rounds 43-46), neither of which shipped (Urdu's
+#: score fell); L71 and L72 were not judged. These floors are the shipped state's first sight.
+BLIND47_FLOORS = {"pl": (152 / 192, 59 / 72, 11), "ur": (169 / 195, 69 / 75, 6),
+                  "pa": (163 / 198, 68 / 78, 3)}
 _BLIND_FLOORS = {"blind": BLIND_FLOORS, "blind2": BLIND2_FLOORS, "blind3": BLIND3_FLOORS,
                 "blind4": BLIND4_FLOORS, "blind5": BLIND5_FLOORS, "blind6": BLIND6_FLOORS,
                 "blind7": BLIND7_FLOORS, "blind8": BLIND8_FLOORS,
@@ -494,7 +499,8 @@ _BLIND_FLOORS = {"blind": BLIND_FLOORS, "blind2": BLIND2_FLOORS, "blind3": BLIND
                 "blind39": BLIND39_FLOORS, "blind40": BLIND40_FLOORS,
                 "blind41": BLIND41_FLOORS, "blind42": BLIND42_FLOORS,
                 "blind43": BLIND43_FLOORS, "blind44": BLIND44_FLOORS,
-                "blind45": BLIND45_FLOORS, "blind46": BLIND46_FLOORS}
+                "blind45": BLIND45_FLOORS, "blind46": BLIND46_FLOORS,
+                "blind47": BLIND47_FLOORS}
 
 
 @pytest.mark.parametrize(("folder", "lang"), [(folder, lang) for folder, floors in
@@ -532,7 +538,8 @@ def test_blind_language_sets_do_not_drop(responder: Responder, folder: str, lang
 #: 68/78; L68 (Polish and Punjabi) read 60 and 68, and moved Polish's other41 67 -> 66 and
 #: Punjabi's other43 66 -> 65. other45's first sight (after L68): 60/72, 63/77, 64/75; L69
 #: (Polish and Punjabi) read 60 and 64. other46's first sight (after L69; Polish and Punjabi
-#: only): 61/71, 60/75.
+#: only): 61/71, 60/75. other47's first sight (session 29): 62/77, 63/76, 63/75; L73 and L74
+#: (Urdu) read 63 and 63.
 OTHER_FLOORS = {("other32", "pl"): (65, 1), ("other32", "ur"): (60, 7),
                 ("other32", "pa"): (64, 5), ("other33", "pl"): (59, 3),
                 ("other33", "ur"): (62, 5), ("other33", "pa"): (68, 2),
@@ -554,7 +561,9 @@ OTHER_FLOORS = {("other32", "pl"): (65, 1), ("other32", "ur"): (60, 7),
                 ("other44", "pl"): (60, 3), ("other44", "ur"): (66, 6),
                 ("other44", "pa"): (68, 2), ("other45", "pl"): (60, 1),
                 ("other45", "ur"): (63, 4), ("other45", "pa"): (64, 1),
-                ("other46", "pl"): (61, 3), ("other46", "pa"): (60, 5)}
+                ("other46", "pl"): (61, 3), ("other46", "pa"): (60, 5),
+                ("other47", "pl"): (62, 3), ("other47", "ur"): (63, 2),
+                ("other47", "pa"): (63, 1)}
 
 
 @pytest.mark.parametrize(("folder", "lang"), sorted(OTHER_FLOORS))
