@@ -227,6 +227,9 @@ ROUND46 = _round(46)
 #: topic model failed rounds 43-46). No model learns it: L70 (session 28) lowered Polish's
 #: score, and Punjabi's failed the council-tax refund guard test.
 ROUND47 = _round(47, langs=("pl", "pa"))
+#: Round 48 (session 29): round 39's brief again, new helpers, Polish and Punjabi only, for
+#: candidate L75 (tests/data/lang/README.md); learnt by no model until judged.
+ROUND48 = _round(48, langs=("pl", "pa"))
 #: Training files the shipped language models do not learn from, because the candidate that
 #: learned from them was worse on the blind sets (tests/data/lang/README.md: L12 for
 #: ``native11_pl.yaml`` and ``native12_ur.yaml``, L14 for ``native_dev13_pl.yaml``, rounds 27
@@ -239,7 +242,7 @@ LEFT_OUT = frozenset({"native11_pl.yaml", "native_dev13_pl.yaml", "native12_ur.y
                       *ROUND30, *ROUND31, *ROUND32, *ROUND33, *ROUND34,
                       *ROUND35, *ROUND36, *ROUND37, *ROUND38, *ROUND39,
                       *ROUND40, *ROUND41, *ROUND42, *ROUND43,
-                      *ROUND44, *ROUND45, *ROUND46, *ROUND47})
+                      *ROUND44, *ROUND45, *ROUND46, *ROUND47, *ROUND48})
 #: Files whose calm messages the crisis models learn from but not their crises: Punjabi's
 #: batch 28 (candidate L28n, round 28: with its crises too, L28 raised a false crisis on the
 #: real Punjabi set) and the real Polish messages of round 20 (candidate L37: learning their
