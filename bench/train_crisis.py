@@ -227,8 +227,8 @@ ROUND46 = _round(46)
 #: topic model failed rounds 43-46). No model learns it: L70 (session 28) lowered Polish's
 #: score, and Punjabi's failed the council-tax refund guard test.
 ROUND47 = _round(47, langs=("pl", "pa"))
-#: Round 48 (session 29): round 39's brief again, new helpers, Polish and Punjabi only, for
-#: candidate L75 (tests/data/lang/README.md); learnt by no model until judged.
+#: Round 48 (session 29): round 39's brief again, new helpers, Polish and Punjabi only. No model
+#: learns it: L75 (session 29) lowered both languages' scores.
 ROUND48 = _round(48, langs=("pl", "pa"))
 #: Training files the shipped language models do not learn from, because the candidate that
 #: learned from them was worse on the blind sets (tests/data/lang/README.md: L12 for
