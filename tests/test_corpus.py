@@ -480,8 +480,15 @@ BLIND47_FLOORS = {"pl": (152 / 192, 59 / 72, 11), "ur": (169 / 195, 69 / 75, 6),
                   "pa": (163 / 198, 68 / 78, 3)}
 #: The forty-eighth (session 29, Polish and Punjabi only, with the other48 sets) judged L75 (the
 #: topic models learn round 48, round 39's brief again), which did not ship (both scores fell).
-#: These floors are the shipped state's first sight.
-BLIND48_FLOORS = {"pl": (159 / 191, 64 / 73, 10), "pa": (167 / 198, 70 / 78, 4)}
+#: These floors were the shipped state's first sight; L77 moved Polish's (below).
+BLIND48_FLOORS = {"pl": (158 / 191, 64 / 73, 10), "pa": (167 / 198, 70 / 78, 4)}
+#: The forty-ninth (session 29, with the other49 sets) judged L77 (the topic models keep weights
+#: from 0.1, not 0.2), which shipped for Polish (Urdu's score fell; Punjabi's was not judged).
+#: These floors are the shipped state's figures (Polish's: L77's; Urdu's and Punjabi's: their
+#: first sight). L77 moved Polish's blind48 floor 159 -> 158 (the older sets together: 9,063 ->
+#: 9,070 right; crises and false crises identical on every set).
+BLIND49_FLOORS = {"pl": (153 / 188, 64 / 73, 11), "ur": (168 / 196, 68 / 77, 6),
+                  "pa": (155 / 196, 66 / 76, 5)}
 _BLIND_FLOORS = {"blind": BLIND_FLOORS, "blind2": BLIND2_FLOORS, "blind3": BLIND3_FLOORS,
                 "blind4": BLIND4_FLOORS, "blind5": BLIND5_FLOORS, "blind6": BLIND6_FLOORS,
                 "blind7": BLIND7_FLOORS, "blind8": BLIND8_FLOORS,
@@ -504,7 +511,8 @@ _BLIND_FLOORS = {"blind": BLIND_FLOORS, "blind2": BLIND2_FLOORS, "blind3": BLIND
                 "blind41": BLIND41_FLOORS, "blind42": BLIND42_FLOORS,
                 "blind43": BLIND43_FLOORS, "blind44": BLIND44_FLOORS,
                 "blind45": BLIND45_FLOORS, "blind46": BLIND46_FLOORS,
-                "blind47": BLIND47_FLOORS, "blind48": BLIND48_FLOORS}
+                "blind47": BLIND47_FLOORS, "blind48": BLIND48_FLOORS,
+                "blind49": BLIND49_FLOORS}
 
 
 @pytest.mark.parametrize(("folder", "lang"), [(folder, lang) for folder, floors in
@@ -544,7 +552,8 @@ def test_blind_language_sets_do_not_drop(responder: Responder, folder: str, lang
 #: (Polish and Punjabi) read 60 and 64. other46's first sight (after L69; Polish and Punjabi
 #: only): 61/71, 60/75. other47's first sight (session 29): 62/77, 63/76, 63/75; L73 and L74
 #: (Urdu) read 63 and 63. other48's first sight (Polish and Punjabi only): 59/78, 58/75; L75
-#: read 60 and 57.
+#: read 60 and 57. other49's first sight (session 29): 64/72, 68/80, 64/77; L77 (Polish and
+#: Urdu) read 64 and 67.
 OTHER_FLOORS = {("other32", "pl"): (65, 1), ("other32", "ur"): (60, 7),
                 ("other32", "pa"): (64, 5), ("other33", "pl"): (59, 3),
                 ("other33", "ur"): (62, 5), ("other33", "pa"): (68, 2),
@@ -569,7 +578,8 @@ OTHER_FLOORS = {("other32", "pl"): (65, 1), ("other32", "ur"): (60, 7),
                 ("other46", "pl"): (61, 3), ("other46", "pa"): (60, 5),
                 ("other47", "pl"): (62, 3), ("other47", "ur"): (63, 2),
                 ("other47", "pa"): (63, 1), ("other48", "pl"): (59, 7),
-                ("other48", "pa"): (58, 4)}
+                ("other48", "pa"): (58, 4), ("other49", "pl"): (64, 3),
+                ("other49", "ur"): (68, 3), ("other49", "pa"): (64, 2)}
 
 
 @pytest.mark.parametrize(("folder", "lang"), sorted(OTHER_FLOORS))
