@@ -9,6 +9,7 @@ met yet: see the README's "How well it answers").
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from functools import cache
 
@@ -493,30 +494,10 @@ BLIND49_FLOORS = {"pl": (153 / 188, 64 / 73, 11), "ur": (168 / 196, 68 / 77, 6),
 #: keeps weights from 0.05), which shipped. These floors are its figures, the same as the
 #: shipped state's first sight on this set.
 BLIND50_FLOORS = {"pl": (148 / 187, 55 / 70, 8)}
-_BLIND_FLOORS = {"blind": BLIND_FLOORS, "blind2": BLIND2_FLOORS, "blind3": BLIND3_FLOORS,
-                "blind4": BLIND4_FLOORS, "blind5": BLIND5_FLOORS, "blind6": BLIND6_FLOORS,
-                "blind7": BLIND7_FLOORS, "blind8": BLIND8_FLOORS,
-                "blind9": BLIND9_FLOORS, "blind10": BLIND10_FLOORS,
-                "blind11": BLIND11_FLOORS, "blind12": BLIND12_FLOORS,
-                "blind13": BLIND13_FLOORS, "blind14": BLIND14_FLOORS,
-                "blind15": BLIND15_FLOORS, "blind16": BLIND16_FLOORS,
-                "blind17": BLIND17_FLOORS, "blind18": BLIND18_FLOORS,
-                "blind19": BLIND19_FLOORS, "blind20": BLIND20_FLOORS,
-                "blind21": BLIND21_FLOORS, "blind22": BLIND22_FLOORS,
-                "blind23": BLIND23_FLOORS, "blind24": BLIND24_FLOORS,
-                "blind25": BLIND25_FLOORS, "blind26": BLIND26_FLOORS,
-                "blind27": BLIND27_FLOORS, "blind28": BLIND28_FLOORS,
-                "blind29": BLIND29_FLOORS, "blind30": BLIND30_FLOORS,
-                "blind31": BLIND31_FLOORS, "blind32": BLIND32_FLOORS,
-                "blind33": BLIND33_FLOORS, "blind34": BLIND34_FLOORS,
-                "blind35": BLIND35_FLOORS, "blind36": BLIND36_FLOORS,
-                "blind37": BLIND37_FLOORS, "blind38": BLIND38_FLOORS,
-                "blind39": BLIND39_FLOORS, "blind40": BLIND40_FLOORS,
-                "blind41": BLIND41_FLOORS, "blind42": BLIND42_FLOORS,
-                "blind43": BLIND43_FLOORS, "blind44": BLIND44_FLOORS,
-                "blind45": BLIND45_FLOORS, "blind46": BLIND46_FLOORS,
-                "blind47": BLIND47_FLOORS, "blind48": BLIND48_FLOORS,
-                "blind49": BLIND49_FLOORS, "blind50": BLIND50_FLOORS}
+#: Every blind set's floors by folder ("blind", "blind2", ...), gathered from the constants
+#: above in the order they are written, so that a new set needs its constant alone.
+_BLIND_FLOORS = {f"blind{match[1]}": floors for name, floors in list(globals().items())
+                 if (match := re.fullmatch(r"BLIND(\d*)_FLOORS", name))}
 
 
 @pytest.mark.parametrize(("folder", "lang"), [(folder, lang) for folder, floors in
