@@ -236,6 +236,10 @@ ROUND48 = _round(48, langs=("pl", "pa"))
 #: Urdu's a real one. Urdu's and Punjabi's crisis models learn its calm messages alone (L81,
 #: ``CALM_ONLY`` and ``CRISIS_LEARNS``); Polish's and the topic models learn none of it.
 ROUND51 = _round(51)
+#: Round 53 (session 30): calm look-alikes in the forms of the (L81) Urdu and Punjabi crisis
+#: models' cross-validated false alarms, for candidate L83 (tests/data/lang/README.md); learnt
+#: by no model until judged.
+ROUND53 = _round(53, langs=("ur", "pa"))
 #: Training files the shipped language models do not learn from, because the candidate that
 #: learned from them was worse on the blind sets (tests/data/lang/README.md: L12 for
 #: ``native11_pl.yaml`` and ``native12_ur.yaml``, L14 for ``native_dev13_pl.yaml``, rounds 27
@@ -249,7 +253,7 @@ LEFT_OUT = frozenset({"native11_pl.yaml", "native_dev13_pl.yaml", "native12_ur.y
                       *ROUND35, *ROUND36, *ROUND37, *ROUND38, *ROUND39,
                       *ROUND40, *ROUND41, *ROUND42, *ROUND43,
                       *ROUND44, *ROUND45, *ROUND46, *ROUND47, *ROUND48,
-                      *ROUND51})
+                      *ROUND51, *ROUND53})
 #: Files whose calm messages the crisis models learn from but not their crises: Punjabi's
 #: batch 28 (candidate L28n, round 28: with its crises too, L28 raised a false crisis on the
 #: real Punjabi set), the real Polish messages of round 20 (candidate L37: learning their

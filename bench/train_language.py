@@ -58,13 +58,13 @@ def _texts(path: Path) -> list[str]:
 #: session 26, for L57, L59 and L61), and native41, native42 and native43 (rounds 41-43,
 #: session 27, for L62, L65 and L66), and native44 to native47 (rounds 44-47, session 28,
 #: for L67 to L70), and native48 (round 48, session 29, for L75), and native51 (round 51,
-#: session 30, crisis messages for L79).
+#: session 30, crisis messages for L79), and native53 (round 53, session 30, for L83).
 LEAVE_OUT = ("native11_", "native12_", "native_dev13_", "native27", "native28", "real20_",
              "native30", "native31", "native32", "native33", "native34", "native35",
              "native36", "native37", "native38", "native39",
              "native40", "native41", "native42", "native43",
              "native44", "native45", "native46", "native47", "native48",
-             "native51")
+             "native51", "native53")
 #: English training rounds the shipped lists were not learned from: round 17 (session 13)
 #: joined the training split for the topic model (candidate T18); the lists were not
 #: relearned, since that is a language candidate of its own ("app" in its words is no longer
