@@ -272,7 +272,7 @@ CALM_ONLY = frozenset({"native28a_pa.yaml", "native28b_pa.yaml", "real20_pl.yaml
 CRISIS_LEARNS: dict[str, frozenset[str]] = {
     "ur": frozenset(name for name in ROUND51 if name.endswith("_ur.yaml")),
     "pa": frozenset(name for name in ROUND30 | ROUND31 | ROUND51
-                          if not name.endswith("_pl.yaml"))}
+                    if not name.endswith("_pl.yaml"))}
 
 
 def crisis_left_out(lang: str) -> frozenset[str]:
