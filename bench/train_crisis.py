@@ -260,7 +260,7 @@ LEFT_OUT = frozenset({"native11_pl.yaml", "native_dev13_pl.yaml", "native12_ur.y
 #: crises too, L20 read worse on the blind sets), and Urdu's and Punjabi's round 51 (L81,
 #: session 30: with its crises too, L79 lost a fresh Punjabi crisis and a real Urdu one).
 CALM_ONLY = frozenset({"native28a_pa.yaml", "native28b_pa.yaml", "real20_pl.yaml",
-                       *(name for name in ROUND51 if not name.endswith("_pl.yaml"))})
+                       *_round(51, langs=("ur", "pa"))})
 #: Files of :data:`LEFT_OUT` that one language's crisis model learns all the same, its own or,
 #: pooled, another's. Punjabi: rounds 30 and 31 (calm messages only), its own and Urdu's
 #: (candidate L44, session 22: on a fresh twenty-fifth Punjabi set one crisis more and five
@@ -270,9 +270,9 @@ CALM_ONLY = frozenset({"native28a_pa.yaml", "native28b_pa.yaml", "real20_pl.yaml
 #: native file): on fresh fifty-second sets Urdu's caught 68 -> 70 of 75 crises with 6 -> 7
 #: false, Punjabi's 70 -> 70 of 78 with 5 -> 5 (tests/data/lang/README.md).
 CRISIS_LEARNS: dict[str, frozenset[str]] = {
-    "ur": frozenset(name for name in ROUND51 if name.endswith("_ur.yaml")),
-    "pa": frozenset(name for name in ROUND30 | ROUND31 | ROUND51
-                    if not name.endswith("_pl.yaml"))}
+    "ur": _round(51, langs=("ur",)),
+    "pa": frozenset(name for name in ROUND30 | ROUND31 if not name.endswith("_pl.yaml"))
+    | _round(51, langs=("ur", "pa"))}
 
 
 def crisis_left_out(lang: str) -> frozenset[str]:
