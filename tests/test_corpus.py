@@ -529,6 +529,11 @@ BLIND54_FLOORS = {"pl": (149 / 193, 62 / 74, 5), "ur": (162 / 195, 67 / 77, 6),
 #: first sight.
 BLIND55_FLOORS = {"pl": (158 / 190, 65 / 73, 10), "ur": (162 / 199, 71 / 79, 10),
                   "pa": (157 / 198, 68 / 78, 6)}
+#: The fifty-sixth (session 32, with the other56 sets) judged L87 (Punjabi's crisis model with
+#: naive Bayes-scaled features), which did not ship; Polish's and Urdu's L87 failed guard
+#: tests. These floors are the shipped state's first sight.
+BLIND56_FLOORS = {"pl": (166 / 196, 69 / 76, 7), "ur": (161 / 195, 69 / 75, 8),
+                  "pa": (160 / 197, 68 / 77, 5)}
 #: Every blind set's floors by folder ("blind", "blind2", ...), gathered from the constants
 #: above in the order they are written, so that a new set needs its constant alone.
 _BLIND_FLOORS = {f"blind{match[1]}": floors for name, floors in list(globals().items())
@@ -586,6 +591,7 @@ def test_blind_language_sets_do_not_drop(responder: Responder, folder: str, lang
 #: other53's first sight (session 30): 62/71, 67/78, 64/77; L83 (Punjabi) read 64.
 #: other54's first sight (session 31): 55/72, 65/76, 67/77; L85 read 55, 64 and 67.
 #: other55's first sight (session 31): 59/75, 65/77, 65/78; L86 (Urdu, Punjabi) read 65 and 68.
+#: other56's first sight (session 32): 60/69, 69/78, 66/78; L87 (Punjabi) read 65.
 OTHER_FLOORS = {("other32", "pl"): (65, 1), ("other32", "ur"): (60, 8),
                 ("other32", "pa"): (64, 5), ("other33", "pl"): (59, 3),
                 ("other33", "ur"): (62, 5), ("other33", "pa"): (68, 4),
@@ -619,7 +625,9 @@ OTHER_FLOORS = {("other32", "pl"): (65, 1), ("other32", "ur"): (60, 8),
                 ("other53", "ur"): (67, 5), ("other53", "pa"): (64, 6),
                 ("other54", "pl"): (55, 6), ("other54", "ur"): (65, 7),
                 ("other54", "pa"): (67, 3), ("other55", "pl"): (59, 2),
-                ("other55", "ur"): (65, 1), ("other55", "pa"): (65, 3)}
+                ("other55", "ur"): (65, 1), ("other55", "pa"): (65, 3),
+                ("other56", "pl"): (60, 3), ("other56", "ur"): (69, 2),
+                ("other56", "pa"): (66, 2)}
 
 
 @pytest.mark.parametrize(("folder", "lang"), sorted(OTHER_FLOORS))
