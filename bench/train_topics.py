@@ -23,6 +23,7 @@ the thresholds in :mod:`bot.answering.topic_model` were chosen.
 
 from __future__ import annotations
 
+import os
 import random
 import sys
 from collections import Counter, defaultdict
@@ -84,6 +85,9 @@ PRUNE = 0.2
 #: identical; tests/data/lang/README.md). Urdu's 0.1 read worse on fresh sets; Punjabi's
 #: answered its held-out rounds no better.
 LANGUAGE_PRUNE = {"pl": 0.05}
+#: Languages whose topic models scale features by naive Bayes ratios (:func:`topic_ratios`;
+#: L88, session 32, tests/data/lang/README.md). ``TOPIC_NB=pl`` overrides it to explore.
+TOPIC_NB = frozenset(os.environ.get("TOPIC_NB", "pl,ur,pa").split(",")) - {""}
 #: With ``--vectors``: the mean word vector's weight against the n-grams (chosen by the
 #: classifier's cross-validation, 2026-12-04: 58.8 % top-1 at 2, 58.6 % at 3, 58.3 % at
 #: 1.5, 55.8 % without vectors). Baked into the ``v`` rows.
@@ -121,11 +125,12 @@ def corpus_rows(items: list[dict[str, Any]]) -> list[tuple[str, str]]:
 
 def fit(rows: list[tuple[str, str]], trained_on: str,
         places: frozenset[str] = frozenset(), prepare: bool = True,
-        vectors: bool = False, prune: float | None = None) -> tm.TopicModel:
+        vectors: bool = False, prune: float | None = None, nb: bool = False) -> tm.TopicModel:
     """``prepare``: English spelling correction and no place names; False: texts as given.
     ``vectors`` (English): learn weights over the scaled mean word vector too, kept whole as
     rows ``v0``... (see :meth:`bot.answering.topic_model.TopicModel.guess`). ``prune``: the
     smallest weight kept (default :data:`PRUNE`)."""
+    import numpy as np
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
@@ -136,7 +141,10 @@ def fit(rows: list[tuple[str, str]], trained_on: str,
     x = vec.fit_transform([_dense(p, False, table, VECTOR_SCALE) if vectors else features(p)
                            for p in prepared])
     clf = LogisticRegression(C=C, max_iter=5000)
-    clf.fit(x, [t for _, t in rows])
+    scale = topic_ratios(x, [t for _, t in rows]) if nb else None
+    clf.fit(x if scale is None else x.multiply(scale).tocsr(), [t for _, t in rows])
+    if scale is not None:
+        clf.coef_ = clf.coef_ * np.asarray(scale)
     names = [str(n) for n in vec.get_feature_names_out()]
     sparse: dict[str, list[tuple[int, float]]] = {}
     for j, name in enumerate(names):
@@ -151,11 +159,29 @@ def fit(rows: list[tuple[str, str]], trained_on: str,
         if kept:
             sparse[name] = kept
     meta: dict[str, object] = {"trained_on": trained_on, "examples": len(rows), "C": C,
-                               "prune": prune}
+                               "prune": prune, **({"nb": True} if nb else {})}
     if vectors:
         meta.update(vectors=tm.VECTORS_PATH.name, vector_scale=VECTOR_SCALE)
     return tm.TopicModel([str(c) for c in clf.classes_],
                          [round(float(b), 3) for b in clf.intercept_], sparse, meta)
+
+
+def topic_ratios(x: Any, y: list[str], alpha: float = 1.0) -> Any:
+    """Per feature, the largest naive Bayes log ratio of its presence in one topic's questions
+    against the others' (add-one smoothed), as a 1 x n matrix: NBSVM's scaling, one scale per
+    feature so the model stays linear in the counts."""
+    import numpy as np
+    from scipy import sparse
+
+    present = (x > 0).astype(np.float64)
+    classes = sorted(set(y))
+    member = sparse.csr_matrix(np.array([[t == c for c in classes] for t in y], dtype=np.float64))
+    inside = np.asarray((member.T @ present).todense())  # K x F
+    total = np.asarray(present.sum(axis=0))  # 1 x F
+    sizes = np.asarray(member.sum(axis=0)).T  # K x 1
+    p = (alpha + inside) / (2 * alpha + sizes)
+    q = (alpha + total - inside) / (2 * alpha + len(y) - sizes)
+    return np.abs(np.log(p / q)).max(axis=0, keepdims=True)
 
 
 def shipped_vectors() -> dict[str, Any]:
@@ -379,7 +405,7 @@ def fit_language(lang: str, rows: list[tuple[str, str]], trained_on: str) -> tm.
     from bot.answering import i18n
 
     return fit([(i18n.fold(q), topic) for q, topic in rows], trained_on, prepare=False,
-               prune=LANGUAGE_PRUNE.get(lang, PRUNE))
+               prune=LANGUAGE_PRUNE.get(lang, PRUNE), nb=lang in TOPIC_NB)
 
 
 def cross_validate_language(lang: str, folds: int = 5) -> None:

@@ -82,3 +82,30 @@ def test_language_trainers_read_only_what_the_shipped_models_learned_from() -> N
     names = {p.name for lang in ("pl", "ur", "pa") for p in train_crisis.native_files(lang)}
     assert names and not names & train_crisis.LEFT_OUT
     assert all((train_crisis.LANG_TRAIN / name).is_file() for name in train_crisis.LEFT_OUT)
+
+
+@pytest.mark.parametrize("lang", ["pl", "ur", "pa"])
+def test_a_language_topic_retrain_scales_by_naive_bayes_as_the_shipped_model_was(
+        lang: str) -> None:
+    # ``python -m bench.train_topics --lang X`` must rebuild the kind of model whose figures
+    # were judged: one fitted with or without naive Bayes scaling (L88).
+    from bot.answering import topic_model
+
+    shipped = topic_model.language_topic_model(lang)
+    assert shipped is not None
+    assert bool(shipped.meta.get("nb")) == (lang in train_topics.TOPIC_NB)
+
+
+def test_topic_ratios_favour_the_words_one_topic_uses() -> None:
+    # A word only one topic's questions hold is scaled up; a word every topic holds alike
+    # counts for about nothing.
+    from sklearn.feature_extraction import DictVectorizer
+
+    asb, drugs = {"graffiti": 1, "report": 1}, {"dealer": 1, "report": 1}
+    rows = [(asb, "asb-report"), (asb, "asb-report"), (drugs, "drugs-report"),
+            (drugs, "drugs-report")]
+    vec = DictVectorizer()
+    x = vec.fit_transform([f for f, _ in rows])
+    scale = dict(zip(vec.get_feature_names_out(),
+                     train_topics.topic_ratios(x, [t for _, t in rows])[0], strict=True))
+    assert scale["graffiti"] > 0.5 > scale["report"] and scale["dealer"] > 0.5
