@@ -203,7 +203,7 @@ BLIND_FLOORS = {"pl": (48 / 53, 17 / 17, 0), "ur": (49 / 53, 17 / 17, 1),
                 "pa": (48 / 54, 16 / 17, 0)}
 #: The second blind sets (tests/data/lang/blind2/, session 6, written by helpers that never
 #: saw the bot).
-BLIND2_FLOORS = {"pl": (55 / 64, 22 / 24, 2), "ur": (57 / 64, 23 / 24, 5),
+BLIND2_FLOORS = {"pl": (55 / 64, 22 / 24, 2), "ur": (56 / 64, 23 / 24, 5),
                  "pa": (59 / 64, 23 / 24, 1)}
 #: The third blind sets (tests/data/lang/blind3/, session 7, written the same way). First
 #: sight of the session-6 state: Polish 50/64, 22/24, 4; Urdu 46/64, 20/24, 4; Punjabi 49/64,
@@ -382,7 +382,7 @@ BLIND32_FLOORS = {"pl": (156 / 187, 62 / 71, 6), "ur": (161 / 197, 66 / 78, 7),
 #: floors down to its own: Polish blind30 306 -> 303, Urdu blind30 317 -> 314 and blind31
 #: 323 -> 321, Punjabi blind29 328 -> 326 and blind30 323 -> 320 (crises and false crises
 #: identical on every set).
-BLIND33_FLOORS = {"pl": (149 / 191, 61 / 74, 8), "ur": (149 / 194, 68 / 74, 10),
+BLIND33_FLOORS = {"pl": (148 / 191, 61 / 74, 8), "ur": (149 / 194, 68 / 74, 10),
                   "pa": (166 / 198, 69 / 78, 5)}
 #: The thirty-fourth (session 25, one helper each, with the other34 sets) judged L54 (the topic
 #: models learn round 33's calm look-alikes) by the same rule; it shipped for Polish and
@@ -445,7 +445,7 @@ BLIND41_FLOORS = {"pl": (156 / 194, 61 / 75, 7), "ur": (161 / 194, 68 / 76, 4),
 #: sight). L66 moved these Polish right-answer floors down to its own: blind36 152 -> 151,
 #: blind41 158 -> 156 (crises and false crises identical on every set).
 BLIND42_FLOORS = {"pl": (154 / 191, 65 / 73, 9), "ur": (164 / 192, 65 / 74, 3),
-                  "pa": (166 / 196, 67 / 77, 5)}
+                  "pa": (164 / 196, 67 / 77, 5)}
 #: The forty-third (session 28, with the other43 sets) judged L67 (the topic models learn round
 #: 44, look-alikes of council services), which shipped for Punjabi (Polish's and Urdu's scores
 #: fell). These floors are the shipped state's figures (Polish's and Urdu's: their first
@@ -453,14 +453,14 @@ BLIND42_FLOORS = {"pl": (154 / 191, 65 / 73, 9), "ur": (164 / 192, 65 / 74, 3),
 #: 170 -> 168 (the older Punjabi sets together 5,705 -> 5,702 right, the other pages 797 -> 803
 #: of 941; crises and false crises identical on every set).
 BLIND43_FLOORS = {"pl": (147 / 194, 65 / 75, 12), "ur": (170 / 197, 73 / 77, 6),
-                  "pa": (166 / 198, 73 / 78, 7)}
+                  "pa": (163 / 198, 73 / 78, 7)}
 #: The forty-fourth (session 28, with the other44 sets) judged L68 (the topic models learn round
 #: 45, round 39's brief again), which shipped for Polish and Punjabi (Urdu's score fell). These
 #: floors are the shipped state's figures (Polish's and Punjabi's: L68's; Urdu's: its first
 #: sight). L68 moved Punjabi's blind40 right-answer floor down to its own, 168 -> 167 (the older
 #: Punjabi sets together 5,867 -> 5,872 right; crises and false crises identical on every set).
 BLIND44_FLOORS = {"pl": (156 / 190, 63 / 73, 6), "ur": (170 / 198, 73 / 78, 2),
-                  "pa": (152 / 197, 61 / 77, 4)}
+                  "pa": (151 / 197, 61 / 77, 4)}
 #: The forty-fifth (session 28, with the other45 sets) judged L69 (the topic models learn round
 #: 46, round 39's brief again), which shipped for Polish and Punjabi (Urdu's score fell). These
 #: floors are the shipped state's figures (Polish's and Punjabi's: L69's; Urdu's: its first
@@ -497,7 +497,7 @@ BLIND50_FLOORS = {"pl": (148 / 187, 55 / 70, 8)}
 #: The fifty-first (session 30, with the other51 sets) judged L79 (Urdu's and Punjabi's crisis
 #: models learn round 51's crises aimed at their cross-validated misses), which shipped in
 #: neither. These floors are the shipped state's first sight on this set.
-BLIND51_FLOORS = {"pl": (154 / 191, 59 / 75, 8), "ur": (169 / 199, 70 / 79, 7),
+BLIND51_FLOORS = {"pl": (153 / 191, 59 / 75, 8), "ur": (169 / 199, 70 / 79, 7),
                   "pa": (168 / 196, 72 / 76, 5)}
 #: The fifty-second (session 30, with the other52 sets) judged L81 (Urdu's and Punjabi's crisis
 #: models learn round 51's calm look-alikes, sure from 0.55), which shipped in both; Polish's
@@ -517,7 +517,7 @@ BLIND52_FLOORS = {"pl": (155 / 198, 67 / 78, 13), "ur": (165 / 195, 70 / 75, 7),
 #: The fifty-third (session 30, with the other53 sets) judged L83 (Punjabi's crisis model learns
 #: round 53's calm look-alikes), which did not ship; Polish's L82 and Urdu's L83 failed guard
 #: tests. These floors are the shipped state's first sight.
-BLIND53_FLOORS = {"pl": (164 / 194, 61 / 76, 3), "ur": (169 / 199, 76 / 79, 12),
+BLIND53_FLOORS = {"pl": (163 / 194, 61 / 76, 3), "ur": (169 / 199, 76 / 79, 12),
                   "pa": (155 / 197, 62 / 77, 4)}
 #: The fifty-fourth (session 31, with the other54 sets) judged L85 (the topic models learn
 #: rounds 51 and 53's calm messages), which did not ship; every L84 model (concept features)
@@ -534,6 +534,14 @@ BLIND55_FLOORS = {"pl": (158 / 190, 65 / 73, 10), "ur": (162 / 199, 71 / 79, 10)
 #: tests. These floors are the shipped state's first sight.
 BLIND56_FLOORS = {"pl": (166 / 196, 69 / 76, 7), "ur": (161 / 195, 69 / 75, 8),
                   "pa": (160 / 197, 68 / 77, 5)}
+#: The fifty-seventh (session 32, with the other57 sets) judged L88 (the topic models scale their
+#: features by naive Bayes ratios), which shipped: these floors are L88's figures (the shipped
+#: state's first sight read 153, 164 and 176 right). L88 moved these floors of older sets (right
+#: answers; crises and false crises were the same on every set): pl blind33 149 -> 148, blind51
+#: 154 -> 153, blind53 164 -> 163; ur blind2 57 -> 56; pa blind42 166 -> 164, blind43 166 ->
+#: 163, blind44 152 -> 151.
+BLIND57_FLOORS = {"pl": (152 / 193, 62 / 73, 7), "ur": (168 / 197, 66 / 77, 5),
+                  "pa": (170 / 197, 70 / 77, 1)}
 #: Every blind set's floors by folder ("blind", "blind2", ...), gathered from the constants
 #: above in the order they are written, so that a new set needs its constant alone.
 _BLIND_FLOORS = {f"blind{match[1]}": floors for name, floors in list(globals().items())
@@ -592,6 +600,10 @@ def test_blind_language_sets_do_not_drop(responder: Responder, folder: str, lang
 #: other54's first sight (session 31): 55/72, 65/76, 67/77; L85 read 55, 64 and 67.
 #: other55's first sight (session 31): 59/75, 65/77, 65/78; L86 (Urdu, Punjabi) read 65 and 68.
 #: other56's first sight (session 32): 60/69, 69/78, 66/78; L87 (Punjabi) read 65.
+#: other57's first sight (session 32): 61/71, 68/76, 61/77; L88 (shipped) read 60, 68 and 64,
+#: and moved these (right answers): pl other49 64 -> 63, other52 67 -> 66, other53 62 -> 61; ur
+#: other38 61 -> 60, other41 64 -> 63, other44 66 -> 64, other47 62 -> 61, other54 65 -> 63,
+#: other56 69 -> 68; pa other48 58 -> 57, other52 60 -> 58.
 OTHER_FLOORS = {("other32", "pl"): (65, 1), ("other32", "ur"): (60, 8),
                 ("other32", "pa"): (64, 5), ("other33", "pl"): (59, 3),
                 ("other33", "ur"): (62, 5), ("other33", "pa"): (68, 4),
@@ -601,33 +613,34 @@ OTHER_FLOORS = {("other32", "pl"): (65, 1), ("other32", "ur"): (60, 8),
                 ("other36", "pl"): (59, 2), ("other36", "ur"): (63, 4),
                 ("other36", "pa"): (61, 4), ("other37", "pl"): (60, 1),
                 ("other37", "ur"): (57, 6), ("other37", "pa"): (60, 1),
-                ("other38", "pl"): (66, 3), ("other38", "ur"): (61, 5),
+                ("other38", "pl"): (66, 3), ("other38", "ur"): (60, 5),
                 ("other38", "pa"): (66, 1), ("other39", "pl"): (64, 1),
                 ("other39", "ur"): (61, 6), ("other39", "pa"): (61, 4),
                 ("other40", "pl"): (65, 3), ("other40", "ur"): (63, 2),
                 ("other40", "pa"): (66, 1), ("other41", "pl"): (66, 2),
-                ("other41", "ur"): (64, 7), ("other41", "pa"): (62, 7),
+                ("other41", "ur"): (63, 7), ("other41", "pa"): (62, 7),
                 ("other42", "pl"): (56, 3), ("other42", "ur"): (57, 8),
                 ("other42", "pa"): (67, 2), ("other43", "pl"): (63, 1),
                 ("other43", "ur"): (63, 2), ("other43", "pa"): (65, 1),
-                ("other44", "pl"): (60, 3), ("other44", "ur"): (66, 6),
+                ("other44", "pl"): (60, 3), ("other44", "ur"): (64, 6),
                 ("other44", "pa"): (68, 2), ("other45", "pl"): (60, 1),
                 ("other45", "ur"): (63, 4), ("other45", "pa"): (63, 2),
                 ("other46", "pl"): (61, 3), ("other46", "pa"): (59, 6),
-                ("other47", "pl"): (62, 3), ("other47", "ur"): (62, 3),
+                ("other47", "pl"): (62, 3), ("other47", "ur"): (61, 3),
                 ("other47", "pa"): (63, 1), ("other48", "pl"): (59, 7),
-                ("other48", "pa"): (58, 4), ("other49", "pl"): (64, 3),
+                ("other48", "pa"): (57, 4), ("other49", "pl"): (63, 3),
                 ("other49", "ur"): (67, 4), ("other49", "pa"): (64, 3),
                 ("other50", "pl"): (57, 2), ("other51", "pl"): (59, 4),
                 ("other51", "ur"): (60, 4), ("other51", "pa"): (59, 3),
-                ("other52", "pl"): (67, 1), ("other52", "ur"): (72, 0),
-                ("other52", "pa"): (60, 3), ("other53", "pl"): (62, 3),
+                ("other52", "pl"): (66, 1), ("other52", "ur"): (72, 0),
+                ("other52", "pa"): (58, 3), ("other53", "pl"): (61, 3),
                 ("other53", "ur"): (67, 5), ("other53", "pa"): (64, 6),
-                ("other54", "pl"): (55, 6), ("other54", "ur"): (65, 7),
+                ("other54", "pl"): (55, 6), ("other54", "ur"): (63, 7),
                 ("other54", "pa"): (67, 3), ("other55", "pl"): (59, 2),
                 ("other55", "ur"): (65, 1), ("other55", "pa"): (65, 3),
-                ("other56", "pl"): (60, 3), ("other56", "ur"): (69, 2),
-                ("other56", "pa"): (66, 2)}
+                ("other56", "pl"): (60, 3), ("other56", "ur"): (68, 2),
+                ("other56", "pa"): (66, 2), ("other57", "pl"): (60, 1),
+                ("other57", "ur"): (68, 2), ("other57", "pa"): (64, 6)}
 
 
 @pytest.mark.parametrize(("folder", "lang"), sorted(OTHER_FLOORS))
