@@ -60,6 +60,13 @@ VECTORS = ROOT / "bench" / "data" / "word_vectors.npz"
 # Regularisation and class weighting, chosen by the --cv figures; overridable to explore.
 C = float(os.environ.get("CRISIS_C", "64"))
 BALANCED = os.environ.get("CRISIS_BALANCED", "1") == "1"
+#: The languages whose crisis models scale their features by naive Bayes ratios before
+#: fitting (:func:`nb_ratios`; L87, session 32, tests/data/lang/README.md). ``CRISIS_NB=pl,ur``
+#: overrides it to explore (``CRISIS_NB=`` for none).
+NB_LANGUAGES = frozenset(os.environ.get("CRISIS_NB", "").split(",")) - {""}
+#: The languages whose crisis models are the mean of a plain and a naive Bayes-scaled fit
+#: (L89, session 32). ``CRISIS_BLEND=pl,ur`` overrides it to explore.
+BLEND_LANGUAGES = frozenset(os.environ.get("CRISIS_BLEND", "pa").split(",")) - {""}
 
 
 def _rule_kind(text: str) -> str | None:
@@ -358,8 +365,11 @@ def _dense(corrected: str, concepts: bool, table: dict[str, Any],
 
 def fit(rows: list[tuple[str, str]], prepare: Callable[[str], str] = rules.corrected,
         trained_on: str = "tests/data/corpus/train.yaml + knowledge questions",
-        concepts: bool = False, vectors: bool = False) -> CrisisModel:
-    """``concepts``: add the concept-pair features (``_CONCEPT_GROUPS`` in
+        concepts: bool = False, vectors: bool = False, nb: bool = False,
+        blend: bool = False) -> CrisisModel:
+    """``nb``: scale the features by their naive Bayes ratios first (:func:`nb_ratios`).
+    ``blend``: the mean of a plain and a scaled fit (:data:`BLEND_LANGUAGES`).
+    ``concepts``: add the concept-pair features (``_CONCEPT_GROUPS`` in
     :mod:`bot.answering.crisis_model`; ``--concepts``, English only). ``vectors``: learn
     weights over the mean word vector too, shipped as one ``e:word`` row per word (English
     only; see :func:`_collapse`)."""
@@ -372,23 +382,48 @@ def fit(rows: list[tuple[str, str]], prepare: Callable[[str], str] = rules.corre
     x = vec.fit_transform([_dense(p, concepts, table) if vectors else features(p, concepts)
                            for p in prepared])
     y = [label for _, label in rows]
+    ratio = nb_ratios(x, y) if nb or blend else None
     clf = LogisticRegression(C=C, max_iter=2000, class_weight="balanced" if BALANCED else None)
-    clf.fit(x, y)
+    clf.fit(x if ratio is None else x.multiply(ratio).tocsr(), y)
+    coef, intercept = clf.coef_ if ratio is None else clf.coef_ * ratio, clf.intercept_
+    if blend:
+        # The mean of the plain and the scaled fit's logits is one linear model: the mean of
+        # their weights and intercepts (L89).
+        plain = LogisticRegression(C=C, max_iter=2000,
+                                   class_weight="balanced" if BALANCED else None).fit(x, y)
+        coef, intercept = (coef + plain.coef_) / 2, (intercept + plain.intercept_) / 2
     names = [str(n) for n in vec.get_feature_names_out()]
     weights: dict[str, list[float]] = {}
     for j, name in enumerate(names):
-        column = [float(clf.coef_[i, j]) for i in range(len(clf.classes_))]
+        column = [float(coef[i, j]) for i in range(len(clf.classes_))]
         if not _is_dense(name) and max(abs(w) for w in column) >= PRUNE:
             weights[name] = [round(w, 3) for w in column]
     meta: dict[str, object] = {
         "trained_on": trained_on, "examples": len(rows), "C": C, "prune": PRUNE,
-        **({"concepts": True} if concepts else {}),
+        **({"concepts": True} if concepts else {}), **({"nb": True} if nb else {}),
+        **({"blend": "plain+nb"} if blend else {}),
         **({"vectors": True, "vector_scale": VECTOR_SCALE, "vector_prior": VECTOR_PRIOR}
            if vectors else {})}
     if vectors:
         weights.update(_collapse(clf.coef_, names, table))
     return CrisisModel([str(c) for c in clf.classes_],
-                       [round(float(b), 3) for b in clf.intercept_], weights, meta)
+                       [round(float(b), 3) for b in intercept], weights, meta)
+
+
+def nb_ratios(x: Any, y: list[str], alpha: float = 1.0) -> Any:
+    """Naive Bayes log-count ratios of crisis against calm, one per feature (NBSVM, Wang and
+    Manning 2012), as a 1 x n matrix: each feature is scaled by how much more often it is
+    present in crises than in calm messages before the regression learns, so the
+    regularisation spends less on a telling feature. Only the features' presence counts.
+    The scaled model is still linear in the counts (weight times ratio), so it ships in the
+    same file with the same scoring."""
+    import numpy as np
+
+    present = (x > 0).astype(np.float64)
+    crisis = np.array([label != NONE for label in y])
+    p = alpha + np.asarray(present[crisis].sum(axis=0))
+    q = alpha + np.asarray(present[~crisis].sum(axis=0))
+    return np.log((p / p.sum()) / (q / q.sum()))
 
 
 def _is_dense(name: str) -> bool:
@@ -500,7 +535,7 @@ def cross_validate_language(lang: str, rows: list[tuple[str, str]], folds: int =
     try:
         for k in range(folds):
             model = fit([r for i, r in enumerate(rows) if i >= written or fold_of[i] != k],
-                        i18n.fold)
+                        i18n.fold, nb=lang in NB_LANGUAGES, blend=lang in BLEND_LANGUAGES)
             i18n.crisis_model = lambda _lang, model=model: model  # type: ignore[assignment]
             for i, (text, label) in enumerate(rows[:written]):
                 if fold_of[i] != k:
@@ -544,7 +579,8 @@ def main(argv: list[str] | None = None) -> int:
         pooled = "".join(f" + {other}.yaml and native*_{other}.yaml"
                          for other in CRISIS_POOLED.get(lang, ()))
         model = fit(rows, i18n.fold, f"tests/data/lang/train/{lang}.yaml + translated*_{lang}.yaml"
-                    f" + native*_{lang}.yaml{pooled} + translation keywords")
+                    f" + native*_{lang}.yaml{pooled} + translation keywords",
+                    nb=lang in NB_LANGUAGES, blend=lang in BLEND_LANGUAGES)
         model.save(options.out or i18n.MODELS_DIR / f"crisis_model.{lang}.tsv")
         print(f"{lang}: wrote {len(model.weights)} features from {len(rows)} examples",
               file=sys.stderr)

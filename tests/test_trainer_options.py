@@ -109,3 +109,30 @@ def test_topic_ratios_favour_the_words_one_topic_uses() -> None:
     scale = dict(zip(vec.get_feature_names_out(),
                      train_topics.topic_ratios(x, [t for _, t in rows])[0], strict=True))
     assert scale["graffiti"] > 0.5 > scale["report"] and scale["dealer"] > 0.5
+
+
+@pytest.mark.parametrize("lang", ["pl", "ur", "pa"])
+def test_a_language_crisis_retrain_builds_the_kind_of_model_that_ships(lang: str) -> None:
+    # ``python -m bench.train_crisis --lang X`` must rebuild the kind of model whose threshold
+    # was chosen (i18n.SURE_SCORES): plain, or the mean of a plain and a naive Bayes-scaled fit
+    # (L89).
+    from bot.answering import i18n
+
+    shipped = i18n.crisis_model(lang)
+    assert shipped is not None
+    assert (shipped.meta.get("blend") == "plain+nb") == (lang in train_crisis.BLEND_LANGUAGES)
+    assert bool(shipped.meta.get("nb")) == (lang in train_crisis.NB_LANGUAGES)
+
+
+def test_naive_bayes_ratios_favour_the_words_crises_use() -> None:
+    # A word only crises hold is scaled up for the crisis side, one only calm messages hold
+    # the other way, and a word both hold evenly counts for about nothing.
+    from sklearn.feature_extraction import DictVectorizer
+
+    rows = [({"stab": 1, "now": 1}, "danger"), ({"stab": 1, "now": 1}, "danger"),
+            ({"bins": 1, "now": 1}, "none"), ({"bins": 1, "now": 1}, "none")]
+    vec = DictVectorizer()
+    x = vec.fit_transform([f for f, _ in rows])
+    ratio = dict(zip(vec.get_feature_names_out(),
+                     train_crisis.nb_ratios(x, [label for _, label in rows])[0], strict=True))
+    assert ratio["stab"] > 0.5 > abs(ratio["now"]) and ratio["bins"] < -0.5
