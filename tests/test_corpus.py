@@ -290,7 +290,7 @@ BLIND18_FLOORS = {"pl": (297 / 381, 130 / 147, 11)}
 #: pooling each other's messages: Urdu 318, 148, 10 but below a real Urdu set's floors, so
 #: only Punjabi's pooled model shipped: 302, 147, 13). The floors are the shipped figures.
 BLIND19_FLOORS = {"pl": (295 / 383, 126 / 146, 15), "ur": (315 / 397, 146 / 158, 12),
-                  "pa": (302 / 400, 147 / 160, 13)}
+                  "pa": (302 / 400, 145 / 160, 13)}
 #: The twentieth (Polish, session 21, two helpers): the shipped state's first sight. It judged
 #: L39b (the Polish model learning rounds 27 and 28's calm messages, sure from 0.78), which
 #: read 294, 125/148, 11 and did not ship.
@@ -319,7 +319,7 @@ BLIND23_FLOORS = {"pl": (309 / 382, 128 / 147, 13), "ur": (326 / 396, 145 / 157,
 #: L43 failed two guard tests first and was never read on them, so these are the shipped
 #: state's (L42's) first sight.
 BLIND24_FLOORS = {"pl": (309 / 390, 127 / 152, 11), "ur": (312 / 395, 136 / 156, 15),
-                  "pa": (315 / 398, 140 / 158, 5)}
+                  "pa": (315 / 398, 138 / 158, 5)}
 #: The twenty-fifth (Urdu and Punjabi, session 22, two helpers each) judged L44, the crisis
 #: models learning rounds 30 and 31's calm messages: Urdu shipped 323/394, 138/155, 8 and L44
 #: 321, 135, 7 (three crises fewer: not shipped); Punjabi shipped 307/397, 135/157, 12 and L44
@@ -404,7 +404,7 @@ BLIND35_FLOORS = {"pl": (159 / 194, 69 / 77, 7), "ur": (164 / 196, 71 / 76, 4),
 #: mix's figures (L57's Polish and Punjabi, the shipped Urdu), read once more for the record;
 #: they moved no blind floor.
 BLIND36_FLOORS = {"pl": (151 / 187, 58 / 69, 12), "ur": (172 / 197, 72 / 78, 4),
-                  "pa": (151 / 196, 65 / 78, 5)}
+                  "pa": (151 / 196, 64 / 78, 5)}
 #: The thirty-seventh (session 26, one helper each, with the other37 sets) judged L58 (the
 #: crisis models learn round 38's calm messages), which did not ship, and L59 (the topic models
 #: learn round 39), which shipped in all three languages by the 2:1 rule. These floors are
@@ -453,14 +453,14 @@ BLIND42_FLOORS = {"pl": (154 / 191, 65 / 73, 9), "ur": (164 / 192, 65 / 74, 3),
 #: 170 -> 168 (the older Punjabi sets together 5,705 -> 5,702 right, the other pages 797 -> 803
 #: of 941; crises and false crises identical on every set).
 BLIND43_FLOORS = {"pl": (147 / 194, 65 / 75, 12), "ur": (170 / 197, 73 / 77, 6),
-                  "pa": (163 / 198, 73 / 78, 7)}
+                  "pa": (163 / 198, 72 / 78, 7)}
 #: The forty-fourth (session 28, with the other44 sets) judged L68 (the topic models learn round
 #: 45, round 39's brief again), which shipped for Polish and Punjabi (Urdu's score fell). These
 #: floors are the shipped state's figures (Polish's and Punjabi's: L68's; Urdu's: its first
 #: sight). L68 moved Punjabi's blind40 right-answer floor down to its own, 168 -> 167 (the older
 #: Punjabi sets together 5,867 -> 5,872 right; crises and false crises identical on every set).
 BLIND44_FLOORS = {"pl": (156 / 190, 63 / 73, 6), "ur": (170 / 198, 73 / 78, 2),
-                  "pa": (151 / 197, 61 / 77, 4)}
+                  "pa": (150 / 197, 61 / 77, 5)}
 #: The forty-fifth (session 28, with the other45 sets) judged L69 (the topic models learn round
 #: 46, round 39's brief again), which shipped for Polish and Punjabi (Urdu's score fell). These
 #: floors are the shipped state's figures (Polish's and Punjabi's: L69's; Urdu's: its first
@@ -498,7 +498,7 @@ BLIND50_FLOORS = {"pl": (148 / 187, 55 / 70, 8)}
 #: models learn round 51's crises aimed at their cross-validated misses), which shipped in
 #: neither. These floors are the shipped state's first sight on this set.
 BLIND51_FLOORS = {"pl": (153 / 191, 59 / 75, 8), "ur": (169 / 199, 70 / 79, 7),
-                  "pa": (168 / 196, 72 / 76, 5)}
+                  "pa": (168 / 196, 71 / 76, 5)}
 #: The fifty-second (session 30, with the other52 sets) judged L81 (Urdu's and Punjabi's crisis
 #: models learn round 51's calm look-alikes, sure from 0.55), which shipped in both; Polish's
 #: L80 failed a guard test. Polish's floors are the shipped state's first sight (155/198, 67/78,
@@ -523,7 +523,7 @@ BLIND53_FLOORS = {"pl": (163 / 194, 61 / 76, 3), "ur": (169 / 199, 76 / 79, 12),
 #: rounds 51 and 53's calm messages), which did not ship; every L84 model (concept features)
 #: failed a guard test. These floors are the shipped state's first sight.
 BLIND54_FLOORS = {"pl": (149 / 193, 62 / 74, 5), "ur": (162 / 195, 67 / 77, 6),
-                  "pa": (145 / 195, 66 / 75, 9)}
+                  "pa": (145 / 195, 65 / 75, 9)}
 #: The fifty-fifth (session 31, with the other55 sets) judged L86 (Urdu's and Punjabi's crisis
 #: models read each sentence too), which did not ship. These floors are the shipped state's
 #: first sight.
@@ -542,6 +542,15 @@ BLIND56_FLOORS = {"pl": (166 / 196, 69 / 76, 7), "ur": (161 / 195, 69 / 75, 8),
 #: 163, blind44 152 -> 151.
 BLIND57_FLOORS = {"pl": (152 / 193, 62 / 73, 7), "ur": (168 / 197, 66 / 77, 5),
                   "pa": (170 / 197, 70 / 77, 1)}
+#: The fifty-eighth (session 32, with the other58 sets) judged L89 (the crisis models are the mean
+#: of a plain and a naive Bayes-scaled fit), which shipped for Punjabi (Polish's and Urdu's failed
+#: guard tests): Polish and Urdu floors are the shipped state's first sight, Punjabi's L89's (the
+#: shipped state read 160 right, 67/75 crises, 5 false). L89 gained 16 older Punjabi crises for
+#: 58 fewer false ones, so by its rule it moved these older Punjabi floors: blind19 crises 147 ->
+#: 145, blind24 140 -> 138, blind36 65 -> 64, blind43 73 -> 72, blind44 right 151 -> 150 and
+#: false 4 -> 5, blind51 crises 72 -> 71, blind54 66 -> 65.
+BLIND58_FLOORS = {"pl": (148 / 187, 56 / 68, 11), "ur": (167 / 192, 62 / 72, 3),
+                  "pa": (162 / 195, 68 / 75, 5)}
 #: Every blind set's floors by folder ("blind", "blind2", ...), gathered from the constants
 #: above in the order they are written, so that a new set needs its constant alone.
 _BLIND_FLOORS = {f"blind{match[1]}": floors for name, floors in list(globals().items())
@@ -604,6 +613,9 @@ def test_blind_language_sets_do_not_drop(responder: Responder, folder: str, lang
 #: and moved these (right answers): pl other49 64 -> 63, other52 67 -> 66, other53 62 -> 61; ur
 #: other38 61 -> 60, other41 64 -> 63, other44 66 -> 64, other47 62 -> 61, other54 65 -> 63,
 #: other56 69 -> 68; pa other48 58 -> 57, other52 60 -> 58.
+#: other58's first sight (session 32): 64/73, 64/75, 64/77; L89 (Punjabi, shipped) read 64, and
+#: moved these Punjabi false-crisis floors: other37 1 -> 2, other43 1 -> 3, other44 2 -> 3,
+#: other55 3 -> 4.
 OTHER_FLOORS = {("other32", "pl"): (65, 1), ("other32", "ur"): (60, 8),
                 ("other32", "pa"): (64, 5), ("other33", "pl"): (59, 3),
                 ("other33", "ur"): (62, 5), ("other33", "pa"): (68, 4),
@@ -612,7 +624,7 @@ OTHER_FLOORS = {("other32", "pl"): (65, 1), ("other32", "ur"): (60, 8),
                 ("other35", "ur"): (66, 0), ("other35", "pa"): (60, 2),
                 ("other36", "pl"): (59, 2), ("other36", "ur"): (63, 4),
                 ("other36", "pa"): (61, 4), ("other37", "pl"): (60, 1),
-                ("other37", "ur"): (57, 6), ("other37", "pa"): (60, 1),
+                ("other37", "ur"): (57, 6), ("other37", "pa"): (60, 2),
                 ("other38", "pl"): (66, 3), ("other38", "ur"): (60, 5),
                 ("other38", "pa"): (66, 1), ("other39", "pl"): (64, 1),
                 ("other39", "ur"): (61, 6), ("other39", "pa"): (61, 4),
@@ -621,9 +633,9 @@ OTHER_FLOORS = {("other32", "pl"): (65, 1), ("other32", "ur"): (60, 8),
                 ("other41", "ur"): (63, 7), ("other41", "pa"): (62, 7),
                 ("other42", "pl"): (56, 3), ("other42", "ur"): (57, 8),
                 ("other42", "pa"): (67, 2), ("other43", "pl"): (63, 1),
-                ("other43", "ur"): (63, 2), ("other43", "pa"): (65, 1),
+                ("other43", "ur"): (63, 2), ("other43", "pa"): (65, 3),
                 ("other44", "pl"): (60, 3), ("other44", "ur"): (64, 6),
-                ("other44", "pa"): (68, 2), ("other45", "pl"): (60, 1),
+                ("other44", "pa"): (68, 3), ("other45", "pl"): (60, 1),
                 ("other45", "ur"): (63, 4), ("other45", "pa"): (63, 2),
                 ("other46", "pl"): (61, 3), ("other46", "pa"): (59, 6),
                 ("other47", "pl"): (62, 3), ("other47", "ur"): (61, 3),
@@ -637,10 +649,12 @@ OTHER_FLOORS = {("other32", "pl"): (65, 1), ("other32", "ur"): (60, 8),
                 ("other53", "ur"): (67, 5), ("other53", "pa"): (64, 6),
                 ("other54", "pl"): (55, 6), ("other54", "ur"): (63, 7),
                 ("other54", "pa"): (67, 3), ("other55", "pl"): (59, 2),
-                ("other55", "ur"): (65, 1), ("other55", "pa"): (65, 3),
+                ("other55", "ur"): (65, 1), ("other55", "pa"): (65, 4),
                 ("other56", "pl"): (60, 3), ("other56", "ur"): (68, 2),
                 ("other56", "pa"): (66, 2), ("other57", "pl"): (60, 1),
-                ("other57", "ur"): (68, 2), ("other57", "pa"): (64, 6)}
+                ("other57", "ur"): (68, 2), ("other57", "pa"): (64, 6),
+                ("other58", "pl"): (64, 2), ("other58", "ur"): (64, 4),
+                ("other58", "pa"): (64, 3)}
 
 
 @pytest.mark.parametrize(("folder", "lang"), sorted(OTHER_FLOORS))
