@@ -376,6 +376,9 @@ def fit(rows: list[tuple[str, str]], prepare: Callable[[str], str] = rules.corre
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
+    if vectors and (nb or blend):
+        # _collapse reads the fitted weights as they are; scaled ones would be wrong there.
+        raise ValueError("naive Bayes scaling is for the n-gram models only, not --vectors")
     table = word_vectors() if vectors else {}
     prepared = [prepare(t) for t, _ in rows]
     vec = DictVectorizer()
