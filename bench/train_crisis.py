@@ -422,10 +422,10 @@ def nb_ratios(x: Any, y: list[str], alpha: float = 1.0) -> Any:
     same file with the same scoring."""
     import numpy as np
 
-    present = (x > 0).astype(np.float64)
+    present = (x > 0).astype(np.float64)  # a sparse matrix or an array, rows are messages
     crisis = np.array([label != NONE for label in y])
-    p = alpha + np.asarray(present[crisis].sum(axis=0))
-    q = alpha + np.asarray(present[~crisis].sum(axis=0))
+    p = alpha + np.asarray(present[crisis].sum(axis=0)).reshape(1, -1)
+    q = alpha + np.asarray(present[~crisis].sum(axis=0)).reshape(1, -1)
     return np.log((p / p.sum()) / (q / q.sum()))
 
 

@@ -171,14 +171,13 @@ def topic_ratios(x: Any, y: list[str], alpha: float = 1.0) -> Any:
     against the others' (add-one smoothed), as a 1 x n matrix: NBSVM's scaling, one scale per
     feature so the model stays linear in the counts."""
     import numpy as np
-    from scipy import sparse
 
-    present = (x > 0).astype(np.float64)
+    present = (x > 0).astype(np.float64)  # a sparse matrix or an array, rows are questions
     classes = sorted(set(y))
-    member = sparse.csr_matrix(np.array([[t == c for c in classes] for t in y], dtype=np.float64))
-    inside = np.asarray((member.T @ present).todense())  # K x F
-    total = np.asarray(present.sum(axis=0))  # 1 x F
-    sizes = np.asarray(member.sum(axis=0)).T  # K x 1
+    member = np.array([[t == c for c in classes] for t in y], dtype=np.float64)  # n x K
+    inside = np.asarray(present.T @ member).T  # K x F
+    total = np.asarray(present.sum(axis=0)).reshape(1, -1)  # 1 x F
+    sizes = member.sum(axis=0).reshape(-1, 1)  # K x 1
     p = (alpha + inside) / (2 * alpha + sizes)
     q = (alpha + total - inside) / (2 * alpha + len(y) - sizes)
     return np.abs(np.log(p / q)).max(axis=0, keepdims=True)
