@@ -130,7 +130,6 @@ def fit(rows: list[tuple[str, str]], trained_on: str,
     ``vectors`` (English): learn weights over the scaled mean word vector too, kept whole as
     rows ``v0``... (see :meth:`bot.answering.topic_model.TopicModel.guess`). ``prune``: the
     smallest weight kept (default :data:`PRUNE`)."""
-    import numpy as np
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
@@ -143,19 +142,19 @@ def fit(rows: list[tuple[str, str]], trained_on: str,
     clf = LogisticRegression(C=C, max_iter=5000)
     scale = topic_ratios(x, [t for _, t in rows]) if nb else None
     clf.fit(x if scale is None else x.multiply(scale).tocsr(), [t for _, t in rows])
-    if scale is not None:
-        clf.coef_ = clf.coef_ * np.asarray(scale)
+    # The weights on the unscaled counts, which is what ships.
+    coef = clf.coef_ if scale is None else clf.coef_ * scale
     names = [str(n) for n in vec.get_feature_names_out()]
     sparse: dict[str, list[tuple[int, float]]] = {}
     for j, name in enumerate(names):
         if _is_dense(name):
             # The mean vector's weights, scale included, all kept: each is large, and a
             # word's pull is their sum over 64 dimensions.
-            sparse[name] = [(i, round(float(clf.coef_[i, j]) * VECTOR_SCALE, 4))
+            sparse[name] = [(i, round(float(coef[i, j]) * VECTOR_SCALE, 4))
                             for i in range(len(clf.classes_))]
             continue
-        kept = [(i, round(float(clf.coef_[i, j]), 3)) for i in range(len(clf.classes_))
-                if abs(clf.coef_[i, j]) >= prune]
+        kept = [(i, round(float(coef[i, j]), 3)) for i in range(len(clf.classes_))
+                if abs(coef[i, j]) >= prune]
         if kept:
             sparse[name] = kept
     meta: dict[str, object] = {"trained_on": trained_on, "examples": len(rows), "C": C,
