@@ -64,9 +64,18 @@ BALANCED = os.environ.get("CRISIS_BALANCED", "1") == "1"
 #: fitting (:func:`nb_ratios`; L87, session 32, tests/data/lang/README.md). ``CRISIS_NB=pl,ur``
 #: overrides it to explore (``CRISIS_NB=`` for none).
 NB_LANGUAGES = frozenset(os.environ.get("CRISIS_NB", "").split(",")) - {""}
-#: The languages whose crisis models are the mean of a plain and a naive Bayes-scaled fit
-#: (L89, session 32). ``CRISIS_BLEND=pl,ur`` overrides it to explore.
-BLEND_LANGUAGES = frozenset(os.environ.get("CRISIS_BLEND", "pa").split(",")) - {""}
+
+
+def _shares(spec: str) -> dict[str, float]:
+    """``"pa,pl=0.3"`` -> ``{"pa": 0.5, "pl": 0.3}`` (a bare language is an even mix)."""
+    parts = (part.partition("=") for part in spec.split(",") if part)
+    return {lang: float(share) if share else 0.5 for lang, _, share in parts}
+
+
+#: The languages whose crisis models mix a plain and a naive Bayes-scaled fit, with the scaled
+#: fit's share of the mix: Punjabi's even mix (L89, session 32). ``CRISIS_BLEND=pl=0.3,ur``
+#: overrides it to explore.
+BLEND_LANGUAGES = _shares(os.environ.get("CRISIS_BLEND", "pa"))
 
 
 def _rule_kind(text: str) -> str | None:
@@ -366,9 +375,10 @@ def _dense(corrected: str, concepts: bool, table: dict[str, Any],
 def fit(rows: list[tuple[str, str]], prepare: Callable[[str], str] = rules.corrected,
         trained_on: str = "tests/data/corpus/train.yaml + knowledge questions",
         concepts: bool = False, vectors: bool = False, nb: bool = False,
-        blend: bool = False) -> CrisisModel:
+        blend: float = 0.0) -> CrisisModel:
     """``nb``: scale the features by their naive Bayes ratios first (:func:`nb_ratios`).
-    ``blend``: the mean of a plain and a scaled fit (:data:`BLEND_LANGUAGES`).
+    ``blend``: the mix of a plain and a scaled fit, this being the scaled fit's share
+    (:data:`BLEND_LANGUAGES`; 0: plain alone).
     ``concepts``: add the concept-pair features (``_CONCEPT_GROUPS`` in
     :mod:`bot.answering.crisis_model`; ``--concepts``, English only). ``vectors``: learn
     weights over the mean word vector too, shipped as one ``e:word`` row per word (English
@@ -390,11 +400,12 @@ def fit(rows: list[tuple[str, str]], prepare: Callable[[str], str] = rules.corre
     clf.fit(x if ratio is None else x.multiply(ratio).tocsr(), y)
     coef, intercept = clf.coef_ if ratio is None else clf.coef_ * ratio, clf.intercept_
     if blend:
-        # The mean of the plain and the scaled fit's logits is one linear model: the mean of
-        # their weights and intercepts (L89).
+        # A weighted mean of the plain and the scaled fit's logits is one linear model: the
+        # same mean of their weights and intercepts (L89).
         plain = LogisticRegression(C=C, max_iter=2000,
                                    class_weight="balanced" if BALANCED else None).fit(x, y)
-        coef, intercept = (coef + plain.coef_) / 2, (intercept + plain.intercept_) / 2
+        coef = blend * coef + (1 - blend) * plain.coef_
+        intercept = blend * intercept + (1 - blend) * plain.intercept_
     names = [str(n) for n in vec.get_feature_names_out()]
     weights: dict[str, list[float]] = {}
     for j, name in enumerate(names):
@@ -405,6 +416,7 @@ def fit(rows: list[tuple[str, str]], prepare: Callable[[str], str] = rules.corre
         "trained_on": trained_on, "examples": len(rows), "C": C, "prune": PRUNE,
         **({"concepts": True} if concepts else {}), **({"nb": True} if nb else {}),
         **({"blend": "plain+nb"} if blend else {}),
+        **({"nb_share": blend} if blend and blend != 0.5 else {}),
         **({"vectors": True, "vector_scale": VECTOR_SCALE, "vector_prior": VECTOR_PRIOR}
            if vectors else {})}
     if vectors:
@@ -538,7 +550,7 @@ def cross_validate_language(lang: str, rows: list[tuple[str, str]], folds: int =
     try:
         for k in range(folds):
             model = fit([r for i, r in enumerate(rows) if i >= written or fold_of[i] != k],
-                        i18n.fold, nb=lang in NB_LANGUAGES, blend=lang in BLEND_LANGUAGES)
+                        i18n.fold, nb=lang in NB_LANGUAGES, blend=BLEND_LANGUAGES.get(lang, 0.0))
             i18n.crisis_model = lambda _lang, model=model: model  # type: ignore[assignment]
             for i, (text, label) in enumerate(rows[:written]):
                 if fold_of[i] != k:
@@ -583,7 +595,7 @@ def main(argv: list[str] | None = None) -> int:
                          for other in CRISIS_POOLED.get(lang, ()))
         model = fit(rows, i18n.fold, f"tests/data/lang/train/{lang}.yaml + translated*_{lang}.yaml"
                     f" + native*_{lang}.yaml{pooled} + translation keywords",
-                    nb=lang in NB_LANGUAGES, blend=lang in BLEND_LANGUAGES)
+                    nb=lang in NB_LANGUAGES, blend=BLEND_LANGUAGES.get(lang, 0.0))
         model.save(options.out or i18n.MODELS_DIR / f"crisis_model.{lang}.tsv")
         print(f"{lang}: wrote {len(model.weights)} features from {len(rows)} examples",
               file=sys.stderr)
