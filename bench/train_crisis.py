@@ -75,7 +75,7 @@ def _shares(spec: str) -> dict[str, float]:
 #: The languages whose crisis models mix a plain and a naive Bayes-scaled fit, with the scaled
 #: fit's share of the mix: Punjabi's even mix (L89, session 32). ``CRISIS_BLEND=pl=0.3,ur``
 #: overrides it to explore.
-BLEND_LANGUAGES = _shares(os.environ.get("CRISIS_BLEND", "pa"))
+BLEND_LANGUAGES = _shares(os.environ.get("CRISIS_BLEND", "pa,ur=0.2"))
 
 
 def _rule_kind(text: str) -> str | None:
