@@ -88,6 +88,13 @@ LANGUAGE_PRUNE = {"pl": 0.05}
 #: Languages whose topic models scale features by naive Bayes ratios (:func:`topic_ratios`;
 #: L88, session 32, tests/data/lang/README.md). ``TOPIC_NB=pl`` overrides it to explore.
 TOPIC_NB = frozenset(os.environ.get("TOPIC_NB", "pl,ur,pa").split(",")) - {""}
+#: The ratios' add-alpha smoothing where it is not 1 (L88's): 2 answered more held-out Polish
+#: questions than 1 or 0.5, and L88's scale's square root fewer (L91, session 33,
+#: tests/data/lang/README.md); Punjabi's failed a guard test. ``TOPIC_NB_ALPHA=pl=1`` overrides
+#: it to explore.
+TOPIC_NB_ALPHA = {lang: float(alpha) for lang, _, alpha in (
+    part.partition("=") for part in os.environ.get("TOPIC_NB_ALPHA", "pl=2,ur=2").split(",")
+    if part)}
 #: With ``--vectors``: the mean word vector's weight against the n-grams (chosen by the
 #: classifier's cross-validation, 2026-12-04: 58.8 % top-1 at 2, 58.6 % at 3, 58.3 % at
 #: 1.5, 55.8 % without vectors). Baked into the ``v`` rows.
@@ -125,11 +132,13 @@ def corpus_rows(items: list[dict[str, Any]]) -> list[tuple[str, str]]:
 
 def fit(rows: list[tuple[str, str]], trained_on: str,
         places: frozenset[str] = frozenset(), prepare: bool = True,
-        vectors: bool = False, prune: float | None = None, nb: bool = False) -> tm.TopicModel:
+        vectors: bool = False, prune: float | None = None, nb: bool = False,
+        nb_alpha: float = 1.0) -> tm.TopicModel:
     """``prepare``: English spelling correction and no place names; False: texts as given.
     ``vectors`` (English): learn weights over the scaled mean word vector too, kept whole as
     rows ``v0``... (see :meth:`bot.answering.topic_model.TopicModel.guess`). ``prune``: the
-    smallest weight kept (default :data:`PRUNE`)."""
+    smallest weight kept (default :data:`PRUNE`). ``nb``: scale the features by their naive
+    Bayes ratios (:func:`topic_ratios`, smoothed by ``nb_alpha``) before fitting."""
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
@@ -140,7 +149,7 @@ def fit(rows: list[tuple[str, str]], trained_on: str,
     x = vec.fit_transform([_dense(p, False, table, VECTOR_SCALE) if vectors else features(p)
                            for p in prepared])
     clf = LogisticRegression(C=C, max_iter=5000)
-    scale = topic_ratios(x, [t for _, t in rows]) if nb else None
+    scale = topic_ratios(x, [t for _, t in rows], nb_alpha) if nb else None
     clf.fit(x if scale is None else x.multiply(scale).tocsr(), [t for _, t in rows])
     # The weights on the unscaled counts, which is what ships.
     coef = clf.coef_ if scale is None else clf.coef_ * scale
@@ -158,7 +167,8 @@ def fit(rows: list[tuple[str, str]], trained_on: str,
         if kept:
             sparse[name] = kept
     meta: dict[str, object] = {"trained_on": trained_on, "examples": len(rows), "C": C,
-                               "prune": prune, **({"nb": True} if nb else {})}
+                               "prune": prune, **({"nb": True} if nb else {}),
+                               **({"nb_alpha": nb_alpha} if nb and nb_alpha != 1 else {})}
     if vectors:
         meta.update(vectors=tm.VECTORS_PATH.name, vector_scale=VECTOR_SCALE)
     return tm.TopicModel([str(c) for c in clf.classes_],
@@ -403,7 +413,8 @@ def fit_language(lang: str, rows: list[tuple[str, str]], trained_on: str) -> tm.
     from bot.answering import i18n
 
     return fit([(i18n.fold(q), topic) for q, topic in rows], trained_on, prepare=False,
-               prune=LANGUAGE_PRUNE.get(lang, PRUNE), nb=lang in TOPIC_NB)
+               prune=LANGUAGE_PRUNE.get(lang, PRUNE), nb=lang in TOPIC_NB,
+               nb_alpha=TOPIC_NB_ALPHA.get(lang, 1.0))
 
 
 def cross_validate_language(lang: str, folds: int = 5) -> None:
