@@ -238,7 +238,7 @@ BLIND9_FLOORS = {"pl": (55 / 63, 21 / 23, 1), "ur": (60 / 64, 24 / 24, 1),
 #: The tenth blind sets (session 19, read once by its end state; README, "tenth blind sets").
 #: The session's start state read Polish 57/64, 23/24, 2; Urdu 57/64, 23/24, 3; Punjabi 56/64,
 #: 22/24, 1.
-BLIND10_FLOORS = {"pl": (57 / 64, 23 / 24, 2), "ur": (55 / 64, 24 / 24, 2),
+BLIND10_FLOORS = {"pl": (57 / 64, 23 / 24, 2), "ur": (55 / 64, 24 / 24, 3),
                   "pa": (54 / 64, 22 / 24, 2)}
 #: The eleventh blind sets (session 19, 200 items a language, a confirmatory read of rounds 28
 #: and 29; README, "eleventh blind sets"): the state that read decided, Urdu's models back to
@@ -247,7 +247,7 @@ BLIND10_FLOORS = {"pl": (57 / 64, 23 / 24, 2), "ur": (55 / 64, 24 / 24, 2),
 #: Polish's false crises 3 -> 4 with L33 (session 20), which shipped by a rule weighing a
 #: missed crisis three times a false alarm: one calm item here became a sure alarm while the
 #: older Polish sets together gained three crises.
-BLIND11_FLOORS = {"pl": (166 / 199, 72 / 80, 4), "ur": (160 / 200, 74 / 80, 5),
+BLIND11_FLOORS = {"pl": (166 / 199, 72 / 80, 4), "ur": (160 / 200, 74 / 80, 6),
                   "pa": (166 / 200, 73 / 80, 7)}  # Punjabi: L38's, crises L44's
 #: The twelfth blind set (Urdu only, session 19, 200 items): it judged L30 (Urdu's retrained
 #: models with the veto) against the shipped state (161/200, 77/80, 7): L30 read 168, 77, 5 and
@@ -313,7 +313,7 @@ BLIND22_FLOORS = {"pl": (284 / 383, 120 / 145, 12)}
 #: 128/147, 13; Urdu 299/396, 145/157, 13; Punjabi 293/398, 134/159, 9. L42 answered 309, 326
 #: and 306 rightly with the same crises, and more on each language's older sets, so it
 #: shipped; these floors are its figures.
-BLIND23_FLOORS = {"pl": (309 / 382, 128 / 147, 13), "ur": (326 / 396, 145 / 157, 16),
+BLIND23_FLOORS = {"pl": (309 / 382, 128 / 147, 13), "ur": (326 / 396, 145 / 157, 18),
                   "pa": (306 / 398, 134 / 159, 9)}
 #: The twenty-fourth (all three languages, session 22, two helpers each), written to judge L43;
 #: L43 failed two guard tests first and was never read on them, so these are the shipped
@@ -493,7 +493,7 @@ BLIND49_FLOORS = {"pl": (153 / 188, 64 / 73, 11), "ur": (168 / 196, 68 / 77, 7),
 #: The fiftieth (session 29, Polish only, with the other50 set) judged L78 (Polish's topic model
 #: keeps weights from 0.05), which shipped. These floors are its figures, the same as the
 #: shipped state's first sight on this set.
-BLIND50_FLOORS = {"pl": (148 / 187, 55 / 70, 8)}
+BLIND50_FLOORS = {"pl": (146 / 187, 55 / 70, 8)}
 #: The fifty-first (session 30, with the other51 sets) judged L79 (Urdu's and Punjabi's crisis
 #: models learn round 51's crises aimed at their cross-validated misses), which shipped in
 #: neither. These floors are the shipped state's first sight on this set.
@@ -551,6 +551,17 @@ BLIND57_FLOORS = {"pl": (152 / 193, 62 / 73, 7), "ur": (168 / 197, 66 / 77, 5),
 #: false 4 -> 5, blind51 crises 72 -> 71, blind54 66 -> 65.
 BLIND58_FLOORS = {"pl": (148 / 187, 56 / 68, 11), "ur": (167 / 192, 62 / 72, 3),
                   "pa": (162 / 195, 68 / 75, 5)}
+#: The fifty-ninth (session 33, with the other59 sets) judged L90 (Polish's and Urdu's crisis
+#: models mix a plain and a naive Bayes-scaled fit with a small scaled share), which shipped for
+#: Urdu, and L91 (the topic models' ratios smoothed add-2), which shipped for Polish and Urdu
+#: (Punjabi's failed a guard test). The shipped state's first sight read Polish 168/194 right,
+#: 63/75 crises, 9 false; Urdu 174/194, 69/74, 5; Punjabi 169/197, 68/77, 2. Polish's floors are
+#: L91's, Urdu's L90 and L91 together's, Punjabi's the first sight. L90 gained 32 older Urdu
+#: crises for 20 fewer false ones, so by its rule it moved these Urdu floors (false crises):
+#: blind10 2 -> 3, blind11 5 -> 6, blind23 16 -> 18. L91 moved Polish's blind50 (right) 148 ->
+#: 146.
+BLIND59_FLOORS = {"pl": (167 / 194, 63 / 75, 9), "ur": (174 / 194, 69 / 74, 4),
+                  "pa": (169 / 197, 68 / 77, 2)}
 #: Every blind set's floors by folder ("blind", "blind2", ...), gathered from the constants
 #: above in the order they are written, so that a new set needs its constant alone.
 _BLIND_FLOORS = {f"blind{match[1]}": floors for name, floors in list(globals().items())
@@ -616,6 +627,9 @@ def test_blind_language_sets_do_not_drop(responder: Responder, folder: str, lang
 #: other58's first sight (session 32): 64/73, 64/75, 64/77; L89 (Punjabi, shipped) read 64, and
 #: moved these Punjabi false-crisis floors: other37 1 -> 2, other43 1 -> 3, other44 2 -> 3,
 #: other55 3 -> 4.
+#: other59's first sight (session 33): 68/75, 65/77, 66/77; L91 (Polish and Urdu, shipped) read
+#: 69 and 66 (with L90, Urdu), and with L90 moved these: pl other49 right 63 -> 62; ur other43
+#: false 2 -> 3, other49 right 67 -> 66, other56 false 2 -> 3.
 OTHER_FLOORS = {("other32", "pl"): (65, 1), ("other32", "ur"): (60, 8),
                 ("other32", "pa"): (64, 5), ("other33", "pl"): (59, 3),
                 ("other33", "ur"): (62, 5), ("other33", "pa"): (68, 4),
@@ -633,15 +647,15 @@ OTHER_FLOORS = {("other32", "pl"): (65, 1), ("other32", "ur"): (60, 8),
                 ("other41", "ur"): (63, 7), ("other41", "pa"): (62, 7),
                 ("other42", "pl"): (56, 3), ("other42", "ur"): (57, 8),
                 ("other42", "pa"): (67, 2), ("other43", "pl"): (63, 1),
-                ("other43", "ur"): (63, 2), ("other43", "pa"): (65, 3),
+                ("other43", "ur"): (63, 3), ("other43", "pa"): (65, 3),
                 ("other44", "pl"): (60, 3), ("other44", "ur"): (64, 6),
                 ("other44", "pa"): (68, 3), ("other45", "pl"): (60, 1),
                 ("other45", "ur"): (63, 4), ("other45", "pa"): (63, 2),
                 ("other46", "pl"): (61, 3), ("other46", "pa"): (59, 6),
                 ("other47", "pl"): (62, 3), ("other47", "ur"): (61, 3),
                 ("other47", "pa"): (63, 1), ("other48", "pl"): (59, 7),
-                ("other48", "pa"): (57, 4), ("other49", "pl"): (63, 3),
-                ("other49", "ur"): (67, 4), ("other49", "pa"): (64, 3),
+                ("other48", "pa"): (57, 4), ("other49", "pl"): (62, 3),
+                ("other49", "ur"): (66, 4), ("other49", "pa"): (64, 3),
                 ("other50", "pl"): (57, 2), ("other51", "pl"): (59, 4),
                 ("other51", "ur"): (60, 4), ("other51", "pa"): (59, 3),
                 ("other52", "pl"): (66, 1), ("other52", "ur"): (72, 0),
@@ -650,11 +664,12 @@ OTHER_FLOORS = {("other32", "pl"): (65, 1), ("other32", "ur"): (60, 8),
                 ("other54", "pl"): (55, 6), ("other54", "ur"): (63, 7),
                 ("other54", "pa"): (67, 3), ("other55", "pl"): (59, 2),
                 ("other55", "ur"): (65, 1), ("other55", "pa"): (65, 4),
-                ("other56", "pl"): (60, 3), ("other56", "ur"): (68, 2),
+                ("other56", "pl"): (60, 3), ("other56", "ur"): (68, 3),
                 ("other56", "pa"): (66, 2), ("other57", "pl"): (60, 1),
                 ("other57", "ur"): (68, 2), ("other57", "pa"): (64, 6),
                 ("other58", "pl"): (64, 2), ("other58", "ur"): (64, 4),
-                ("other58", "pa"): (64, 3)}
+                ("other58", "pa"): (64, 3), ("other59", "pl"): (69, 2),
+                ("other59", "ur"): (66, 5), ("other59", "pa"): (66, 4)}
 
 
 @pytest.mark.parametrize(("folder", "lang"), sorted(OTHER_FLOORS))
