@@ -88,12 +88,14 @@ def test_language_trainers_read_only_what_the_shipped_models_learned_from() -> N
 def test_a_language_topic_retrain_scales_by_naive_bayes_as_the_shipped_model_was(
         lang: str) -> None:
     # ``python -m bench.train_topics --lang X`` must rebuild the kind of model whose figures
-    # were judged: one fitted with or without naive Bayes scaling (L88).
+    # were judged: one fitted with or without naive Bayes scaling (L88), its ratios smoothed as
+    # they were (L91).
     from bot.answering import topic_model
 
     shipped = topic_model.language_topic_model(lang)
     assert shipped is not None
     assert bool(shipped.meta.get("nb")) == (lang in train_topics.TOPIC_NB)
+    assert shipped.meta.get("nb_alpha", 1) == train_topics.TOPIC_NB_ALPHA.get(lang, 1)
 
 
 def test_topic_ratios_favour_the_words_one_topic_uses() -> None:
@@ -111,13 +113,15 @@ def test_topic_ratios_favour_the_words_one_topic_uses() -> None:
 @pytest.mark.parametrize("lang", ["pl", "ur", "pa"])
 def test_a_language_crisis_retrain_builds_the_kind_of_model_that_ships(lang: str) -> None:
     # ``python -m bench.train_crisis --lang X`` must rebuild the kind of model whose threshold
-    # was chosen (i18n.SURE_SCORES): plain, or the mean of a plain and a naive Bayes-scaled fit
-    # (L89).
+    # was chosen (i18n.SURE_SCORES): plain, or a mix of a plain and a naive Bayes-scaled fit
+    # (L89) with the scaled fit's share it was judged with (L90).
     from bot.answering import i18n
 
     shipped = i18n.crisis_model(lang)
     assert shipped is not None
     assert (shipped.meta.get("blend") == "plain+nb") == (lang in train_crisis.BLEND_LANGUAGES)
+    if lang in train_crisis.BLEND_LANGUAGES:
+        assert shipped.meta.get("nb_share", 0.5) == train_crisis.BLEND_LANGUAGES[lang]
     assert bool(shipped.meta.get("nb")) == (lang in train_crisis.NB_LANGUAGES)
 
 
@@ -130,3 +134,9 @@ def test_naive_bayes_ratios_favour_the_words_crises_use() -> None:
     x = np.array([[1, 1, 0], [1, 1, 0], [0, 1, 1], [0, 1, 1]])
     stab, now, bins = train_crisis.nb_ratios(x, ["danger", "danger", "none", "none"])[0]
     assert stab > 0.5 > abs(now) and bins < -0.5
+
+
+def test_a_blend_spec_names_each_languages_naive_bayes_share() -> None:
+    # CRISIS_BLEND="pa,ur=0.2": a bare language is L89's even mix, a number its scaled share.
+    assert train_crisis._shares("pa,ur=0.2") == {"pa": 0.5, "ur": 0.2}
+    assert train_crisis._shares("") == {}
