@@ -85,6 +85,10 @@ PRUNE = 0.2
 #: identical; tests/data/lang/README.md). Urdu's 0.1 read worse on fresh sets; Punjabi's
 #: answered its held-out rounds no better.
 LANGUAGE_PRUNE = {"pl": 0.05}
+#: The language models' regularisation where it is not :data:`C`: with naive Bayes scaling,
+#: C = 25 answered more held-out Polish questions than 50 or 100 (L94, session 33,
+#: tests/data/lang/README.md). ``TOPIC_LANGUAGE_C=50`` overrides it to explore.
+LANGUAGE_C = float(os.environ.get("TOPIC_LANGUAGE_C", "25"))
 #: Languages whose topic models scale features by naive Bayes ratios (:func:`topic_ratios`;
 #: L88, session 32, tests/data/lang/README.md). ``TOPIC_NB=pl`` overrides it to explore.
 TOPIC_NB = frozenset(os.environ.get("TOPIC_NB", "pl,ur,pa").split(",")) - {""}
@@ -133,22 +137,24 @@ def corpus_rows(items: list[dict[str, Any]]) -> list[tuple[str, str]]:
 def fit(rows: list[tuple[str, str]], trained_on: str,
         places: frozenset[str] = frozenset(), prepare: bool = True,
         vectors: bool = False, prune: float | None = None, nb: bool = False,
-        nb_alpha: float = 1.0) -> tm.TopicModel:
+        nb_alpha: float = 1.0, c: float | None = None) -> tm.TopicModel:
     """``prepare``: English spelling correction and no place names; False: texts as given.
     ``vectors`` (English): learn weights over the scaled mean word vector too, kept whole as
     rows ``v0``... (see :meth:`bot.answering.topic_model.TopicModel.guess`). ``prune``: the
     smallest weight kept (default :data:`PRUNE`). ``nb``: scale the features by their naive
-    Bayes ratios (:func:`topic_ratios`, smoothed by ``nb_alpha``) before fitting."""
+    Bayes ratios (:func:`topic_ratios`, smoothed by ``nb_alpha``) before fitting. ``c``: the
+    regularisation (default :data:`C`)."""
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
     prune = PRUNE if prune is None else prune
+    c = C if c is None else c
     table = shipped_vectors() if vectors else {}
     prepared = [tm.without_places(corrected(q), places) if prepare else q for q, _ in rows]
     vec = DictVectorizer()
     x = vec.fit_transform([_dense(p, False, table, VECTOR_SCALE) if vectors else features(p)
                            for p in prepared])
-    clf = LogisticRegression(C=C, max_iter=5000)
+    clf = LogisticRegression(C=c, max_iter=5000)
     scale = topic_ratios(x, [t for _, t in rows], nb_alpha) if nb else None
     clf.fit(x if scale is None else x.multiply(scale).tocsr(), [t for _, t in rows])
     # The weights on the unscaled counts, which is what ships.
@@ -166,7 +172,7 @@ def fit(rows: list[tuple[str, str]], trained_on: str,
                 if abs(coef[i, j]) >= prune]
         if kept:
             sparse[name] = kept
-    meta: dict[str, object] = {"trained_on": trained_on, "examples": len(rows), "C": C,
+    meta: dict[str, object] = {"trained_on": trained_on, "examples": len(rows), "C": c,
                                "prune": prune, **({"nb": True} if nb else {}),
                                **({"nb_alpha": nb_alpha} if nb and nb_alpha != 1 else {})}
     if vectors:
@@ -414,7 +420,7 @@ def fit_language(lang: str, rows: list[tuple[str, str]], trained_on: str) -> tm.
 
     return fit([(i18n.fold(q), topic) for q, topic in rows], trained_on, prepare=False,
                prune=LANGUAGE_PRUNE.get(lang, PRUNE), nb=lang in TOPIC_NB,
-               nb_alpha=TOPIC_NB_ALPHA.get(lang, 1.0))
+               nb_alpha=TOPIC_NB_ALPHA.get(lang, 1.0), c=LANGUAGE_C)
 
 
 def cross_validate_language(lang: str, folds: int = 5) -> None:
