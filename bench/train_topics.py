@@ -85,10 +85,13 @@ PRUNE = 0.2
 #: identical; tests/data/lang/README.md). Urdu's 0.1 read worse on fresh sets; Punjabi's
 #: answered its held-out rounds no better.
 LANGUAGE_PRUNE = {"pl": 0.05}
-#: The language models' regularisation where it is not :data:`C`: with naive Bayes scaling,
-#: C = 25 answered more held-out Polish questions than 50 or 100 (L94, session 33,
-#: tests/data/lang/README.md). ``TOPIC_LANGUAGE_C=50`` overrides it to explore.
-LANGUAGE_C = float(os.environ.get("TOPIC_LANGUAGE_C", "25"))
+#: A language model's regularisation where it is not :data:`C`: with naive Bayes scaling,
+#: C = 25 answered more held-out Polish questions than 50 or 100, and raised Polish's and
+#: Urdu's 2:1 scores on fresh sets (Punjabi's fell; L94, session 33,
+#: tests/data/lang/README.md). ``TOPIC_LANGUAGE_C=pl=50`` overrides it to explore.
+LANGUAGE_C = {lang: float(c) for lang, _, c in (
+    part.partition("=") for part in os.environ.get("TOPIC_LANGUAGE_C", "pl=25,ur=25").split(",")
+    if part)}
 #: Languages whose topic models scale features by naive Bayes ratios (:func:`topic_ratios`;
 #: L88, session 32, tests/data/lang/README.md). ``TOPIC_NB=pl`` overrides it to explore.
 TOPIC_NB = frozenset(os.environ.get("TOPIC_NB", "pl,ur,pa").split(",")) - {""}
@@ -420,7 +423,7 @@ def fit_language(lang: str, rows: list[tuple[str, str]], trained_on: str) -> tm.
 
     return fit([(i18n.fold(q), topic) for q, topic in rows], trained_on, prepare=False,
                prune=LANGUAGE_PRUNE.get(lang, PRUNE), nb=lang in TOPIC_NB,
-               nb_alpha=TOPIC_NB_ALPHA.get(lang, 1.0), c=LANGUAGE_C)
+               nb_alpha=TOPIC_NB_ALPHA.get(lang, 1.0), c=LANGUAGE_C.get(lang))
 
 
 def cross_validate_language(lang: str, folds: int = 5) -> None:
