@@ -19,6 +19,20 @@ TUNING = DATA / "tuning_questions.txt"
 OUT = ROOT / "bench" / "out"
 
 
+def per_language(spec: str, bare: float | None = None) -> dict[str, float]:
+    """A trainer knob's per-language values from its environment spec: ``"pl=0.1,ur=0.2"`` ->
+    ``{"pl": 0.1, "ur": 0.2}``; a bare language (``"pa"``) takes ``bare``."""
+    values = {}
+    for lang, _, value in (part.partition("=") for part in spec.split(",") if part):
+        if value:
+            values[lang] = float(value)
+        elif bare is not None:
+            values[lang] = bare
+        else:
+            raise ValueError(f"{spec!r}: {lang} needs a value ({lang}=...)")
+    return values
+
+
 def use_repo_root() -> None:
     """Make ``tests.fakebotapi`` (test code the benchmarks reuse) importable."""
     if str(ROOT) not in sys.path:

@@ -39,6 +39,7 @@ from typing import Any
 
 import yaml
 
+from bench.common import per_language
 from bot.answering import crisis as rules
 from bot.answering.crisis_model import MODEL_PATH, NONE, CrisisModel, content_words, features
 from bot.knowledge import load_knowledge
@@ -66,16 +67,11 @@ BALANCED = os.environ.get("CRISIS_BALANCED", "1") == "1"
 NB_LANGUAGES = frozenset(os.environ.get("CRISIS_NB", "").split(",")) - {""}
 
 
-def _shares(spec: str) -> dict[str, float]:
-    """``"pa,pl=0.3"`` -> ``{"pa": 0.5, "pl": 0.3}`` (a bare language is an even mix)."""
-    parts = (part.partition("=") for part in spec.split(",") if part)
-    return {lang: float(share) if share else 0.5 for lang, _, share in parts}
-
 
 #: The languages whose crisis models mix a plain and a naive Bayes-scaled fit, with the scaled
 #: fit's share of the mix: Punjabi's even mix (L89, session 32). ``CRISIS_BLEND=pl=0.3,ur``
 #: overrides it to explore.
-BLEND_LANGUAGES = _shares(os.environ.get("CRISIS_BLEND", "pa,ur=0.2"))
+BLEND_LANGUAGES = per_language(os.environ.get("CRISIS_BLEND", "pa,ur=0.2"), bare=0.5)
 
 
 def _rule_kind(text: str) -> str | None:

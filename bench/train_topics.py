@@ -36,6 +36,7 @@ from urllib.parse import urlparse
 import yaml
 
 from bench.add_wordings import wanted_topic
+from bench.common import per_language
 from bench.train_crisis import (
     LANG_TRAIN,
     LEFT_OUT,
@@ -89,9 +90,7 @@ LANGUAGE_PRUNE = {"pl": 0.05}
 #: C = 25 answered more held-out Polish questions than 50 or 100, and raised Polish's and
 #: Urdu's 2:1 scores on fresh sets (Punjabi's fell; L94, session 33,
 #: tests/data/lang/README.md). ``TOPIC_LANGUAGE_C=pl=50`` overrides it to explore.
-LANGUAGE_C = {lang: float(c) for lang, _, c in (
-    part.partition("=") for part in os.environ.get("TOPIC_LANGUAGE_C", "pl=25,ur=25").split(",")
-    if part)}
+LANGUAGE_C = per_language(os.environ.get("TOPIC_LANGUAGE_C", "pl=25,ur=25"))
 #: Languages whose topic models scale features by naive Bayes ratios (:func:`topic_ratios`;
 #: L88, session 32, tests/data/lang/README.md). ``TOPIC_NB=pl`` overrides it to explore.
 TOPIC_NB = frozenset(os.environ.get("TOPIC_NB", "pl,ur,pa").split(",")) - {""}
@@ -99,9 +98,7 @@ TOPIC_NB = frozenset(os.environ.get("TOPIC_NB", "pl,ur,pa").split(",")) - {""}
 #: questions than 1 or 0.5, and L88's scale's square root fewer (L91, session 33,
 #: tests/data/lang/README.md); Punjabi's failed a guard test. ``TOPIC_NB_ALPHA=pl=1`` overrides
 #: it to explore.
-TOPIC_NB_ALPHA = {lang: float(alpha) for lang, _, alpha in (
-    part.partition("=") for part in os.environ.get("TOPIC_NB_ALPHA", "pl=2,ur=2").split(",")
-    if part)}
+TOPIC_NB_ALPHA = per_language(os.environ.get("TOPIC_NB_ALPHA", "pl=2,ur=2"))
 #: With ``--vectors``: the mean word vector's weight against the n-grams (chosen by the
 #: classifier's cross-validation, 2026-12-04: 58.8 % top-1 at 2, 58.6 % at 3, 58.3 % at
 #: 1.5, 55.8 % without vectors). Baked into the ``v`` rows.

@@ -136,7 +136,13 @@ def test_naive_bayes_ratios_favour_the_words_crises_use() -> None:
     assert stab > 0.5 > abs(now) and bins < -0.5
 
 
-def test_a_blend_spec_names_each_languages_naive_bayes_share() -> None:
-    # CRISIS_BLEND="pa,ur=0.2": a bare language is L89's even mix, a number its scaled share.
-    assert train_crisis._shares("pa,ur=0.2") == {"pa": 0.5, "ur": 0.2}
-    assert train_crisis._shares("") == {}
+def test_a_knobs_spec_names_each_languages_value() -> None:
+    # CRISIS_BLEND="pa,ur=0.2": a bare language is L89's even mix, a number its scaled share;
+    # a knob with no bare default refuses a language without a value instead of guessing.
+    from bench.common import per_language
+
+    assert per_language("pa,ur=0.2", bare=0.5) == {"pa": 0.5, "ur": 0.2}
+    assert per_language("pl=25,ur=25") == {"pl": 25.0, "ur": 25.0}
+    assert per_language("") == {}
+    with pytest.raises(ValueError, match="pl needs a value"):
+        per_language("pl")
