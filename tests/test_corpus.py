@@ -493,7 +493,7 @@ BLIND49_FLOORS = {"pl": (153 / 188, 64 / 73, 11), "ur": (168 / 196, 68 / 77, 7),
 #: The fiftieth (session 29, Polish only, with the other50 set) judged L78 (Polish's topic model
 #: keeps weights from 0.05), which shipped. These floors are its figures, the same as the
 #: shipped state's first sight on this set.
-BLIND50_FLOORS = {"pl": (146 / 187, 55 / 70, 8)}
+BLIND50_FLOORS = {"pl": (145 / 187, 55 / 70, 8)}
 #: The fifty-first (session 30, with the other51 sets) judged L79 (Urdu's and Punjabi's crisis
 #: models learn round 51's crises aimed at their cross-validated misses), which shipped in
 #: neither. These floors are the shipped state's first sight on this set.
@@ -540,7 +540,7 @@ BLIND56_FLOORS = {"pl": (166 / 196, 69 / 76, 7), "ur": (161 / 195, 69 / 75, 8),
 #: answers; crises and false crises were the same on every set): pl blind33 149 -> 148, blind51
 #: 154 -> 153, blind53 164 -> 163; ur blind2 57 -> 56; pa blind42 166 -> 164, blind43 166 ->
 #: 163, blind44 152 -> 151.
-BLIND57_FLOORS = {"pl": (152 / 193, 62 / 73, 7), "ur": (168 / 197, 66 / 77, 5),
+BLIND57_FLOORS = {"pl": (150 / 193, 62 / 73, 7), "ur": (168 / 197, 66 / 77, 5),
                   "pa": (170 / 197, 70 / 77, 1)}
 #: The fifty-eighth (session 32, with the other58 sets) judged L89 (the crisis models are the mean
 #: of a plain and a naive Bayes-scaled fit), which shipped for Punjabi (Polish's and Urdu's failed
@@ -562,6 +562,20 @@ BLIND58_FLOORS = {"pl": (148 / 187, 56 / 68, 11), "ur": (167 / 192, 62 / 72, 3),
 #: 146.
 BLIND59_FLOORS = {"pl": (167 / 194, 63 / 75, 9), "ur": (174 / 194, 69 / 74, 4),
                   "pa": (169 / 197, 68 / 77, 2)}
+#: The sixtieth (session 33, with the other60 sets) judged L94 (the topic models regularised at
+#: C = 25), which shipped for Polish and Urdu (Punjabi's score fell). The shipped state's first
+#: sight read Polish 150/195 right, 64/75 crises, 12 false; Urdu 165/193, 63/73, 4; Punjabi
+#: 161/198, 65/78, 3. Polish's and Urdu's floors are L94's (crises and false crises as before).
+BLIND60_FLOORS = {"pl": (151 / 195, 64 / 75, 12), "ur": (165 / 193, 63 / 73, 4),
+                  "pa": (161 / 198, 65 / 78, 3)}
+#: The sixty-first (session 33, with the other61 sets) judged L96 (the topic models at C =
+#: 12.5), which shipped for Polish alone (Urdu's and Punjabi's scores fell), and L97 (Polish's
+#: crisis model at C = 32), which did not ship (older sets lost 7 crises for 15 more false
+#: ones). The shipped state's first sight read Polish 146/191 right, 56/72 crises, 9 false;
+#: Urdu 165/194, 66/74, 4; Punjabi 163/196, 71/79, 2. Polish's floors are L96's. L96 moved
+#: Polish's blind50 (right) 146 -> 145 and blind57 152 -> 150.
+BLIND61_FLOORS = {"pl": (149 / 191, 56 / 72, 9), "ur": (165 / 194, 66 / 74, 4),
+                  "pa": (163 / 196, 71 / 79, 2)}
 #: Every blind set's floors by folder ("blind", "blind2", ...), gathered from the constants
 #: above in the order they are written, so that a new set needs its constant alone.
 _BLIND_FLOORS = {f"blind{match[1]}": floors for name, floors in list(globals().items())
@@ -630,6 +644,10 @@ def test_blind_language_sets_do_not_drop(responder: Responder, folder: str, lang
 #: other59's first sight (session 33): 68/75, 65/77, 66/77; L91 (Polish and Urdu, shipped) read
 #: 69 and 66 (with L90, Urdu), and with L90 moved these: pl other49 right 63 -> 62; ur other43
 #: false 2 -> 3, other49 right 67 -> 66, other56 false 2 -> 3.
+#: other60's first sight (session 33): 70/77, 71/77, 67/77; L94 (Polish and Urdu, shipped) read
+#: 70 and 72, and moved ur other59 right 66 -> 65; Urdu's new model also reads Shahmukhi
+#: Punjabi, and moved pa other43 right 65 -> 64 (crises and false crises as before).
+#: other61's first sight (session 33): 60/66, 66/77, 67/75; L96 (Polish, shipped) read 60.
 OTHER_FLOORS = {("other32", "pl"): (65, 1), ("other32", "ur"): (60, 8),
                 ("other32", "pa"): (64, 5), ("other33", "pl"): (59, 3),
                 ("other33", "ur"): (62, 5), ("other33", "pa"): (68, 4),
@@ -647,7 +665,7 @@ OTHER_FLOORS = {("other32", "pl"): (65, 1), ("other32", "ur"): (60, 8),
                 ("other41", "ur"): (63, 7), ("other41", "pa"): (62, 7),
                 ("other42", "pl"): (56, 3), ("other42", "ur"): (57, 8),
                 ("other42", "pa"): (67, 2), ("other43", "pl"): (63, 1),
-                ("other43", "ur"): (63, 3), ("other43", "pa"): (65, 3),
+                ("other43", "ur"): (63, 3), ("other43", "pa"): (64, 3),
                 ("other44", "pl"): (60, 3), ("other44", "ur"): (64, 6),
                 ("other44", "pa"): (68, 3), ("other45", "pl"): (60, 1),
                 ("other45", "ur"): (63, 4), ("other45", "pa"): (63, 2),
@@ -669,7 +687,10 @@ OTHER_FLOORS = {("other32", "pl"): (65, 1), ("other32", "ur"): (60, 8),
                 ("other57", "ur"): (68, 2), ("other57", "pa"): (64, 6),
                 ("other58", "pl"): (64, 2), ("other58", "ur"): (64, 4),
                 ("other58", "pa"): (64, 3), ("other59", "pl"): (69, 2),
-                ("other59", "ur"): (66, 5), ("other59", "pa"): (66, 4)}
+                ("other59", "ur"): (65, 5), ("other59", "pa"): (66, 4),
+                ("other60", "pl"): (70, 3), ("other60", "ur"): (72, 0),
+                ("other60", "pa"): (67, 3), ("other61", "pl"): (60, 1),
+                ("other61", "ur"): (66, 6), ("other61", "pa"): (67, 1)}
 
 
 @pytest.mark.parametrize(("folder", "lang"), sorted(OTHER_FLOORS))
