@@ -65,12 +65,9 @@ BALANCED = os.environ.get("CRISIS_BALANCED", "1") == "1"
 #: fitting (:func:`nb_ratios`; L87, session 32, tests/data/lang/README.md). ``CRISIS_NB=pl,ur``
 #: overrides it to explore (``CRISIS_NB=`` for none).
 NB_LANGUAGES = frozenset(os.environ.get("CRISIS_NB", "").split(",")) - {""}
-
-
-
 #: The languages whose crisis models mix a plain and a naive Bayes-scaled fit, with the scaled
-#: fit's share of the mix: Punjabi's even mix (L89, session 32). ``CRISIS_BLEND=pl=0.3,ur``
-#: overrides it to explore.
+#: fit's share of the mix: Punjabi's even mix (L89, session 32) and Urdu's 0.2 (L90, session
+#: 33; larger shares failed guard tests). ``CRISIS_BLEND=pl=0.3,ur`` overrides it to explore.
 BLEND_LANGUAGES = per_language(os.environ.get("CRISIS_BLEND", "pa,ur=0.2"), bare=0.5)
 
 

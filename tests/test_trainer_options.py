@@ -89,13 +89,14 @@ def test_a_language_topic_retrain_scales_by_naive_bayes_as_the_shipped_model_was
         lang: str) -> None:
     # ``python -m bench.train_topics --lang X`` must rebuild the kind of model whose figures
     # were judged: one fitted with or without naive Bayes scaling (L88), its ratios smoothed as
-    # they were (L91).
+    # they were (L91), at the regularisation it was judged with (L94, L96).
     from bot.answering import topic_model
 
     shipped = topic_model.language_topic_model(lang)
     assert shipped is not None
     assert bool(shipped.meta.get("nb")) == (lang in train_topics.TOPIC_NB)
     assert shipped.meta.get("nb_alpha", 1) == train_topics.TOPIC_NB_ALPHA.get(lang, 1)
+    assert shipped.meta["C"] == train_topics.LANGUAGE_C.get(lang, train_topics.C)
 
 
 def test_topic_ratios_favour_the_words_one_topic_uses() -> None:
