@@ -389,14 +389,18 @@ def fit(rows: list[tuple[str, str]], prepare: Callable[[str], str] = rules.corre
                            for p in prepared])
     y = [label for _, label in rows]
     ratio = nb_ratios(x, y) if nb or blend else None
-    clf = LogisticRegression(C=C, max_iter=2000, class_weight="balanced" if BALANCED else None)
+
+    def regression() -> LogisticRegression:
+        return LogisticRegression(C=C, max_iter=2000,
+                                  class_weight="balanced" if BALANCED else None)
+
+    clf = regression()
     clf.fit(x if ratio is None else x.multiply(ratio).tocsr(), y)
     coef, intercept = clf.coef_ if ratio is None else clf.coef_ * ratio, clf.intercept_
     if blend:
         # A weighted mean of the plain and the scaled fit's logits is one linear model: the
         # same mean of their weights and intercepts (L89).
-        plain = LogisticRegression(C=C, max_iter=2000,
-                                   class_weight="balanced" if BALANCED else None).fit(x, y)
+        plain = regression().fit(x, y)
         coef = blend * coef + (1 - blend) * plain.coef_
         intercept = blend * intercept + (1 - blend) * plain.intercept_
     names = [str(n) for n in vec.get_feature_names_out()]
