@@ -1,0 +1,148 @@
+"""Study L98: the language crisis detector with less, the shipped and all of its training data.
+
+    python -m bench.learning_curve            # all three variants (several minutes)
+    python -m bench.learning_curve --variants shipped
+
+Each variant refits every language's crisis model with that language's shipped trainer
+settings (:func:`bench.train_crisis.fit`), then scores the union of each language's blind and
+other sets (never trained on) and, apart, its real sets: crises caught (the detector sure, as
+``csp-bot eval`` counts a crisis reply) and false crises, at a range of sure thresholds and at
+the shipped ones. Each message goes to the detector of the language the bot detects in it.
+Pre-registered in ``tests/data/lang/README.md`` (session 34); nothing ships from it.
+
+The variants (:data:`VARIANTS`): ``first``, the written and translated messages alone;
+``shipped``, the shipped training files; ``all``, every file in ``tests/data/lang/train/``
+(nothing left out, no file calm-only).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from functools import lru_cache
+
+import yaml
+
+from bench import train_crisis
+from bot.answering import i18n
+from bot.answering.crisis import detect_crisis as detect_english_crisis
+from bot.answering.crisis_model import CrisisModel, Scores
+from bot.answering.language import SUPPORTED, detect_language
+
+LANG = train_crisis.ROOT / "tests" / "data" / "lang"
+THRESHOLDS = (0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95)
+
+
+@contextmanager
+def _first() -> Iterator[None]:
+    """No native or real batch: the written and translated messages only."""
+    native = train_crisis.native_files
+    train_crisis.native_files = lambda lang, left_out=frozenset(): []  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        train_crisis.native_files = native  # type: ignore[assignment]
+
+
+@contextmanager
+def _shipped() -> Iterator[None]:
+    yield
+
+
+@contextmanager
+def _all() -> Iterator[None]:
+    """Every training file, none left out and none calm-only."""
+    left_out, calm_only = train_crisis.LEFT_OUT, train_crisis.CALM_ONLY
+    train_crisis.LEFT_OUT = train_crisis.CALM_ONLY = frozenset()
+    try:
+        yield
+    finally:
+        train_crisis.LEFT_OUT, train_crisis.CALM_ONLY = left_out, calm_only
+
+
+VARIANTS: dict[str, Callable[[], AbstractContextManager[None]]] = {
+    "first": _first, "shipped": _shipped, "all": _all}
+
+
+class _Cached:
+    """A model whose scores are remembered: each message is scored once per threshold sweep."""
+
+    def __init__(self, model: CrisisModel) -> None:
+        self.model = model
+        self.score: Callable[[str], Scores] = lru_cache(maxsize=None)(model.score)
+
+
+def models(variant: str) -> dict[str, _Cached]:
+    out = {}
+    with VARIANTS[variant]():
+        for lang in SUPPORTED:
+            rows = train_crisis.language_data(lang)
+            model = train_crisis.fit(rows, i18n.fold, nb=lang in train_crisis.NB_LANGUAGES,
+                                     blend=train_crisis.BLEND_LANGUAGES.get(lang, 0.0))
+            print(f"{variant} {lang}: {len(rows)} rows", file=sys.stderr)
+            out[lang] = _Cached(model)
+    return out
+
+
+def items(pattern: str, lang: str) -> list[tuple[str, bool]]:
+    """``(text, is_crisis)`` of every ``<pattern>/<lang>.yaml``."""
+    return [(str(item["q"]), item.get("label") == "crisis")
+            for path in sorted(LANG.glob(f"{pattern}/{lang}.yaml"))
+            for item in yaml.safe_load(path.read_text(encoding="utf-8")) or []]
+
+
+def caught(texts: list[tuple[str, bool]], sure: dict[str, float]) -> tuple[int, int]:
+    """Crises the detector is sure of, and calm messages it is sure are crises."""
+    i18n.SURE_SCORES = sure
+    hits = false = 0
+    for text, crisis in texts:
+        lang = detect_language(text)
+        found = (i18n.detect_crisis(text, lang) if lang in SUPPORTED
+                 else detect_english_crisis(text))
+        if found is not None and found.sure:
+            hits += crisis
+            false += not crisis
+    return hits, false
+
+
+def run(variants: list[str]) -> None:
+    shipped_sure, shipped_model = dict(i18n.SURE_SCORES), i18n.crisis_model
+    sets = {}
+    for lang in SUPPORTED:
+        sets[(lang, "blind+other")] = items("blind*", lang) + items("other*", lang)
+        sets[(lang, "real")] = items("real*", lang)
+    try:
+        for variant in variants:
+            fitted = models(variant)
+            i18n.crisis_model = fitted.get  # type: ignore[assignment]
+            for (lang, kind), texts in sets.items():
+                crises = sum(c for _, c in texts)
+                line = [f"{variant:8} {lang} {kind:11} ({crises} crises, "
+                        f"{len(texts) - crises} calm):"]
+                hits, false = caught(texts, shipped_sure)
+                line.append(f"shipped thresholds {hits}, {false}")
+                for sure in THRESHOLDS:
+                    hits, false = caught(texts, dict.fromkeys(SUPPORTED, sure))
+                    line.append(f"{sure:.2f}: {hits}, {false}")
+                print(" | ".join(line), flush=True)
+    finally:
+        i18n.SURE_SCORES, i18n.crisis_model = shipped_sure, shipped_model  # type: ignore[assignment]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--variants", default=",".join(VARIANTS),
+                        help="comma-separated, of " + ", ".join(VARIANTS))
+    chosen = parser.parse_args(argv).variants.split(",")
+    unknown = [v for v in chosen if v not in VARIANTS]
+    if unknown:
+        print(f"unknown variant(s): {', '.join(unknown)}", file=sys.stderr)
+        return 2
+    run(chosen)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
