@@ -12,7 +12,7 @@ import yaml
 
 from bot.answering import i18n
 from bot.answering.answer import Responder
-from bot.answering.crisis import CrisisKind
+from bot.answering.crisis import Crisis, CrisisKind, Level
 from bot.answering.evaluation import evaluate, load_cases
 from bot.answering.language import detect_language
 from bot.knowledge import check_translations
@@ -190,6 +190,18 @@ def test_help_alone_gets_the_menu_under_the_emergency_line_in_the_language(
     reply = responder.answer(text)
     assert reply.caution is not None and reply.topic == "welcome"
     assert reply.text.startswith(start) and "999" in reply.text.split("\n")[0]
+
+
+@pytest.mark.parametrize("text, lang", [("pomocy", "pl"), ("madad", "ur"), ("ਮਦਦ", "pa")])
+def test_help_alone_the_model_reads_as_possibly_in_danger_still_gets_the_menu(
+        responder: Responder, monkeypatch: pytest.MonkeyPatch, text: str, lang: str) -> None:
+    # A retrained model may score "help" alone high enough for the middle tier; the reply
+    # must still be the menu under the emergency line, not a guessed topic.
+    possible = Crisis(CrisisKind.DANGER, "model", Level.POSSIBLE, 0.9)
+    monkeypatch.setattr(i18n, "detect_crisis", lambda _text, _lang: possible)
+    reply = responder.answer(text, language=lang)
+    assert reply.crisis is None and reply.caution is not None and reply.topic == "welcome"
+    assert "999" in reply.text.split("\n")[0]
 
 
 @pytest.mark.parametrize("text, start", [

@@ -1129,6 +1129,10 @@ def answer(responder: Responder, text: str, language: str,
     if kinds is None and (chat := _small_talk(t, text)) is not None:
         if crisis is None:
             return chat
+        if chat.caution is not None and chat.caution.rule == "help-alone":
+            # "pomocy" alone that the model reads as possibly in danger: the same menu with
+            # the emergency line on top, as in English (a guessed topic fits no better).
+            return chat
         if chat.small_talk == "bye":
             # A goodbye the model reads as possibly in danger: the goodbye, with the
             # emergency help on top, as in English.
