@@ -94,17 +94,36 @@ def items(pattern: str, lang: str) -> list[tuple[str, bool]]:
 
 
 def caught(texts: list[tuple[str, bool]], sure: dict[str, float]) -> tuple[int, int]:
-    """Crises the detector is sure of, and calm messages it is sure are crises."""
-    i18n.SURE_SCORES = sure
+    """Crises the detector is sure of, and calm messages it is sure are crises, with the sure
+    thresholds ``sure`` (the shipped ones are put back after)."""
+    shipped, i18n.SURE_SCORES = i18n.SURE_SCORES, sure
     hits = false = 0
-    for text, crisis in texts:
-        lang = detect_language(text)
-        found = (i18n.detect_crisis(text, lang) if lang in SUPPORTED
-                 else detect_english_crisis(text))
-        if found is not None and found.sure:
-            hits += crisis
-            false += not crisis
+    try:
+        for text, crisis in texts:
+            lang = detect_language(text)
+            found = (i18n.detect_crisis(text, lang) if lang in SUPPORTED
+                     else detect_english_crisis(text))
+            if found is not None and found.sure:
+                hits += crisis
+                false += not crisis
+    finally:
+        i18n.SURE_SCORES = shipped
     return hits, false
+
+
+def sweep(texts: list[tuple[str, bool]], shipped: dict[str, float]) -> list[tuple[str, int, int]]:
+    """``(threshold, crises caught, false crises)`` at the shipped thresholds, then at each of
+    :data:`THRESHOLDS` for every language."""
+    points = [("shipped thresholds", *caught(texts, shipped))]
+    return points + [(f"{sure:.2f}", *caught(texts, dict.fromkeys(SUPPORTED, sure)))
+                     for sure in THRESHOLDS]
+
+
+def format_line(variant: str, lang: str, kind: str, texts: list[tuple[str, bool]],
+                points: list[tuple[str, int, int]]) -> str:
+    crises = sum(crisis for _, crisis in texts)
+    head = f"{variant:8} {lang} {kind:11} ({crises} crises, {len(texts) - crises} calm):"
+    return " | ".join([head, *(f"{name}: {hits}, {false}" for name, hits, false in points)])
 
 
 def run(variants: list[str]) -> None:
@@ -118,17 +137,10 @@ def run(variants: list[str]) -> None:
             fitted = models(variant)
             i18n.crisis_model = fitted.get  # type: ignore[assignment]
             for (lang, kind), texts in sets.items():
-                crises = sum(c for _, c in texts)
-                line = [f"{variant:8} {lang} {kind:11} ({crises} crises, "
-                        f"{len(texts) - crises} calm):"]
-                hits, false = caught(texts, shipped_sure)
-                line.append(f"shipped thresholds {hits}, {false}")
-                for sure in THRESHOLDS:
-                    hits, false = caught(texts, dict.fromkeys(SUPPORTED, sure))
-                    line.append(f"{sure:.2f}: {hits}, {false}")
-                print(" | ".join(line), flush=True)
+                print(format_line(variant, lang, kind, texts, sweep(texts, shipped_sure)),
+                      flush=True)
     finally:
-        i18n.SURE_SCORES, i18n.crisis_model = shipped_sure, shipped_model  # type: ignore[assignment]
+        i18n.crisis_model = shipped_model  # type: ignore[assignment]
 
 
 def main(argv: list[str] | None = None) -> int:
