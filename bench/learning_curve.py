@@ -23,9 +23,8 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from functools import lru_cache
 
-import yaml
-
 from bench import train_crisis
+from bench.first_sight import cases
 from bot.answering import i18n
 from bot.answering.crisis import detect_crisis as detect_english_crisis
 from bot.answering.crisis_model import CrisisModel, Scores
@@ -70,7 +69,6 @@ class _Cached:
     """A model whose scores are remembered: each message is scored once per threshold sweep."""
 
     def __init__(self, model: CrisisModel) -> None:
-        self.model = model
         self.score: Callable[[str], Scores] = lru_cache(maxsize=None)(model.score)
 
 
@@ -87,10 +85,10 @@ def models(variant: str) -> dict[str, _Cached]:
 
 
 def items(pattern: str, lang: str) -> list[tuple[str, bool]]:
-    """``(text, is_crisis)`` of every ``<pattern>/<lang>.yaml``."""
-    return [(str(item["q"]), item.get("label") == "crisis")
-            for path in sorted(LANG.glob(f"{pattern}/{lang}.yaml"))
-            for item in yaml.safe_load(path.read_text(encoding="utf-8")) or []]
+    """``(text, is_crisis)`` of every ``<pattern>/<lang>.yaml``, read as ``csp-bot eval`` reads
+    them (:func:`bench.first_sight.cases`)."""
+    return [(case.question, case.crisis)
+            for path in sorted(LANG.glob(f"{pattern}/{lang}.yaml")) for case in cases(path)]
 
 
 def caught(texts: list[tuple[str, bool]], sure: dict[str, float]) -> tuple[int, int]:
